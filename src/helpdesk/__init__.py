@@ -1,0 +1,1 @@
+"""Helpdesk: a ticket-management API on FastAPI and PostgreSQL."""

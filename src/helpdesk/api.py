@@ -1,0 +1,17 @@
+"""Every router, mounted under /api: the service's whole URL map in one file."""
+
+from fastapi import APIRouter
+
+from helpdesk import health
+from helpdesk.auth import router as auth
+from helpdesk.comments import router as comments
+from helpdesk.tickets import router as tickets
+from helpdesk.users import router as users
+
+api_router = APIRouter(prefix="/api")
+api_router.include_router(health.router)  # GET  /api/health
+api_router.include_router(auth.router)  # POST /api/login
+api_router.include_router(users.router)  # POST /api/register, GET /api/me, GET /api/users
+# /api/tickets: POST, GET, GET /breached, GET /{id}, PATCH /{id}
+api_router.include_router(tickets.router)
+api_router.include_router(comments.router)  # POST /api/tickets/{id}/comments

@@ -1,0 +1,55 @@
+"""Who is calling: the current user, loaded from the database on every request so a
+deleted account or a changed role takes effect at once."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from helpdesk.auth.tokens import read_token
+from helpdesk.config import Settings
+from helpdesk.db import SessionDep
+from helpdesk.errors import Forbidden, Unauthorized
+from helpdesk.users import service as users
+from helpdesk.users.models import User
+
+_bearer = HTTPBearer(auto_error=False, description="The token from POST /api/login")
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+async def get_optional_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User | None:
+    if credentials is None:
+        return None
+    claims = read_token(credentials.credentials, settings=settings)
+    user = await users.get_user(session, user_id=claims.user_id)
+    if user is None:
+        raise Unauthorized("Account no longer exists")
+    return user
+
+
+async def get_current_user(user: Annotated[User | None, Depends(get_optional_user)]) -> User:
+    if user is None:
+        raise Unauthorized()
+    return user
+
+
+async def get_staff_user(user: Annotated[User, Depends(get_current_user)]) -> User:
+    if not user.is_staff:
+        raise Forbidden("Only agents and admins may do this")
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+CurrentUser = Annotated[User, Depends(get_current_user)]
+StaffUser = Annotated[User, Depends(get_staff_user)]

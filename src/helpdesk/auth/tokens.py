@@ -1,0 +1,60 @@
+"""Access tokens: HS256 JWTs with sub, role, iat, exp, iss, aud; verified with the
+algorithm pinned."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from helpdesk.config import Settings
+from helpdesk.errors import Unauthorized
+
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    user_id: int
+    role: str
+    issued_at: datetime
+
+
+def issue_token(*, user_id: int, role: str, settings: Settings) -> IssuedToken:
+    now = datetime.now(UTC)
+    expires_at = now + timedelta(minutes=settings.access_token_minutes)
+    claims = {
+        "sub": str(user_id),
+        "role": role,
+        "iat": now,
+        "exp": expires_at,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+    }
+    return IssuedToken(jwt.encode(claims, settings.secret, algorithm=ALGORITHM), expires_at)
+
+
+def read_token(token: str, *, settings: Settings) -> TokenClaims:
+    try:
+        claims = jwt.decode(
+            token,
+            settings.secret,
+            algorithms=[ALGORITHM],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={"require": ["sub", "role", "iat", "exp", "iss", "aud"]},
+        )
+        return TokenClaims(
+            user_id=int(claims["sub"]),
+            role=str(claims["role"]),
+            issued_at=datetime.fromtimestamp(int(claims["iat"]), UTC),
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("Token has expired") from None
+    except (jwt.InvalidTokenError, ValueError, TypeError):
+        raise Unauthorized("Invalid token") from None

@@ -1,0 +1,142 @@
+"""`helpdesk serve | migrate | seed-demo | create-user`."""
+
+import asyncio
+import getpass
+import logging
+import os
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+import uvicorn
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from helpdesk import migrate as migrations
+from helpdesk.config import Settings, get_settings
+from helpdesk.db import EmbeddedPostgres, create_engine, create_sessionmaker
+from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
+from helpdesk.users import service as users
+from helpdesk.users.models import Role
+from helpdesk.users.schemas import RegisterIn
+
+app = typer.Typer(help="The helpdesk service.", no_args_is_help=True)
+log = logging.getLogger("helpdesk.cli")
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[Settings]:
+    """The settings with a database to use: DATABASE_URL's, or an embedded PostgreSQL
+    started for the duration (and stopped after, unless another process still uses it)."""
+    if settings.is_production:
+        yield settings
+        return
+    embedded = EmbeddedPostgres(settings.helpdesk_data_dir)
+    url = embedded.start()
+    typer.echo(f"embedded PostgreSQL running, data in {embedded.data_dir}")
+    os.environ["HELPDESK_EMBEDDED_DATABASE_URL"] = url  # for the app (and its workers)
+    get_settings.cache_clear()
+    try:
+        yield get_settings()
+    finally:
+        embedded.stop()
+        typer.echo("embedded PostgreSQL stopped")
+
+
+async def _in_session(
+    settings: Settings, work: Callable[[AsyncSession], Awaitable[None]]
+) -> None:
+    engine = create_engine(settings.sqlalchemy_url, pool_size=1)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            await work(session)
+    finally:
+        await engine.dispose()
+
+
+def _seed_demo(settings: Settings) -> None:
+    async def work(session: AsyncSession) -> None:
+        created = await seed_demo_accounts(session, bcrypt_rounds=settings.bcrypt_rounds)
+        for email in created:
+            typer.echo(f"created demo account {email}")
+
+    asyncio.run(_in_session(settings, work))
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: $HOST or 127.0.0.1")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: $PORT or 5000")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
+) -> None:
+    """Apply migrations and serve the API. Without DATABASE_URL: on an embedded
+    PostgreSQL, with the demo accounts."""
+    settings = get_settings()
+    with database(settings) as settings:
+        asyncio.run(migrations.upgrade(settings.sqlalchemy_url))
+        if not settings.is_production:
+            _seed_demo(settings)
+            accounts = ", ".join(email for _, email, _ in DEMO_ACCOUNTS)
+            typer.echo(f"demo accounts: {accounts} (password {DEMO_PASSWORD})")
+        uvicorn.run(
+            "helpdesk.main:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=workers,
+            server_header=False,
+            proxy_headers=False,
+        )
+
+
+@app.command()
+def migrate() -> None:
+    """Apply every pending migration."""
+    with database(get_settings()) as settings:
+        asyncio.run(migrations.upgrade(settings.sqlalchemy_url))
+        typer.echo("migrations applied")
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo accounts (admin@my, agent@my, user@my) if they are missing."""
+    with database(get_settings()) as settings:
+        asyncio.run(migrations.upgrade(settings.sqlalchemy_url))
+        _seed_demo(settings)
+
+
+@app.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="Login email")],
+    name: Annotated[str, typer.Option(help="Display name")],
+    role: Annotated[Role, typer.Option(help="user, agent or admin")] = Role.user,
+    password: Annotated[
+        str | None, typer.Option(help="Default: read from $HELPDESK_PASSWORD or asked for")
+    ] = None,
+) -> None:
+    """Create an account, e.g. the first admin of a production desk."""
+    password = password or os.environ.get("HELPDESK_PASSWORD") or getpass.getpass("Password: ")
+    data = RegisterIn.model_validate(
+        {"name": name, "email": email, "password": password, "role": role.value}
+    )
+    with database(get_settings()) as settings:
+        asyncio.run(migrations.upgrade(settings.sqlalchemy_url))
+
+        async def work(session: AsyncSession) -> None:
+            created = await users.create_user_if_missing(
+                session,
+                name=data.name,
+                email=data.email,
+                password=data.password,
+                role=data.role,
+                bcrypt_rounds=settings.bcrypt_rounds,
+            )
+            if not created:
+                raise typer.BadParameter(f"{data.email} already has an account")
+
+        asyncio.run(_in_session(settings, work))
+        typer.echo(f"created {data.role.value} {data.email}")
+
+
+if __name__ == "__main__":
+    app()

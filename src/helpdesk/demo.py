@@ -1,0 +1,30 @@
+"""The seed's demo accounts. Created by `make run` on the embedded database, and in
+production only when someone runs `helpdesk seed-demo` on purpose."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from helpdesk.users import service as users
+from helpdesk.users.models import Role
+
+DEMO_PASSWORD = "Password123"  # noqa: S105 (public, documented demo password)
+DEMO_ACCOUNTS = (
+    ("Ada Admin", "admin@my", Role.admin),
+    ("Alan Agent", "agent@my", Role.agent),
+    ("Uma User", "user@my", Role.user),
+)
+
+
+async def seed_demo_accounts(session: AsyncSession, *, bcrypt_rounds: int) -> list[str]:
+    """The emails of the accounts that were missing and are now created."""
+    created = []
+    for name, email, role in DEMO_ACCOUNTS:
+        if await users.create_user_if_missing(
+            session,
+            name=name,
+            email=email,
+            password=DEMO_PASSWORD,
+            role=role,
+            bcrypt_rounds=bcrypt_rounds,
+        ):
+            created.append(email)
+    return created

@@ -1,0 +1,262 @@
+"""One error base class and the handlers that render every error as
+`{"error": {"code", "message", "field"?}}`, whoever raised it."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger("helpdesk.errors")
+
+
+class AppError(Exception):
+    status_code = 500
+    code = "INTERNAL_SERVER_ERROR"
+    message = "Unexpected server error"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.message = message or self.message
+        self.field = field
+        self.headers = headers
+        super().__init__(self.message)
+
+
+class BadRequest(AppError):
+    status_code = 400
+    code = "BAD_REQUEST"
+    message = "The request body must be a JSON object"
+
+
+class FieldRequired(AppError):
+    status_code = 400
+    code = "FIELD_REQUIRED"
+    message = "Required field is missing"
+
+
+class FieldInvalid(AppError):
+    status_code = 400
+    code = "FIELD_INVALID"
+    message = "Field has an invalid value"
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    code = "UNAUTHORIZED"
+    message = "Authentication required"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, headers={"WWW-Authenticate": "Bearer"})
+
+
+class InvalidCredentials(AppError):
+    status_code = 401
+    code = "INVALID_CREDENTIALS"
+    message = "Wrong email or password"
+
+
+class Forbidden(AppError):
+    status_code = 403
+    code = "FORBIDDEN"
+    message = "Insufficient permissions"
+
+
+class NotFound(AppError):
+    status_code = 404
+    code = "NOT_FOUND"
+    message = "Resource not found"
+
+
+class MethodNotAllowed(AppError):
+    status_code = 405
+    code = "METHOD_NOT_ALLOWED"
+    message = "Method not allowed on this resource"
+
+
+class OptimisticLock(AppError):
+    status_code = 409
+    code = "OPTIMISTIC_LOCK"
+    message = "Stale version, use latest version"
+
+
+class EmailTaken(AppError):
+    status_code = 409
+    code = "EMAIL_TAKEN"
+    message = "An account with this email already exists"
+
+
+class IdempotencyInProgress(AppError):
+    status_code = 409
+    code = "IDEMPOTENCY_IN_PROGRESS"
+    message = "A request with this Idempotency-Key is still being processed; retry"
+
+
+class PayloadTooLarge(AppError):
+    status_code = 413
+    code = "PAYLOAD_TOO_LARGE"
+    message = "Request body is too large"
+
+
+class UnsupportedMediaType(AppError):
+    status_code = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+    message = "Send the body as application/json"
+
+
+class IdempotencyKeyReused(AppError):
+    status_code = 422
+    code = "IDEMPOTENCY_KEY_REUSED"
+    message = "This Idempotency-Key was used with a different request"
+
+
+class PreconditionRequired(AppError):
+    status_code = 428
+    code = "FIELD_REQUIRED"
+    message = "If-Match header with the ticket's version is required"
+
+
+class ServiceUnavailable(AppError):
+    status_code = 503
+    code = "SERVICE_UNAVAILABLE"
+    message = "The service is temporarily unavailable; retry shortly"
+
+
+# --- the documented shape, for OpenAPI -------------------------------------------------
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+_DESCRIPTIONS = {
+    400: "Invalid input (FIELD_REQUIRED, FIELD_INVALID, BAD_REQUEST)",
+    401: "Missing, invalid or expired token (UNAUTHORIZED) or wrong credentials",
+    403: "Not allowed for the caller's role (FORBIDDEN)",
+    404: "Not found, or not visible to the caller (NOT_FOUND)",
+    409: "Conflict (OPTIMISTIC_LOCK, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS)",
+    413: "Body over the size limit (PAYLOAD_TOO_LARGE)",
+    415: "Body is not JSON (UNSUPPORTED_MEDIA_TYPE)",
+    422: "Idempotency-Key reused with another request (IDEMPOTENCY_KEY_REUSED)",
+    428: "If-Match header missing (FIELD_REQUIRED)",
+    500: "Unexpected server error (INTERNAL_SERVER_ERROR)",
+    503: "Database unavailable (SERVICE_UNAVAILABLE)",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for a route: each status with the error schema."""
+    wanted = (*statuses, 400, 413, 500, 503) if statuses else (400, 413, 500, 503)
+    return {
+        status: {"model": ErrorResponse, "description": _DESCRIPTIONS[status]}
+        for status in sorted(set(wanted))
+    }
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def error_json(
+    status_code: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    detail: dict[str, str] = {"code": code, "message": message}
+    if field is not None:
+        detail["field"] = field
+    return JSONResponse({"error": detail}, status_code=status_code, headers=headers)
+
+
+async def _app_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return error_json(exc.status_code, exc.code, exc.message, exc.field, exc.headers)
+
+
+def _loc_field(loc: tuple[int | str, ...]) -> str | None:
+    parts = [str(part) for part in loc[1:]]
+    return ".".join(parts) if parts else None
+
+
+def validation_to_app_error(exc: RequestValidationError) -> AppError:
+    """Map the first pydantic/FastAPI validation error to the project's codes."""
+    errors = exc.errors()
+    if not errors:
+        return BadRequest()
+    err = errors[0]
+    loc = tuple(err.get("loc", ()))
+    kind = str(err.get("type", ""))
+    source = loc[0] if loc else "body"
+    field = _loc_field(loc)
+    if source == "path":
+        # /api/tickets/abc: the resource cannot exist.
+        return NotFound()
+    if source == "header":
+        name = str(loc[-1]).replace("_", "-").title() if len(loc) > 1 else None
+        return FieldInvalid(f"Invalid header: {err.get('msg', '')}", field=name)
+    if source == "body":
+        if kind == "json_invalid":
+            return BadRequest("The request body is not valid JSON")
+        if field is None:
+            # The body as a whole is wrong: missing, a list, a string...
+            return BadRequest()
+        if kind in ("missing", "field_required"):
+            return FieldRequired(f"{field} is required", field=field)
+        if kind == "extra_forbidden":
+            return FieldInvalid(f"Unknown field: {field}", field=field)
+    if kind in ("missing", "field_required"):
+        return FieldRequired(f"{field} is required", field=field)
+    message = str(err.get("msg", "Invalid value"))
+    message = message.removeprefix("Value error, ")
+    return FieldInvalid(f"{field}: {message}" if field else message, field=field)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return await _app_error(_, validation_to_app_error(exc))
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    mapped: AppError
+    if exc.status_code == 404:
+        mapped = NotFound()
+    elif exc.status_code == 405:
+        mapped = MethodNotAllowed()
+    elif exc.status_code == 413:
+        mapped = PayloadTooLarge()
+    else:
+        mapped = AppError(str(exc.detail))
+        mapped.status_code = exc.status_code
+        mapped.code = "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_SERVER_ERROR"
+    response = await _app_error(_, mapped)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_json(500, AppError.code, AppError.message)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)

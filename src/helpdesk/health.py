@@ -1,0 +1,31 @@
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from helpdesk.errors import error_responses
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+
+
+@router.get("/health", response_model=Health, responses=error_responses(503))
+async def health(request: Request) -> JSONResponse:
+    """200 when the database answers, 503 when it does not."""
+    try:
+        async with request.app.state.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception:
+        return JSONResponse(
+            {
+                "status": "unavailable",
+                "database": "unreachable",
+                "error": {"code": "SERVICE_UNAVAILABLE", "message": "The database does not answer"},
+            },
+            status_code=503,
+        )
+    return JSONResponse(Health(status="ok", database="ok").model_dump())

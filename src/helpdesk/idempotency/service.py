@@ -1,0 +1,155 @@
+"""Idempotent creation. The first request with a (caller, key) inserts the record at the
+start of its transaction and fills in its response at the end, so the record and what it
+created commit together. A concurrent request with the same key blocks on that insert
+until the first commits, then replays its response; if the first rolls back, the second
+goes ahead as if it were first."""
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from helpdesk.errors import FieldInvalid, IdempotencyInProgress, IdempotencyKeyReused
+from helpdesk.idempotency.models import IdempotencyRecord
+
+KEY_LIFETIME = timedelta(hours=24)
+MAX_KEY_LENGTH = 255
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def idempotency_key(
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Up to 255 printable characters; a retry with the same key and body "
+            "returns the first response instead of creating again (24 hours)",
+        ),
+    ] = None,
+) -> str | None:
+    if key is None:
+        return None
+    if not 1 <= len(key) <= MAX_KEY_LENGTH or not all(" " <= ch <= "~" for ch in key):
+        raise FieldInvalid(
+            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable ASCII characters",
+            field="Idempotency-Key",
+        )
+    return key
+
+
+IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
+
+
+def fingerprint(request: Request, body: BaseModel) -> str:
+    """What makes two requests "the same": method, path and the parsed body."""
+    canonical = json.dumps(
+        [request.method, request.url.path, body.model_dump(mode="json", exclude_unset=True)],
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    status_code: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+    def response(self) -> JSONResponse:
+        return JSONResponse(
+            self.body, status_code=self.status_code, headers={**self.headers, REPLAYED_HEADER: "true"}
+        )
+
+
+async def begin(
+    session: AsyncSession, *, user_id: int, key: str, request_hash: str
+) -> Replay | None:
+    """None: this request owns the key and goes ahead. A Replay: answer with it."""
+    claimed = await session.scalar(
+        insert(IdempotencyRecord)
+        .values(user_id=user_id, key=key, request_hash=request_hash)
+        .on_conflict_do_nothing()
+        .returning(IdempotencyRecord.key)
+    )
+    if claimed is not None:
+        return None
+    # A record older than the key's lifetime is forgotten: take it over.
+    taken_over = await session.scalar(
+        update(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.user_id == user_id,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.created_at < func.now() - KEY_LIFETIME,
+        )
+        .values(
+            request_hash=request_hash,
+            status_code=None,
+            response_body=None,
+            response_headers=None,
+            created_at=func.now(),
+        )
+        .returning(IdempotencyRecord.key)
+    )
+    if taken_over is not None:
+        return None
+    record = (
+        await session.execute(
+            select(IdempotencyRecord)
+            .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+            .execution_options(populate_existing=True)
+        )
+    ).scalar_one()
+    if record.request_hash != request_hash:
+        raise IdempotencyKeyReused(field="Idempotency-Key")
+    if record.status_code is None or record.response_body is None:
+        raise IdempotencyInProgress(field="Idempotency-Key")
+    return Replay(record.status_code, record.response_body, record.response_headers or {})
+
+
+async def finish(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    key: str,
+    status_code: int,
+    body: dict[str, Any],
+    headers: dict[str, str],
+) -> None:
+    await session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+        .values(status_code=status_code, response_body=body, response_headers=headers)
+    )
+
+
+async def respond_once(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    key: str | None,
+    request_hash: str,
+    status_code: int,
+    create: Callable[[], Awaitable[tuple[BaseModel, dict[str, str]]]],
+) -> JSONResponse:
+    """Run `create` once per key; without a key, simply run it."""
+    if key is not None:
+        replay = await begin(session, user_id=user_id, key=key, request_hash=request_hash)
+        if replay is not None:
+            return replay.response()
+    model, headers = await create()
+    body = model.model_dump(mode="json")
+    if key is not None:
+        await finish(
+            session, user_id=user_id, key=key, status_code=status_code, body=body, headers=headers
+        )
+    return JSONResponse(body, status_code=status_code, headers=headers)

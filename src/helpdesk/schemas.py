@@ -1,0 +1,40 @@
+"""Pieces every request schema shares: strict parsing, unknown fields refused, trimmed
+text whose blank value counts as missing."""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic_core import PydanticCustomError
+
+
+class RequestModel(BaseModel):
+    # A typo is an error, not a no-op. Text and numbers use StrictStr/StrictInt below:
+    # "5" is not an id and 5 is not a title (enums stay lax: JSON can only send strings).
+    model_config = ConfigDict(extra="forbid")
+
+
+def _trimmed(min_length: int, max_length: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        value = value.strip()
+        if min_length and not value:
+            raise PydanticCustomError("field_required", "must not be blank")
+        if len(value) > max_length:
+            raise PydanticCustomError(
+                "string_too_long", "must be at most {max} characters", {"max": max_length}
+            )
+        return value
+
+    return check
+
+
+def Trimmed(min_length: int, max_length: int) -> AfterValidator:  # noqa: N802
+    """Text stripped of surrounding whitespace; with min_length, blank means missing."""
+    return AfterValidator(_trimmed(min_length, max_length))
+
+
+TitleText = Annotated[StrictStr, Trimmed(1, 200)]
+
+# Ids are PostgreSQL integers; a larger number cannot name a row and must not reach the driver.
+MAX_ID = 2**31 - 1
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]

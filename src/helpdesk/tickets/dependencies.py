@@ -1,0 +1,104 @@
+"""Dependencies that validate once for every route that needs them: the ticket the
+caller may see, the If-Match version, the list filters."""
+
+import re
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Query
+
+from helpdesk.auth.dependencies import CurrentUser
+from helpdesk.db import SessionDep
+from helpdesk.errors import FieldInvalid, NotFound, PreconditionRequired
+from helpdesk.schemas import MAX_ID
+from helpdesk.tickets import permissions, service
+from helpdesk.tickets.models import Status, Ticket
+from helpdesk.tickets.search import MAX_QUERY_LENGTH
+from helpdesk.tickets.service import TicketFilters
+
+_IF_MATCH = re.compile(r'\s*(?:(?:W/)?"(\d{1,10})"|(\d{1,10}))\s*')
+
+
+async def visible_ticket(
+    ticket_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep, user: CurrentUser
+) -> Ticket:
+    """The ticket, or 404 when it does not exist or the caller may not see it (a requester
+    must not learn that someone else's ticket exists)."""
+    ticket = await service.get_ticket(session, ticket_id=ticket_id)
+    if ticket is None or not permissions.can_view(user, ticket):
+        raise NotFound("Ticket not found")
+    return ticket
+
+
+VisibleTicket = Annotated[Ticket, Depends(visible_ticket)]
+
+
+def expected_version(
+    if_match: Annotated[
+        str | None,
+        Header(description='The version being changed: 3, "3" or W/"3" (the ETag)'),
+    ] = None,
+) -> int:
+    if if_match is None:
+        raise PreconditionRequired(field="If-Match")
+    match = _IF_MATCH.fullmatch(if_match)
+    if match is None:
+        raise FieldInvalid('If-Match must be the ticket version, e.g. "3"', field="If-Match")
+    return int(match.group(1) or match.group(2))
+
+
+ExpectedVersion = Annotated[int, Depends(expected_version)]
+
+
+def etag(ticket: Ticket) -> str:
+    return f'"{ticket.version}"'
+
+
+def ticket_filters(
+    user: CurrentUser,
+    status: Annotated[
+        str | None, Query(description="One status or several, comma-separated")
+    ] = None,
+    assignee: Annotated[
+        str | None, Query(description="An agent's id, `me` or `none`")
+    ] = None,
+    breached: Annotated[str | None, Query(description="`true` or `false`")] = None,
+    query: Annotated[
+        str | None,
+        Query(description="Words in the title, description or comments", max_length=MAX_QUERY_LENGTH),
+    ] = None,
+) -> TicketFilters:
+    statuses: tuple[Status, ...] = ()
+    if status is not None:
+        try:
+            statuses = tuple(Status(part.strip()) for part in status.split(","))
+        except ValueError:
+            allowed = ", ".join(s.value for s in Status)
+            raise FieldInvalid(f"status must be among: {allowed}", field="status") from None
+
+    assignee_filter: tuple[str, int | None] = ("any", None)
+    if assignee is not None:
+        if assignee == "me":
+            assignee_filter = ("user", user.id)
+        elif assignee == "none":
+            assignee_filter = ("none", None)
+        elif assignee.isascii() and assignee.isdigit() and 1 <= int(assignee) <= MAX_ID:
+            assignee_filter = ("user", int(assignee))
+        else:
+            raise FieldInvalid("assignee must be a user id, me or none", field="assignee")
+
+    breached_filter: bool | None = None
+    if breached is not None:
+        if breached not in ("true", "false"):
+            raise FieldInvalid("breached must be true or false", field="breached")
+        breached_filter = breached == "true"
+
+    text = query.strip() if query else None
+    return TicketFilters(
+        statuses=statuses,
+        assignee=assignee_filter,
+        breached=breached_filter,
+        query=text or None,
+    )
+
+
+FiltersDep = Annotated[TicketFilters, Depends(ticket_filters)]

@@ -1,0 +1,89 @@
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Computed,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column
+
+from helpdesk.db import Base, CreatedAt
+
+
+class Status(StrEnum):
+    open = "open"
+    in_progress = "in_progress"
+    resolved = "resolved"
+    closed = "closed"
+
+
+class Priority(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+    urgent = "urgent"
+
+
+# The text search configuration: English stemming, so "crashes" finds "crash".
+SEARCH_CONFIG = "english"
+TICKET_SEARCH_DOCUMENT = (
+    f"setweight(to_tsvector('{SEARCH_CONFIG}', title), 'A') || "
+    f"setweight(to_tsvector('{SEARCH_CONFIG}', description), 'B')"
+)
+
+
+class Ticket(CreatedAt, Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('open', 'in_progress', 'resolved', 'closed')", name="status"
+        ),
+        CheckConstraint("priority IN ('low', 'medium', 'high', 'urgent')", name="priority"),
+        CheckConstraint("sla_minutes BETWEEN 0 AND 525600", name="sla_minutes"),
+        CheckConstraint("version >= 1", name="version"),
+        # The list in its one order (newest first), whole and per filter.
+        Index("ix_tickets_created_at_id", text("created_at DESC"), text("id DESC")),
+        Index(
+            "ix_tickets_requester_created_at_id",
+            "requester_id",
+            text("created_at DESC"),
+            text("id DESC"),
+        ),
+        Index(
+            "ix_tickets_assignee_created_at_id",
+            "assignee_id",
+            text("created_at DESC"),
+            text("id DESC"),
+        ),
+        Index(
+            "ix_tickets_status_created_at_id", "status", text("created_at DESC"), text("id DESC")
+        ),
+        # Breached: only tickets that are not closed can breach.
+        Index("ix_tickets_due_at_not_closed", "due_at", postgresql_where=text("status <> 'closed'")),
+        Index("ix_tickets_search_vector", "search_vector", postgresql_using="gin"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    status: Mapped[str] = mapped_column(Text, server_default=Status.open.value)
+    priority: Mapped[str] = mapped_column(Text, server_default=Priority.medium.value)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sla_minutes: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    search_vector: Mapped[str] = mapped_column(
+        TSVECTOR, Computed(TICKET_SEARCH_DOCUMENT, persisted=True), deferred=True
+    )

@@ -1,0 +1,90 @@
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, StrictInt, StrictStr, model_validator
+
+from helpdesk.comments.schemas import CommentOut
+from helpdesk.schemas import Id, RequestModel, TitleText, Trimmed
+from helpdesk.tickets import sla
+from helpdesk.tickets.models import Priority, Status, Ticket
+from helpdesk.timeline.schemas import TimelineOut
+
+MAX_DESCRIPTION_LENGTH = 10_000
+
+Description = Annotated[StrictStr, Trimmed(0, MAX_DESCRIPTION_LENGTH)]
+SlaMinutes = Annotated[StrictInt, Field(ge=0, le=sla.MAX_SLA_MINUTES)]
+
+
+class TicketCreate(RequestModel):
+    title: TitleText
+    description: Description | None = None
+    priority: Priority = Priority.medium
+    assignee_id: Id | None = None
+    sla_minutes: SlaMinutes | None = None
+
+
+# Fields that may be sent but never as null.
+_NOT_NULLABLE = ("title", "status", "priority", "sla_minutes")
+
+
+class TicketUpdate(RequestModel):
+    title: TitleText | None = None
+    description: Description | None = None
+    status: Status | None = None
+    priority: Priority | None = None
+    assignee_id: Id | None = None
+    sla_minutes: SlaMinutes | None = None
+
+    @model_validator(mode="after")
+    def _no_null_where_a_value_is_required(self) -> "TicketUpdate":
+        for field in _NOT_NULLABLE:
+            if field in self.model_fields_set and getattr(self, field) is None:
+                raise ValueError(f"{field} may not be null")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the caller sent; a null description means an empty one."""
+        changes = self.model_dump(exclude_unset=True)
+        if "description" in changes and changes["description"] is None:
+            changes["description"] = ""
+        return changes
+
+
+class TicketOut(BaseModel):
+    id: int
+    title: str
+    description: str
+    status: Status
+    priority: Priority
+    requester_id: int
+    assignee_id: int | None
+    sla_minutes: int
+    due_at: datetime
+    breached: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_ticket(cls, ticket: Ticket, *, now: datetime | None = None) -> "TicketOut":
+        now = now or datetime.now(UTC)
+        return cls(
+            id=ticket.id,
+            title=ticket.title,
+            description=ticket.description,
+            status=Status(ticket.status),
+            priority=Priority(ticket.priority),
+            requester_id=ticket.requester_id,
+            assignee_id=ticket.assignee_id,
+            sla_minutes=ticket.sla_minutes,
+            due_at=ticket.due_at,
+            breached=sla.is_breached(status=ticket.status, due_at=ticket.due_at, now=now),
+            version=ticket.version,
+            created_at=ticket.created_at,
+            updated_at=ticket.updated_at,
+        )
+
+
+class TicketDetail(TicketOut):
+    comments: list[CommentOut]
+    timeline: list[TimelineOut]

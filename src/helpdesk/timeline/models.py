@@ -1,0 +1,30 @@
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from helpdesk.db import Base, CreatedAt
+
+
+class Action(StrEnum):
+    ticket_created = "ticket.created"
+    ticket_updated = "ticket.updated"
+    comment_created = "comment.created"
+
+
+class TimelineLog(CreatedAt, Base):
+    __tablename__ = "timeline_logs"
+    __table_args__ = (
+        CheckConstraint(
+            "action IN ('ticket.created', 'ticket.updated', 'comment.created')", name="action"
+        ),
+        Index("ix_timeline_logs_ticket_id_id", "ticket_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(Text)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")

@@ -1,0 +1,17 @@
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from helpdesk.timeline.models import Action
+
+
+class TimelineOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    ticket_id: int
+    actor_id: int
+    action: Action
+    meta: dict[str, Any]
+    created_at: datetime

@@ -1,0 +1,35 @@
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Index, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from helpdesk.db import Base, CreatedAt
+
+
+class Role(StrEnum):
+    user = "user"
+    agent = "agent"
+    admin = "admin"
+
+
+STAFF_ROLES = frozenset({Role.agent, Role.admin})
+
+
+class User(CreatedAt, Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('user', 'agent', 'admin')", name="role"),
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+        Index("ix_users_email", "email", unique=True),
+        Index("ix_users_role_id", "role", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    email: Mapped[str] = mapped_column(Text)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(Text, default=Role.user)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES

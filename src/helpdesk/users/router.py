@@ -1,0 +1,41 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from helpdesk.auth.dependencies import CurrentUser, OptionalUser, SettingsDep, StaffUser
+from helpdesk.db import SessionDep
+from helpdesk.errors import error_responses
+from helpdesk.pagination import Page, PageDep, make_page
+from helpdesk.users import service
+from helpdesk.users.models import Role
+from helpdesk.users.schemas import RegisterIn, UserOut
+
+router = APIRouter(tags=["users"])
+
+
+@router.post(
+    "/register", status_code=201, response_model=UserOut, responses=error_responses(401, 403, 409)
+)
+async def register(
+    data: RegisterIn, session: SessionDep, caller: OptionalUser, settings: SettingsDep
+) -> UserOut:
+    user = await service.register(
+        session, data=data, caller=caller, bcrypt_rounds=settings.bcrypt_rounds
+    )
+    return UserOut.model_validate(user)
+
+
+@router.get("/me", response_model=UserOut, responses=error_responses(401))
+async def me(user: CurrentUser) -> UserOut:
+    return UserOut.model_validate(user)
+
+
+@router.get("/users", response_model=Page[UserOut], responses=error_responses(401, 403))
+async def list_users(
+    session: SessionDep,
+    _: StaffUser,
+    page: PageDep,
+    role: Annotated[Role | None, Query(description="Only accounts with this role")] = None,
+) -> Page[UserOut]:
+    users = await service.list_users(session, role=role, page=page)
+    return make_page([UserOut.model_validate(u) for u in users], page)

@@ -1,0 +1,70 @@
+import re
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
+from pydantic_core import PydanticCustomError
+
+from helpdesk.auth.passwords import MAX_PASSWORD_BYTES, MIN_PASSWORD_BYTES
+from helpdesk.schemas import RequestModel, Trimmed
+from helpdesk.users.models import Role
+
+MAX_NAME_LENGTH = 100
+MAX_EMAIL_LENGTH = 254
+# Deliberately loose: one @, something on each side, no spaces. "admin@my" is valid here.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+
+
+def _email(value: str) -> str:
+    value = value.strip().lower()
+    if not value:
+        raise PydanticCustomError("field_required", "must not be blank")
+    if len(value) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(value):
+        raise PydanticCustomError("email_invalid", "is not a valid email address")
+    return value
+
+
+def _password(value: str) -> str:
+    if not value:
+        raise PydanticCustomError("field_required", "must not be blank")
+    size = len(value.encode())
+    if not MIN_PASSWORD_BYTES <= size <= MAX_PASSWORD_BYTES:
+        raise PydanticCustomError(
+            "password_length",
+            "must be {min} to {max} bytes long",
+            {"min": MIN_PASSWORD_BYTES, "max": MAX_PASSWORD_BYTES},
+        )
+    return value
+
+
+Email = Annotated[StrictStr, AfterValidator(_email)]
+NewPassword = Annotated[StrictStr, AfterValidator(_password)]
+
+
+class RegisterIn(RequestModel):
+    name: Annotated[StrictStr, Trimmed(1, MAX_NAME_LENGTH)]
+    email: Email
+    password: NewPassword
+    role: Role = Role.user
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    email: str
+    role: Role
+    created_at: datetime
+
+
+class LoginIn(RequestModel):
+    email: Annotated[StrictStr, Field(max_length=MAX_EMAIL_LENGTH * 2)]
+    password: Annotated[StrictStr, Field(max_length=1024)]
+
+
+class TokenOut(BaseModel):
+    token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+    user: UserOut

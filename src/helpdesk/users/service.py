@@ -1,0 +1,75 @@
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from helpdesk.auth import passwords
+from helpdesk.errors import EmailTaken, Forbidden
+from helpdesk.pagination import PageParams
+from helpdesk.users.models import STAFF_ROLES, Role, User
+from helpdesk.users.schemas import RegisterIn
+
+
+async def get_user(session: AsyncSession, *, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def get_by_email(session: AsyncSession, *, email: str) -> User | None:
+    result = await session.execute(select(User).where(User.email == email.strip().lower()))
+    return result.scalar_one_or_none()
+
+
+async def register(
+    session: AsyncSession, *, data: RegisterIn, caller: User | None, bcrypt_rounds: int
+) -> User:
+    if data.role != Role.user and (caller is None or caller.role != Role.admin):
+        raise Forbidden("Only an admin may create agent or admin accounts", field="role")
+    password_hash = await passwords.hash_password(data.password, rounds=bcrypt_rounds)
+    # ON CONFLICT: two sign-ups with one email at once get one account and one 409.
+    user_id = await session.scalar(
+        pg_insert(User)
+        .values(name=data.name, email=data.email, password_hash=password_hash, role=data.role)
+        .on_conflict_do_nothing(index_elements=[User.email])
+        .returning(User.id)
+    )
+    if user_id is None:
+        raise EmailTaken(field="email")
+    user = await session.get(User, user_id)
+    assert user is not None
+    return user
+
+
+async def create_user_if_missing(
+    session: AsyncSession,
+    *,
+    name: str,
+    email: str,
+    password: str,
+    role: Role,
+    bcrypt_rounds: int,
+) -> bool:
+    """For the CLI and the demo accounts: True when the account was created."""
+    if await get_by_email(session, email=email) is not None:
+        return False
+    password_hash = await passwords.hash_password(password, rounds=bcrypt_rounds)
+    await session.execute(
+        insert(User).values(
+            name=name, email=email.strip().lower(), password_hash=password_hash, role=role
+        )
+    )
+    return True
+
+
+async def list_users(
+    session: AsyncSession, *, role: Role | None, page: PageParams
+) -> list[User]:
+    stmt = select(User).order_by(User.id).limit(page.limit + 1).offset(page.offset)
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    result = await session.execute(stmt)
+    return list(result.scalars())
+
+
+async def is_staff_user(session: AsyncSession, *, user_id: int) -> bool:
+    role = await session.scalar(select(User.role).where(User.id == user_id))
+    return role in STAFF_ROLES
+
