@@ -55,7 +55,7 @@ def database_url() -> Iterator[str]:
         yield url
         return
     with tempfile.TemporaryDirectory(prefix="helpdesk-test-") as tmp:
-        os.chmod(tmp, 0o755)  # the embedded server may run as its own system user
+        os.chmod(tmp, 0o755)  # noqa: S103 - the embedded server may run as its own system user
         embedded = EmbeddedPostgres(Path(tmp) / "pg")
         url = to_asyncpg_url(embedded.start())
         try:
@@ -222,8 +222,17 @@ def live_server(database_url: str) -> Iterator[str]:
     }
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "uvicorn", "helpdesk.main:create_app", "--factory",
-            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "helpdesk.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
         ],
         env=env,
     )

@@ -43,9 +43,7 @@ def database(settings: Settings) -> Iterator[Settings]:
         typer.echo("embedded PostgreSQL stopped")
 
 
-async def _in_session(
-    settings: Settings, work: Callable[[AsyncSession], Awaitable[None]]
-) -> None:
+async def _in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[None]]) -> None:
     engine = create_engine(settings.sqlalchemy_url, pool_size=1)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():

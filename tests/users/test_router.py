@@ -1,6 +1,12 @@
-import httpx
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from tests.conftest import Account, assert_error
+import asyncpg
+import httpx
+import jwt
+import pytest
+
+from tests.conftest import PASSWORD, TEST_JWT_SECRET, Account, Accounts, assert_error
 
 
 async def test_register_creates_a_user_with_a_lower_case_email(client: httpx.AsyncClient) -> None:
@@ -35,3 +41,459 @@ async def test_login_with_wrong_password_is_invalid_credentials(
         "/api/login", json={"email": requester.email, "password": "wrong-password"}
     )
     assert_error(response, 401, "INVALID_CREDENTIALS")
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+VALID = {"name": "Ada Lovelace", "email": "ada@example.test", "password": "longenough"}
+
+
+async def register(
+    client: httpx.AsyncClient, headers: dict[str, str] | None = None, **fields: Any
+) -> httpx.Response:
+    body = {**VALID, **fields}
+    return await client.post("/api/register", json=body, headers=headers or {})
+
+
+async def user_count(db: asyncpg.Connection) -> int:
+    count: int = await db.fetchval("SELECT count(*) FROM users")
+    return count
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+# --- POST /api/register ----------------------------------------------------------------------
+
+
+async def test_register_response_never_carries_the_password_or_its_hash(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    response = await register(client)
+    assert response.status_code == 201, response.text
+    stored_hash = await db.fetchval(
+        "SELECT password_hash FROM users WHERE email = $1", VALID["email"]
+    )
+    assert set(response.json()) == {"id", "name", "email", "role", "created_at"}
+    assert "password" not in response.text
+    assert VALID["password"] not in response.text
+    assert stored_hash not in response.text
+    assert stored_hash != VALID["password"]
+
+
+async def test_register_stores_the_account_with_a_lower_case_email(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    response = await register(client, email="Ada.L@Example.TEST")
+    assert response.status_code == 201, response.text
+    row = await db.fetchrow("SELECT id, name, email, role FROM users")
+    assert row is not None
+    assert dict(row) == {
+        "id": response.json()["id"],
+        "name": "Ada Lovelace",
+        "email": "ada.l@example.test",
+        "role": "user",
+    }
+
+
+async def test_register_created_at_is_iso_8601_with_offset(client: httpx.AsyncClient) -> None:
+    response = await register(client)
+    assert response.status_code == 201, response.text
+    created_at = datetime.fromisoformat(response.json()["created_at"])
+    assert created_at.utcoffset() is not None
+
+
+async def test_register_same_email_in_other_case_is_email_taken(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    first = await register(client, email="ada@example.test")
+    assert first.status_code == 201, first.text
+    second = await register(client, email="ADA@Example.Test", name="Someone Else")
+    assert_error(second, 409, "EMAIL_TAKEN", field="email")
+    rows = await db.fetch("SELECT name FROM users WHERE lower(email) = 'ada@example.test'")
+    assert [r["name"] for r in rows] == ["Ada Lovelace"]
+
+
+async def test_register_email_of_a_seeded_account_is_email_taken(
+    client: httpx.AsyncClient, db: asyncpg.Connection, requester: Account
+) -> None:
+    response = await register(client, email=requester.email.upper())
+    assert_error(response, 409, "EMAIL_TAKEN", field="email")
+    assert await user_count(db) == 1
+
+
+@pytest.mark.parametrize("missing", ["name", "email", "password"])
+async def test_register_without_a_required_field_is_field_required(
+    client: httpx.AsyncClient, db: asyncpg.Connection, missing: str
+) -> None:
+    body = {key: value for key, value in VALID.items() if key != missing}
+    response = await client.post("/api/register", json=body)
+    assert_error(response, 400, "FIELD_REQUIRED", field=missing)
+    assert await user_count(db) == 0
+
+
+async def test_register_blank_name_is_field_required(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    response = await register(client, name="   ")
+    assert_error(response, 400, "FIELD_REQUIRED", field="name")
+    assert await user_count(db) == 0
+
+
+async def test_register_name_of_100_characters_is_accepted(client: httpx.AsyncClient) -> None:
+    response = await register(client, name="n" * 100)
+    assert response.status_code == 201, response.text
+    assert response.json()["name"] == "n" * 100
+
+
+async def test_register_name_over_100_characters_is_field_invalid(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    response = await register(client, name="n" * 101)
+    assert_error(response, 400, "FIELD_INVALID", field="name")
+    assert await user_count(db) == 0
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        pytest.param("a" * 8, id="8-ascii-bytes"),
+        pytest.param("a" * 72, id="72-ascii-bytes"),
+        pytest.param("é" * 4, id="4-chars-8-bytes"),
+        pytest.param("é" * 25, id="25-chars-50-bytes"),
+        pytest.param("é" * 36, id="36-chars-72-bytes"),
+    ],
+)
+async def test_register_password_of_8_to_72_bytes_is_accepted_and_logs_in(
+    client: httpx.AsyncClient, password: str
+) -> None:
+    response = await register(client, password=password)
+    assert response.status_code == 201, response.text
+    login = await client.post("/api/login", json={"email": VALID["email"], "password": password})
+    assert login.status_code == 200, login.text
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        pytest.param("a" * 7, id="7-ascii-bytes"),
+        pytest.param("é" * 3 + "a", id="4-chars-7-bytes"),
+        pytest.param("a" * 73, id="73-ascii-bytes"),
+        pytest.param("é" * 37, id="37-chars-74-bytes"),
+        pytest.param("a" * 71 + "é", id="72-chars-73-bytes"),
+    ],
+)
+async def test_register_password_outside_8_to_72_bytes_is_field_invalid(
+    client: httpx.AsyncClient, db: asyncpg.Connection, password: str
+) -> None:
+    response = await register(client, password=password)
+    assert_error(response, 400, "FIELD_INVALID", field="password")
+    assert await user_count(db) == 0
+
+
+@pytest.mark.parametrize("email", ["no-at-sign", "two@@example.test", "has space@example.test"])
+async def test_register_invalid_email_is_field_invalid(
+    client: httpx.AsyncClient, db: asyncpg.Connection, email: str
+) -> None:
+    response = await register(client, email=email)
+    assert_error(response, 400, "FIELD_INVALID", field="email")
+    assert await user_count(db) == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name", 5), ("email", ["ada@example.test"]), ("password", 12345678), ("role", 1)],
+)
+async def test_register_field_of_wrong_type_is_field_invalid(
+    client: httpx.AsyncClient, db: asyncpg.Connection, field: str, value: Any
+) -> None:
+    response = await register(client, **{field: value})
+    assert_error(response, 400, "FIELD_INVALID", field=field)
+    assert await user_count(db) == 0
+
+
+async def test_register_unknown_field_is_field_invalid_naming_it(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    response = await register(client, nickname="ada")
+    assert_error(response, 400, "FIELD_INVALID", field="nickname")
+    assert await user_count(db) == 0
+
+
+async def test_register_body_that_is_a_json_list_is_bad_request(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    response = await client.post("/api/register", json=[VALID])
+    assert_error(response, 400, "BAD_REQUEST")
+    assert await user_count(db) == 0
+
+
+async def test_register_body_that_is_not_json_is_bad_request(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    response = await client.post(
+        "/api/register",
+        content=b'{"name": "Ada", "email": ',
+        headers={"Content-Type": "application/json"},
+    )
+    assert_error(response, 400, "BAD_REQUEST")
+    assert await user_count(db) == 0
+
+
+async def test_register_unknown_role_is_field_invalid(
+    client: httpx.AsyncClient, db: asyncpg.Connection, admin: Account
+) -> None:
+    response = await register(client, headers=admin.headers, role="superuser")
+    assert_error(response, 400, "FIELD_INVALID", field="role")
+    assert await user_count(db) == 1
+
+
+async def test_register_explicit_user_role_needs_no_token(client: httpx.AsyncClient) -> None:
+    response = await register(client, role="user")
+    assert response.status_code == 201, response.text
+    assert response.json()["role"] == "user"
+
+
+@pytest.mark.parametrize("role", ["agent", "admin"])
+async def test_register_staff_role_without_a_token_is_forbidden(
+    client: httpx.AsyncClient, db: asyncpg.Connection, role: str
+) -> None:
+    response = await register(client, role=role)
+    assert_error(response, 403, "FORBIDDEN", field="role")
+    assert await user_count(db) == 0
+
+
+@pytest.mark.parametrize("caller_role", ["user", "agent"])
+@pytest.mark.parametrize("role", ["agent", "admin"])
+async def test_register_staff_role_with_a_non_admin_token_is_forbidden(
+    client: httpx.AsyncClient,
+    db: asyncpg.Connection,
+    accounts: Accounts,
+    caller_role: str,
+    role: str,
+) -> None:
+    caller = await accounts.create(caller_role)
+    response = await register(client, headers=caller.headers, role=role)
+    assert_error(response, 403, "FORBIDDEN", field="role")
+    assert await user_count(db) == 1
+
+
+@pytest.mark.parametrize("role", ["agent", "admin"])
+async def test_register_staff_role_with_an_admin_token_creates_it(
+    client: httpx.AsyncClient, db: asyncpg.Connection, admin: Account, role: str
+) -> None:
+    response = await register(client, headers=admin.headers, role=role)
+    assert response.status_code == 201, response.text
+    assert response.json()["role"] == role
+    stored = await db.fetchval("SELECT role FROM users WHERE email = $1", VALID["email"])
+    assert stored == role
+
+
+async def test_register_staff_role_with_a_forged_admin_role_claim_is_forbidden(
+    client: httpx.AsyncClient, db: asyncpg.Connection, requester: Account
+) -> None:
+    now = datetime.now(UTC)
+    forged = jwt.encode(
+        {
+            "sub": str(requester.id),
+            "role": "admin",
+            "iat": now,
+            "exp": now + timedelta(minutes=5),
+            "iss": "helpdesk",
+            "aud": "helpdesk-api",
+        },
+        TEST_JWT_SECRET,
+        algorithm="HS256",
+    )
+    response = await register(client, headers=bearer(forged), role="agent")
+    assert_error(response, 403, "FORBIDDEN", field="role")
+    assert await user_count(db) == 1
+
+
+# --- POST /api/login -----------------------------------------------------------------------
+
+
+async def test_login_unknown_email_and_wrong_password_get_the_same_answer(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    wrong_password = await client.post(
+        "/api/login", json={"email": requester.email, "password": "wrong-password"}
+    )
+    unknown_email = await client.post(
+        "/api/login", json={"email": "nobody@example.test", "password": PASSWORD}
+    )
+    assert_error(wrong_password, 401, "INVALID_CREDENTIALS")
+    assert_error(unknown_email, 401, "INVALID_CREDENTIALS")
+    assert wrong_password.json() == unknown_email.json()
+
+
+@pytest.mark.parametrize("missing", ["email", "password"])
+async def test_login_without_a_required_field_is_field_required(
+    client: httpx.AsyncClient, requester: Account, missing: str
+) -> None:
+    body = {"email": requester.email, "password": PASSWORD}
+    del body[missing]
+    response = await client.post("/api/login", json=body)
+    assert_error(response, 400, "FIELD_REQUIRED", field=missing)
+
+
+async def test_login_token_is_an_hs256_jwt_with_sub_role_iat_exp(
+    client: httpx.AsyncClient, agent: Account
+) -> None:
+    response = await client.post("/api/login", json={"email": agent.email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    token = response.json()["token"]
+    assert jwt.get_unverified_header(token)["alg"] == "HS256"
+    claims = jwt.decode(
+        token,
+        TEST_JWT_SECRET,
+        algorithms=["HS256"],
+        audience="helpdesk-api",
+        issuer="helpdesk",
+        options={"require": ["sub", "role", "iat", "exp"]},
+    )
+    assert claims["sub"] == str(agent.id)
+    assert claims["role"] == "agent"
+    now = datetime.now(UTC).timestamp()
+    assert claims["iat"] <= now + 5
+    assert claims["exp"] > now
+
+
+async def test_login_response_never_carries_the_password_hash(
+    client: httpx.AsyncClient, db: asyncpg.Connection, requester: Account
+) -> None:
+    response = await client.post(
+        "/api/login", json={"email": requester.email, "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    stored_hash = await db.fetchval("SELECT password_hash FROM users WHERE id = $1", requester.id)
+    assert "password" not in response.text
+    assert PASSWORD not in response.text
+    assert stored_hash not in response.text
+
+
+# --- GET /api/me ---------------------------------------------------------------------------
+
+
+async def test_me_returns_the_caller_without_password_hash(
+    client: httpx.AsyncClient, db: asyncpg.Connection, agent: Account, requester: Account
+) -> None:
+    response = await client.get("/api/me", headers=requester.headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body) == {"id", "name", "email", "role", "created_at"}
+    row = await db.fetchrow("SELECT name, email, role FROM users WHERE id = $1", requester.id)
+    assert row is not None
+    assert body["id"] == requester.id
+    assert {k: body[k] for k in ("name", "email", "role")} == dict(row)
+    assert "password" not in response.text
+
+
+async def test_me_without_a_token_is_unauthorized(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/me")
+    assert_error(response, 401, "UNAUTHORIZED")
+
+
+# --- GET /api/users ------------------------------------------------------------------------
+
+
+async def test_list_users_as_a_user_is_forbidden(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    response = await client.get("/api/users", headers=requester.headers)
+    assert_error(response, 403, "FORBIDDEN")
+
+
+async def test_list_users_without_a_token_is_unauthorized(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/users")
+    assert_error(response, 401, "UNAUTHORIZED")
+
+
+@pytest.mark.parametrize("caller_role", ["agent", "admin"])
+async def test_list_users_as_staff_returns_every_account(
+    client: httpx.AsyncClient, accounts: Accounts, caller_role: str
+) -> None:
+    caller = await accounts.create(caller_role)
+    others = [await accounts.create(role) for role in ("user", "agent", "admin")]
+    response = await client.get("/api/users", headers=caller.headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body) == {"items", "next_offset"}
+    assert body["next_offset"] is None
+    assert sorted(item["id"] for item in body["items"]) == sorted(
+        [caller.id, *(account.id for account in others)]
+    )
+    for item in body["items"]:
+        assert set(item) == {"id", "name", "email", "role", "created_at"}
+    assert "password" not in response.text
+
+
+async def test_list_users_role_agent_returns_only_agents(
+    client: httpx.AsyncClient, accounts: Accounts, admin: Account
+) -> None:
+    agents = [await accounts.create("agent") for _ in range(2)]
+    await accounts.create("user")
+    response = await client.get("/api/users", params={"role": "agent"}, headers=admin.headers)
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+    assert sorted(item["id"] for item in items) == sorted(a.id for a in agents)
+    assert {item["role"] for item in items} == {"agent"}
+
+
+async def test_list_users_unknown_role_is_field_invalid(
+    client: httpx.AsyncClient, agent: Account
+) -> None:
+    response = await client.get("/api/users", params={"role": "bogus"}, headers=agent.headers)
+    assert_error(response, 400, "FIELD_INVALID", field="role")
+
+
+@pytest.mark.parametrize(("param", "value"), [("limit", "0"), ("limit", "x"), ("offset", "-1")])
+async def test_list_users_bad_paging_parameter_is_field_invalid(
+    client: httpx.AsyncClient, agent: Account, param: str, value: str
+) -> None:
+    response = await client.get("/api/users", params={param: value}, headers=agent.headers)
+    assert_error(response, 400, "FIELD_INVALID", field=param)
+
+
+async def test_list_users_pages_with_limit_offset_and_next_offset(
+    client: httpx.AsyncClient, accounts: Accounts, admin: Account
+) -> None:
+    created = [admin.id] + [(await accounts.create("user")).id for _ in range(4)]
+    seen: list[int] = []
+    offsets: list[int | None] = []
+    offset: int | None = 0
+    while offset is not None:
+        response = await client.get(
+            "/api/users", params={"limit": 2, "offset": offset}, headers=admin.headers
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert len(body["items"]) <= 2
+        seen += [item["id"] for item in body["items"]]
+        offset = body["next_offset"]
+        offsets.append(offset)
+    assert offsets == [2, 4, None]
+    assert sorted(seen) == sorted(created)
+    assert len(seen) == len(set(seen))
+
+
+async def test_list_users_last_full_page_has_null_next_offset(
+    client: httpx.AsyncClient, accounts: Accounts, admin: Account
+) -> None:
+    await accounts.create("user")
+    response = await client.get(
+        "/api/users", params={"limit": 2, "offset": 0}, headers=admin.headers
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert len(body["items"]) == 2
+    assert body["next_offset"] is None
+
+
+async def test_list_users_offset_past_the_end_is_an_empty_last_page(
+    client: httpx.AsyncClient, admin: Account
+) -> None:
+    response = await client.get("/api/users", params={"offset": 50}, headers=admin.headers)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"items": [], "next_offset": None}

@@ -11,10 +11,8 @@ from helpdesk.users.models import User
 async def add_comment(session: AsyncSession, *, user: User, ticket: Ticket, body: str) -> Comment:
     """Who may comment is who may see the ticket (the requester, agents, admins): the
     ticket dependency has already checked it. Comments leave the ticket's version alone."""
-    comment = await session.scalar(
-        insert(Comment)
-        .values(ticket_id=ticket.id, author_id=user.id, body=body)
-        .returning(Comment)
+    comment: Comment | None = await session.scalar(
+        insert(Comment).values(ticket_id=ticket.id, author_id=user.id, body=body).returning(Comment)
     )
     assert comment is not None
     await timeline.record(

@@ -24,6 +24,4 @@ class IdempotencyRecord(Base):
     # json, not jsonb: a replay returns the first body byte for byte, keys in their order.
     response_body: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     response_headers: Mapped[dict[str, str] | None] = mapped_column(JSONB)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -67,7 +67,9 @@ class Replay:
 
     def response(self) -> JSONResponse:
         return JSONResponse(
-            self.body, status_code=self.status_code, headers={**self.headers, REPLAYED_HEADER: "true"}
+            self.body,
+            status_code=self.status_code,
+            headers={**self.headers, REPLAYED_HEADER: "true"},
         )
 
 

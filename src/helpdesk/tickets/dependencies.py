@@ -58,13 +58,13 @@ def ticket_filters(
     status: Annotated[
         str | None, Query(description="One status or several, comma-separated")
     ] = None,
-    assignee: Annotated[
-        str | None, Query(description="An agent's id, `me` or `none`")
-    ] = None,
+    assignee: Annotated[str | None, Query(description="An agent's id, `me` or `none`")] = None,
     breached: Annotated[str | None, Query(description="`true` or `false`")] = None,
     query: Annotated[
         str | None,
-        Query(description="Words in the title, description or comments", max_length=MAX_QUERY_LENGTH),
+        Query(
+            description="Words in the title, description or comments", max_length=MAX_QUERY_LENGTH
+        ),
     ] = None,
 ) -> TicketFilters:
     statuses: tuple[Status, ...] = ()

@@ -43,9 +43,7 @@ TICKET_SEARCH_DOCUMENT = (
 class Ticket(CreatedAt, Base):
     __tablename__ = "tickets"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('open', 'in_progress', 'resolved', 'closed')", name="status"
-        ),
+        CheckConstraint("status IN ('open', 'in_progress', 'resolved', 'closed')", name="status"),
         CheckConstraint("priority IN ('low', 'medium', 'high', 'urgent')", name="priority"),
         CheckConstraint("sla_minutes BETWEEN 0 AND 525600", name="sla_minutes"),
         CheckConstraint("version >= 1", name="version"),
@@ -67,7 +65,9 @@ class Ticket(CreatedAt, Base):
             "ix_tickets_status_created_at_id", "status", text("created_at DESC"), text("id DESC")
         ),
         # Breached: only tickets that are not closed can breach.
-        Index("ix_tickets_due_at_not_closed", "due_at", postgresql_where=text("status <> 'closed'")),
+        Index(
+            "ix_tickets_due_at_not_closed", "due_at", postgresql_where=text("status <> 'closed'")
+        ),
         Index("ix_tickets_search_vector", "search_vector", postgresql_using="gin"),
     )
 
@@ -81,9 +81,7 @@ class Ticket(CreatedAt, Base):
     sla_minutes: Mapped[int] = mapped_column(Integer)
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, server_default="1")
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     search_vector: Mapped[str] = mapped_column(
         TSVECTOR, Computed(TICKET_SEARCH_DOCUMENT, persisted=True), deferred=True
     )

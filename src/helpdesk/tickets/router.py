@@ -17,7 +17,9 @@ from helpdesk.timeline.schemas import TimelineOut
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
-_ETAG_HEADER = {"ETag": {"description": 'The ticket\'s version, e.g. "3"', "schema": {"type": "string"}}}
+_ETAG_HEADER = {
+    "ETag": {"description": 'The ticket\'s version, e.g. "3"', "schema": {"type": "string"}}
+}
 
 
 @router.post(
@@ -71,7 +73,9 @@ async def list_breached_tickets(
     response_model=TicketDetail,
     responses={200: {"headers": _ETAG_HEADER}, **error_responses(401, 404)},
 )
-async def get_ticket(ticket: VisibleTicket, session: SessionDep, response: Response) -> TicketDetail:
+async def get_ticket(
+    ticket: VisibleTicket, session: SessionDep, response: Response
+) -> TicketDetail:
     found_comments = await comments.list_for_ticket(session, ticket_id=ticket.id)
     entries = await timeline.list_for_ticket(session, ticket_id=ticket.id)
     response.headers["ETag"] = etag(ticket)

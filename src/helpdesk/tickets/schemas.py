@@ -1,7 +1,8 @@
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StrictInt, StrictStr, model_validator
+from pydantic import BaseModel, Field, StrictInt, StrictStr, field_validator
+from pydantic_core import PydanticCustomError
 
 from helpdesk.comments.schemas import CommentOut
 from helpdesk.schemas import Id, RequestModel, TitleText, Trimmed
@@ -35,12 +36,13 @@ class TicketUpdate(RequestModel):
     assignee_id: Id | None = None
     sla_minutes: SlaMinutes | None = None
 
-    @model_validator(mode="after")
-    def _no_null_where_a_value_is_required(self) -> "TicketUpdate":
-        for field in _NOT_NULLABLE:
-            if field in self.model_fields_set and getattr(self, field) is None:
-                raise ValueError(f"{field} may not be null")
-        return self
+    @field_validator(*_NOT_NULLABLE, mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Only runs for fields that were sent: leaving one out is fine, null is not.
+        if value is None:
+            raise PydanticCustomError("null_not_allowed", "may not be null")
+        return value
 
     def changes(self) -> dict[str, Any]:
         """The fields the caller sent; a null description means an empty one."""

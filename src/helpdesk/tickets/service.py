@@ -16,7 +16,15 @@ from helpdesk.users import service as users
 from helpdesk.users.models import User
 
 # What a timeline entry records of a change, in this order.
-TRACKED_FIELDS = ("title", "description", "status", "priority", "assignee_id", "sla_minutes", "due_at")
+TRACKED_FIELDS = (
+    "title",
+    "description",
+    "status",
+    "priority",
+    "assignee_id",
+    "sla_minutes",
+    "due_at",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +49,9 @@ async def create_ticket(session: AsyncSession, *, user: User, data: TicketCreate
     permissions.check_create(user, fields_set=data.model_fields_set, values=data.model_dump())
     await _check_assignee(session, data.assignee_id)
     sla_minutes = (
-        data.sla_minutes
-        if data.sla_minutes is not None
-        else sla.default_sla_minutes(data.priority)
+        data.sla_minutes if data.sla_minutes is not None else sla.default_sla_minutes(data.priority)
     )
-    ticket = await session.scalar(
+    ticket: Ticket | None = await session.scalar(
         insert(Ticket)
         .values(
             title=data.title,
@@ -161,7 +167,7 @@ def _filter_clauses(user: User, filters: TicketFilters) -> list[ColumnElement[bo
     return clauses
 
 
-def list_statement(user: User, filters: TicketFilters, page: PageParams) -> Select[tuple[Ticket]]:
+def list_statement(user: User, filters: TicketFilters, page: PageParams) -> Select[Ticket]:
     """Newest first; one row more than the page, to know whether another page follows."""
     return (
         select(Ticket)

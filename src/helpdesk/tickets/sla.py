@@ -4,6 +4,7 @@
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Interval, and_, func
+from sqlalchemy.orm import InstrumentedAttribute
 
 from helpdesk.tickets.models import Priority, Status, Ticket
 
@@ -20,7 +21,9 @@ def default_sla_minutes(priority: Priority | str) -> int:
     return DEFAULT_SLA_MINUTES[Priority(priority)]
 
 
-def due_at_sql(created_at: ColumnElement[datetime], sla_minutes: int) -> ColumnElement[datetime]:
+def due_at_sql(
+    created_at: ColumnElement[datetime] | InstrumentedAttribute[datetime], sla_minutes: int
+) -> ColumnElement[datetime]:
     """due_at = created_at + sla_minutes, computed by PostgreSQL on its own clock."""
     minutes = func.make_interval(0, 0, 0, 0, 0, sla_minutes, type_=Interval)
     return created_at + minutes

@@ -65,6 +65,6 @@ class LoginIn(RequestModel):
 
 class TokenOut(BaseModel):
     token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 (the OAuth2 token type, not a secret)
     expires_at: datetime
     user: UserOut

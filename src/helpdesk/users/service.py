@@ -59,9 +59,7 @@ async def create_user_if_missing(
     return True
 
 
-async def list_users(
-    session: AsyncSession, *, role: Role | None, page: PageParams
-) -> list[User]:
+async def list_users(session: AsyncSession, *, role: Role | None, page: PageParams) -> list[User]:
     stmt = select(User).order_by(User.id).limit(page.limit + 1).offset(page.offset)
     if role is not None:
         stmt = stmt.where(User.role == role)
@@ -72,4 +70,3 @@ async def list_users(
 async def is_staff_user(session: AsyncSession, *, user_id: int) -> bool:
     role = await session.scalar(select(User.role).where(User.id == user_id))
     return role in STAFF_ROLES
-

@@ -1,0 +1,156 @@
+"""Bearer tokens: anything but a valid, unexpired HS256 token for an existing account is
+401 UNAUTHORIZED, and the caller's role is read from the database, not from the token."""
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+import jwt
+import pytest
+
+from tests.conftest import TEST_JWT_SECRET, Account, assert_error
+
+
+def claims_for(account: Account, **overrides: Any) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    claims: dict[str, Any] = {
+        "sub": str(account.id),
+        "role": account.role,
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
+        "iss": "helpdesk",
+        "aud": "helpdesk-api",
+    }
+    claims.update(overrides)
+    return {key: value for key, value in claims.items() if value is not None}
+
+
+def sign(claims: dict[str, Any], secret: str = TEST_JWT_SECRET, algorithm: str = "HS256") -> str:
+    return jwt.encode(claims, secret, algorithm=algorithm)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _b64(data: dict[str, Any]) -> str:
+    raw = json.dumps(data, default=lambda d: int(d.timestamp())).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+async def test_token_made_here_is_accepted(client: httpx.AsyncClient, requester: Account) -> None:
+    """The control for the tests below: the same claims, correctly signed, work."""
+    response = await client.get("/api/me", headers=bearer(sign(claims_for(requester))))
+    assert response.status_code == 200, response.text
+    assert response.json()["id"] == requester.id
+
+
+async def test_no_authorization_header_is_unauthorized(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/me")
+    assert_error(response, 401, "UNAUTHORIZED")
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer garbage", "Bearer ", "Bearer a.b.c", "Basic dXNlcjpwYXNz", "garbage"],
+)
+async def test_malformed_authorization_header_is_unauthorized(
+    client: httpx.AsyncClient, header: str
+) -> None:
+    response = await client.get("/api/me", headers={"Authorization": header})
+    assert_error(response, 401, "UNAUTHORIZED")
+
+
+async def test_token_signed_with_another_secret_is_unauthorized(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    token = sign(claims_for(requester), secret="another-secret-another-secret-12345678")
+    response = await client.get("/api/me", headers=bearer(token))
+    assert_error(response, 401, "UNAUTHORIZED")
+
+
+async def test_expired_token_is_unauthorized(client: httpx.AsyncClient, requester: Account) -> None:
+    now = datetime.now(UTC)
+    token = sign(claims_for(requester, iat=now - timedelta(hours=2), exp=now - timedelta(hours=1)))
+    response = await client.get("/api/me", headers=bearer(token))
+    assert_error(response, 401, "UNAUTHORIZED")
+
+
+@pytest.mark.parametrize("claim", ["sub", "exp"])
+async def test_token_without_a_required_claim_is_unauthorized(
+    client: httpx.AsyncClient, requester: Account, claim: str
+) -> None:
+    claims = claims_for(requester)
+    del claims[claim]
+    response = await client.get("/api/me", headers=bearer(sign(claims)))
+    assert_error(response, 401, "UNAUTHORIZED")
+
+
+async def test_unsigned_alg_none_token_is_unauthorized(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    token = f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims_for(requester))}."
+    response = await client.get("/api/me", headers=bearer(token))
+    assert_error(response, 401, "UNAUTHORIZED")
+
+
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
+async def test_token_with_another_algorithm_is_unauthorized(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    """The algorithm is pinned: HS512 with the right secret is still refused."""
+    token = sign(claims_for(requester), algorithm="HS512")
+    response = await client.get("/api/me", headers=bearer(token))
+    assert_error(response, 401, "UNAUTHORIZED")
+
+
+@pytest.mark.parametrize("sub", ["not-a-number", "999999"])
+async def test_token_whose_subject_is_no_account_is_unauthorized(
+    client: httpx.AsyncClient, requester: Account, sub: str
+) -> None:
+    response = await client.get("/api/me", headers=bearer(sign(claims_for(requester, sub=sub))))
+    assert_error(response, 401, "UNAUTHORIZED")
+
+
+async def test_token_of_a_deleted_account_is_unauthorized(
+    client: httpx.AsyncClient, db: asyncpg.Connection, requester: Account
+) -> None:
+    assert (await client.get("/api/me", headers=requester.headers)).status_code == 200
+    await db.execute("DELETE FROM users WHERE id = $1", requester.id)
+    response = await client.get("/api/me", headers=requester.headers)
+    assert_error(response, 401, "UNAUTHORIZED")
+
+
+async def test_role_claim_of_admin_gives_a_user_only_a_users_rights(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    token = sign(claims_for(requester, role="admin"))
+    me = await client.get("/api/me", headers=bearer(token))
+    assert me.status_code == 200, me.text
+    assert me.json()["role"] == "user"
+    response = await client.get("/api/users", headers=bearer(token))
+    assert_error(response, 403, "FORBIDDEN")
+
+
+async def test_role_change_in_the_database_applies_to_an_existing_token(
+    client: httpx.AsyncClient, db: asyncpg.Connection, agent: Account
+) -> None:
+    assert (await client.get("/api/users", headers=agent.headers)).status_code == 200
+    await db.execute("UPDATE users SET role = 'user' WHERE id = $1", agent.id)
+    response = await client.get("/api/users", headers=agent.headers)
+    assert_error(response, 403, "FORBIDDEN")
+
+
+async def test_bad_token_on_register_is_unauthorized_and_creates_nothing(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    response = await client.post(
+        "/api/register",
+        json={"name": "Ada", "email": "ada@example.test", "password": "longenough"},
+        headers=bearer("garbage"),
+    )
+    assert_error(response, 401, "UNAUTHORIZED")
+    assert await db.fetchval("SELECT count(*) FROM users") == 0

@@ -1,0 +1,159 @@
+"""What every endpoint shares: the error format for the framework's own errors, the body
+limit, the 500 that leaks nothing, health, CORS and the OpenAPI document."""
+
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from helpdesk.config import Settings
+from helpdesk.main import create_app
+from tests.conftest import Account, assert_error
+
+
+async def test_unknown_route_is_not_found_in_the_error_format(client: httpx.AsyncClient) -> None:
+    assert_error(await client.get("/api/nothing-here"), 404, "NOT_FOUND")
+
+
+async def test_wrong_method_is_refused_in_the_error_format(client: httpx.AsyncClient) -> None:
+    assert_error(await client.delete("/api/tickets"), 405, "METHOD_NOT_ALLOWED")
+
+
+async def test_malformed_json_is_bad_request(client: httpx.AsyncClient, agent: Account) -> None:
+    response = await client.post(
+        "/api/tickets",
+        content=b'{"title": ',
+        headers={**agent.headers, "Content-Type": "application/json"},
+    )
+    assert_error(response, 400, "BAD_REQUEST")
+
+
+@pytest.mark.parametrize("body", [b"[]", b'"title"', b"42", b"null"])
+async def test_a_body_that_is_not_an_object_is_bad_request(
+    client: httpx.AsyncClient, agent: Account, body: bytes
+) -> None:
+    response = await client.post(
+        "/api/tickets", content=body, headers={**agent.headers, "Content-Type": "application/json"}
+    )
+    assert_error(response, 400, "BAD_REQUEST")
+
+
+async def test_a_body_over_one_mebibyte_is_refused(
+    client: httpx.AsyncClient, agent: Account
+) -> None:
+    big = {"title": "big", "description": "x" * (1024 * 1024)}
+    response = await client.post("/api/tickets", json=big, headers=agent.headers)
+    assert_error(response, 413, "PAYLOAD_TOO_LARGE")
+
+
+async def test_a_chunked_body_over_the_limit_is_refused(
+    client: httpx.AsyncClient, agent: Account
+) -> None:
+    async def chunks() -> Any:
+        yield b'{"title": "big", "description": "'
+        for _ in range(20):
+            yield b"x" * 65536
+        yield b'"}'
+
+    response = await client.post(
+        "/api/tickets",
+        content=chunks(),
+        headers={**agent.headers, "Content-Type": "application/json"},
+    )
+    assert_error(response, 413, "PAYLOAD_TOO_LARGE")
+
+
+async def test_an_unexpected_error_is_a_500_without_internals(settings: Settings) -> None:
+    app: FastAPI = create_app(settings)
+
+    @app.get("/api/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret internals: password=hunter2")
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get("/api/boom")
+    await app.state.engine.dispose()
+    assert_error(response, 500, "INTERNAL_SERVER_ERROR")
+    assert "secret" not in response.text
+    assert "Traceback" not in response.text
+
+
+async def test_a_protected_endpoint_without_a_token_is_unauthorized(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/api/tickets")
+    assert_error(response, 401, "UNAUTHORIZED")
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+async def test_health_answers_when_the_database_does(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_cors_preflight_allows_the_vite_dev_server_and_the_api_headers(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.options(
+        "/api/tickets/1",
+        headers={
+            "Origin": "http://localhost:5173",
+            "Access-Control-Request-Method": "PATCH",
+            "Access-Control-Request-Headers": "authorization, if-match, idempotency-key",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
+    allowed = response.headers["access-control-allow-headers"].lower()
+    for header in ("authorization", "if-match", "idempotency-key"):
+        assert header in allowed
+
+
+async def test_cors_exposes_etag_to_the_front_end(
+    client: httpx.AsyncClient, agent: Account
+) -> None:
+    response = await client.post(
+        "/api/tickets",
+        json={"title": "from the browser"},
+        headers={**agent.headers, "Origin": "http://127.0.0.1:5173"},
+    )
+    assert response.status_code == 201
+    assert response.headers["access-control-allow-origin"] == "http://127.0.0.1:5173"
+    assert "etag" in response.headers["access-control-expose-headers"].lower()
+
+
+async def test_cors_refuses_other_origins(client: httpx.AsyncClient) -> None:
+    response = await client.options(
+        "/api/tickets",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert "access-control-allow-origin" not in response.headers
+
+
+async def test_openapi_documents_every_endpoint_and_its_errors(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    operations = {
+        (path, method): operation
+        for path, methods in spec["paths"].items()
+        for method, operation in methods.items()
+    }
+    expected = {
+        ("/api/register", "post"): {"400", "403", "409"},
+        ("/api/login", "post"): {"400", "401"},
+        ("/api/me", "get"): {"401"},
+        ("/api/users", "get"): {"401", "403"},
+        ("/api/health", "get"): {"503"},
+        ("/api/tickets", "post"): {"400", "401", "403", "422"},
+        ("/api/tickets", "get"): {"400", "401"},
+        ("/api/tickets/breached", "get"): {"400", "401"},
+        ("/api/tickets/{ticket_id}", "get"): {"401", "404"},
+        ("/api/tickets/{ticket_id}", "patch"): {"400", "401", "403", "404", "409", "428"},
+        ("/api/tickets/{ticket_id}/comments", "post"): {"400", "401", "404", "422"},
+    }
+    assert set(expected) <= set(operations)
+    for key, statuses in expected.items():
+        assert statuses <= set(operations[key]["responses"]), key
+    assert (await client.get("/docs")).status_code == 200
