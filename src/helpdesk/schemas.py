@@ -4,7 +4,15 @@ text whose blank value counts as missing."""
 from collections.abc import Callable
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 
@@ -12,6 +20,14 @@ class RequestModel(BaseModel):
     # A typo is an error, not a no-op. Text and numbers use StrictStr/StrictInt below:
     # "5" is not an id and 5 is not a title (enums stay lax: JSON can only send strings).
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL text cannot hold NUL and bcrypt refuses it: a 400 here, not a 500 later.
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("string_nul", "must not contain the NUL character")
+        return value
 
 
 def _trimmed(min_length: int, max_length: int) -> Callable[[str], str]:

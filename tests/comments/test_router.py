@@ -217,3 +217,14 @@ async def test_ticket_detail_lists_comments_oldest_first(
     comments = detail.json()["comments"]
     assert [c["body"] for c in comments] == ["first", "second", "third"]
     assert comments == created
+
+
+async def test_a_nul_character_in_a_comment_is_refused(
+    client: httpx.AsyncClient, requester: Account, db: asyncpg.Connection
+) -> None:
+    ticket = await create_ticket(client, requester)
+    response = await client.post(
+        f"/api/tickets/{ticket['id']}/comments", json={"body": "a\x00b"}, headers=requester.headers
+    )
+    assert_error(response, 400, "FIELD_INVALID", "body")
+    assert await db.fetchval("SELECT count(*) FROM comments") == 0

@@ -497,3 +497,19 @@ async def test_list_users_offset_past_the_end_is_an_empty_last_page(
     response = await client.get("/api/users", params={"offset": 50}, headers=admin.headers)
     assert response.status_code == 200, response.text
     assert response.json() == {"items": [], "next_offset": None}
+
+
+async def test_a_nul_character_in_login_is_refused_not_a_server_error(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    response = await client.post(
+        "/api/login", json={"email": requester.email, "password": "Password\x00123"}
+    )
+    assert_error(response, 400, "FIELD_INVALID", "password")
+
+
+async def test_a_nul_character_in_a_name_is_refused(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/register", json={"name": "A\x00B", "email": "nul@x.io", "password": "longenough"}
+    )
+    assert_error(response, 400, "FIELD_INVALID", "name")

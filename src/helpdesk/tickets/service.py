@@ -2,7 +2,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, insert, not_, select, update
+from sqlalchemy import ColumnElement, Select, false, func, insert, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.errors import FieldInvalid, FieldRequired, OptimisticLock
@@ -161,7 +161,7 @@ def _filter_clauses(user: User, filters: TicketFilters) -> list[ColumnElement[bo
     if filters.query is not None:
         terms = search.to_tsquery_text(filters.query)
         if terms is None:
-            clauses.append(func.false())  # nothing searchable in the query: nothing found
+            clauses.append(false())  # nothing searchable in the query: nothing found
         else:
             clauses.append(search.matches(terms))
     return clauses

@@ -1,0 +1,253 @@
+"""GET /api/tickets/{id}: the ticket with its comments and timeline, its ETag, and who may
+read it."""
+
+import re
+from datetime import datetime
+
+import httpx
+import pytest
+
+from tests.conftest import Account, Accounts, assert_error, create_ticket
+
+TICKET_FIELDS = {
+    "id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "requester_id",
+    "assignee_id",
+    "sla_minutes",
+    "due_at",
+    "breached",
+    "version",
+    "created_at",
+    "updated_at",
+}
+ISO_8601_WITH_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+async def get_detail(
+    client: httpx.AsyncClient, account: Account, ticket_id: int | str
+) -> httpx.Response:
+    return await client.get(f"/api/tickets/{ticket_id}", headers=account.headers)
+
+
+async def add_comment(
+    client: httpx.AsyncClient, account: Account, ticket_id: int, body: str
+) -> dict[str, object]:
+    response = await client.post(
+        f"/api/tickets/{ticket_id}/comments", json={"body": body}, headers=account.headers
+    )
+    assert response.status_code == 201, response.text
+    comment: dict[str, object] = response.json()
+    return comment
+
+
+# --- what the detail holds -------------------------------------------------------------------
+
+
+async def test_detail_has_the_ticket_fields_with_comments_and_timeline(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    ticket = await create_ticket(client, requester, title="VPN drops", description="Hourly")
+
+    response = await get_detail(client, requester, ticket["id"])
+
+    assert response.status_code == 200, response.text
+    detail = response.json()
+    assert set(detail) == TICKET_FIELDS | {"comments", "timeline"}
+    assert {field: detail[field] for field in TICKET_FIELDS} == ticket
+    assert detail["comments"] == []
+    assert [entry["action"] for entry in detail["timeline"]] == ["ticket.created"]
+
+
+async def test_detail_sends_etag_with_the_quoted_version(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    ticket = await create_ticket(client, requester)
+
+    response = await get_detail(client, requester, ticket["id"])
+
+    assert response.headers["ETag"] == '"1"'
+
+
+async def test_detail_etag_follows_the_version_after_an_update(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    ticket = await create_ticket(client, requester)
+    for version in (1, 2):
+        patched = await client.patch(
+            f"/api/tickets/{ticket['id']}",
+            json={"title": f"Renamed {version}"},
+            headers={**requester.headers, "If-Match": f'"{version}"'},
+        )
+        assert patched.status_code == 200, patched.text
+
+    response = await get_detail(client, requester, ticket["id"])
+
+    assert response.status_code == 200, response.text
+    assert response.json()["version"] == 3
+    assert response.headers["ETag"] == '"3"'
+
+
+async def test_comments_do_not_change_the_etag(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    ticket = await create_ticket(client, requester)
+    await add_comment(client, requester, ticket["id"], "Any news?")
+
+    response = await get_detail(client, requester, ticket["id"])
+
+    assert response.json()["version"] == 1
+    assert response.headers["ETag"] == '"1"'
+
+
+async def test_detail_comments_are_oldest_first_with_their_fields(
+    client: httpx.AsyncClient, requester: Account, agent: Account
+) -> None:
+    ticket = await create_ticket(client, requester)
+    first = await add_comment(client, requester, ticket["id"], "It happened again")
+    second = await add_comment(client, agent, ticket["id"], "Looking into it")
+    third = await add_comment(client, requester, ticket["id"], "Thanks")
+
+    comments = (await get_detail(client, requester, ticket["id"])).json()["comments"]
+
+    assert comments == [first, second, third]
+    assert set(comments[0]) == {"id", "ticket_id", "author_id", "body", "created_at"}
+    assert [c["author_id"] for c in comments] == [requester.id, agent.id, requester.id]
+    assert all(c["ticket_id"] == ticket["id"] for c in comments)
+
+
+async def test_detail_shows_only_the_tickets_own_comments(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    ticket = await create_ticket(client, requester)
+    other = await create_ticket(client, requester)
+    mine = await add_comment(client, requester, ticket["id"], "On this ticket")
+    await add_comment(client, requester, other["id"], "On the other ticket")
+
+    comments = (await get_detail(client, requester, ticket["id"])).json()["comments"]
+
+    assert comments == [mine]
+
+
+async def test_detail_timeline_is_oldest_first(
+    client: httpx.AsyncClient, requester: Account, agent: Account
+) -> None:
+    ticket = await create_ticket(client, requester)
+    await add_comment(client, agent, ticket["id"], "Looking into it")
+    patched = await client.patch(
+        f"/api/tickets/{ticket['id']}",
+        json={"title": "Renamed"},
+        headers={**requester.headers, "If-Match": '"1"'},
+    )
+    assert patched.status_code == 200, patched.text
+
+    timeline = (await get_detail(client, requester, ticket["id"])).json()["timeline"]
+
+    assert [(e["action"], e["actor_id"]) for e in timeline] == [
+        ("ticket.created", requester.id),
+        ("comment.created", agent.id),
+        ("ticket.updated", requester.id),
+    ]
+    stamps = [datetime.fromisoformat(e["created_at"]) for e in timeline]
+    assert stamps == sorted(stamps)
+    assert all(e["ticket_id"] == ticket["id"] for e in timeline)
+    assert timeline[2]["meta"]["changes"]["title"] == {
+        "old": "Printer on floor 3 is jammed",
+        "new": "Renamed",
+    }
+
+
+async def test_detail_timestamps_are_iso_8601_with_an_offset(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    ticket = await create_ticket(client, requester)
+    await add_comment(client, requester, ticket["id"], "A comment")
+
+    detail = (await get_detail(client, requester, ticket["id"])).json()
+
+    stamps = [detail["created_at"], detail["updated_at"], detail["due_at"]]
+    stamps += [c["created_at"] for c in detail["comments"]]
+    stamps += [e["created_at"] for e in detail["timeline"]]
+    for stamp in stamps:
+        assert ISO_8601_WITH_OFFSET.fullmatch(stamp), stamp
+
+
+# --- who may read it -------------------------------------------------------------------------
+
+
+async def test_requester_may_read_their_ticket(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    ticket = await create_ticket(client, requester)
+
+    response = await get_detail(client, requester, ticket["id"])
+
+    assert response.status_code == 200, response.text
+    assert response.json()["id"] == ticket["id"]
+
+
+@pytest.mark.parametrize("role", ["agent", "admin"])
+async def test_staff_may_read_any_ticket(
+    client: httpx.AsyncClient, accounts: Accounts, requester: Account, role: str
+) -> None:
+    staff = await accounts.create(role)
+    ticket = await create_ticket(client, requester)
+
+    response = await get_detail(client, staff, ticket["id"])
+
+    assert response.status_code == 200, response.text
+    assert response.json()["requester_id"] == requester.id
+    assert response.headers["ETag"] == '"1"'
+
+
+async def test_users_get_not_found_for_another_users_ticket(
+    client: httpx.AsyncClient, requester: Account, other_user: Account
+) -> None:
+    theirs = await create_ticket(client, other_user)
+
+    response = await get_detail(client, requester, theirs["id"])
+
+    assert_error(response, 404, "NOT_FOUND")
+    assert "ETag" not in response.headers
+
+
+async def test_another_users_ticket_looks_the_same_as_a_missing_one(
+    client: httpx.AsyncClient, requester: Account, other_user: Account
+) -> None:
+    theirs = await create_ticket(client, other_user)
+
+    hidden = await get_detail(client, requester, theirs["id"])
+    missing = await get_detail(client, requester, theirs["id"] + 1000)
+
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+
+
+async def test_missing_ticket_is_not_found(client: httpx.AsyncClient, agent: Account) -> None:
+    response = await get_detail(client, agent, 999)
+
+    assert_error(response, 404, "NOT_FOUND")
+
+
+@pytest.mark.parametrize("ticket_id", ["abc", "0", "-1", "1.5", "99999999999", "1%20OR%201=1"])
+async def test_ticket_id_that_cannot_exist_is_not_found(
+    client: httpx.AsyncClient, agent: Account, ticket_id: str
+) -> None:
+    await create_ticket(client, agent)
+
+    response = await get_detail(client, agent, ticket_id)
+
+    assert_error(response, 404, "NOT_FOUND")
+
+
+async def test_detail_without_a_token_is_unauthorized(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    ticket = await create_ticket(client, requester)
+
+    response = await client.get(f"/api/tickets/{ticket['id']}")
+
+    assert_error(response, 401, "UNAUTHORIZED")
