@@ -1,6 +1,7 @@
 """What every endpoint shares: the error format for the framework's own errors, the body
 limit, the 500 that leaks nothing, health, CORS and the OpenAPI document."""
 
+import json
 from typing import Any
 
 import httpx
@@ -8,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 
 from helpdesk.config import Settings
+from helpdesk.logs import JsonFormatter
 from helpdesk.main import create_app
 from tests.conftest import Account, assert_error
 
@@ -75,7 +77,10 @@ async def test_an_unexpected_error_is_a_500_without_internals(settings: Settings
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         response = await client.get("/api/boom")
     await app.state.engine.dispose()
-    assert_error(response, 500, "INTERNAL_SERVER_ERROR")
+    assert response.status_code == 500
+    error = response.json()["error"]
+    assert error["code"] == "INTERNAL_SERVER_ERROR"
+    assert error["request_id"] == response.headers["X-Request-ID"]
     assert "secret" not in response.text
     assert "Traceback" not in response.text
 
@@ -157,3 +162,37 @@ async def test_openapi_documents_every_endpoint_and_its_errors(client: httpx.Asy
     for key, statuses in expected.items():
         assert statuses <= set(operations[key]["responses"]), key
     assert (await client.get("/docs")).status_code == 200
+
+
+async def test_every_response_carries_a_request_id_and_security_headers(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/api/nothing-here")
+    assert len(response.headers["X-Request-ID"]) == 32
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "server" not in response.headers
+
+
+async def test_the_clients_request_id_is_kept_and_a_bad_one_replaced(
+    client: httpx.AsyncClient,
+) -> None:
+    kept = await client.get("/api/health", headers={"X-Request-ID": "abc-123"})
+    assert kept.headers["X-Request-ID"] == "abc-123"
+    replaced = await client.get("/api/health", headers={"X-Request-ID": "bad id\twith spaces"})
+    assert replaced.headers["X-Request-ID"] != "bad id\twith spaces"
+    assert len(replaced.headers["X-Request-ID"]) == 32
+
+
+async def test_the_access_log_has_one_line_per_request_without_secrets(
+    client: httpx.AsyncClient, agent: Account, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="helpdesk.access")
+    await client.get("/api/me", headers={**agent.headers, "X-Request-ID": "trace-1"})
+    [record] = [r for r in caplog.records if r.name == "helpdesk.access"]
+    line = JsonFormatter().format(record)
+    entry = json.loads(line)
+    assert entry["request_id"] == "trace-1"
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/api/me", 200)
+    assert entry["user_id"] == agent.id
+    assert entry["duration_ms"] >= 0
+    assert agent.token not in line

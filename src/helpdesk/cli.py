@@ -18,6 +18,7 @@ from helpdesk import migrate as migrations
 from helpdesk.config import Settings, get_settings
 from helpdesk.db import EmbeddedPostgres, create_engine, create_sessionmaker
 from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
+from helpdesk.logs import configure_logging
 from helpdesk.users import service as users
 from helpdesk.users.models import Role
 from helpdesk.users.schemas import RegisterIn
@@ -97,6 +98,11 @@ def _stop_signals_end_normally() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+@app.callback()
+def _main() -> None:
+    configure_logging()
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: $HOST or 127.0.0.1")] = None,
@@ -120,6 +126,8 @@ def serve(
                 workers=workers,
                 server_header=False,
                 proxy_headers=False,
+                access_log=False,  # helpdesk.access writes one JSON line per request
+                log_config=None,
             )
 
 

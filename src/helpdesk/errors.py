@@ -1,7 +1,6 @@
 """One error base class and the handlers that render every error as
 `{"error": {"code", "message", "field"?}}`, whoever raised it."""
 
-import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,7 +9,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-logger = logging.getLogger("helpdesk.errors")
 
 
 class AppError(Exception):
@@ -137,6 +135,7 @@ class ErrorDetail(BaseModel):
     code: str
     message: str
     field: str | None = None
+    request_id: str | None = None  # on 500s, to find the logged error
 
 
 class ErrorResponse(BaseModel):
@@ -250,13 +249,16 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_json(500, AppError.code, AppError.message)
+def internal_error(request_id: str | None) -> JSONResponse:
+    """The 500 for an unexpected exception (rendered by middleware.RequestContext, which
+    logs the traceback): the request id lets an operator find it; nothing more is said."""
+    detail = {"code": AppError.code, "message": AppError.message}
+    if request_id is not None:
+        detail["request_id"] = request_id
+    return JSONResponse({"error": detail}, status_code=500)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected_error)

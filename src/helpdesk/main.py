@@ -10,10 +10,10 @@ from helpdesk.api import api_router
 from helpdesk.config import Settings, get_settings
 from helpdesk.db import create_engine, create_sessionmaker, install_database_error_handlers
 from helpdesk.errors import install_error_handlers
-from helpdesk.middleware import BodySizeLimit
+from helpdesk.middleware import BodySizeLimit, RequestContext
 
-API_HEADERS = ["Authorization", "Content-Type", "If-Match", "Idempotency-Key"]
-EXPOSED_HEADERS = ["ETag", "Idempotent-Replayed"]
+API_HEADERS = ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"]
+EXPOSED_HEADERS = ["ETag", "Idempotent-Replayed", "X-Request-ID"]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -47,5 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Outermost: even a refused body or a CORS preflight gets its id and its log line.
+    app.add_middleware(RequestContext)
     app.include_router(api_router)
     return app

@@ -1,10 +1,17 @@
-"""ASGI middleware: the body size limit, enforced while the body streams in so a large
-or chunked upload is refused without being read into memory."""
+"""ASGI middleware: the body size limit (enforced while the body streams in, so a large
+or chunked upload is refused without being read into memory) and the request context
+(request id, security headers, access log)."""
+
+import logging
+import re
+import time
+import uuid
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from helpdesk.errors import PayloadTooLarge, error_json
+from helpdesk.errors import PayloadTooLarge, error_json, internal_error
+from helpdesk.logs import request_id_var
 
 
 class _TooLarge(StarletteHTTPException):
@@ -58,3 +65,70 @@ class BodySizeLimit:
         response = error_json(error.status_code, error.code, error.message)
         response.headers["Connection"] = "close"
         await response(scope, receive, send)
+
+
+# Kept from the client when it looks like an id; anything else is replaced.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+]
+access_log = logging.getLogger("helpdesk.access")
+error_log = logging.getLogger("helpdesk.errors")
+
+
+class RequestContext:
+    """Gives every request an X-Request-ID (the client's, or a new one), echoes it and the
+    security headers on the response, and writes one access-log line per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                response_started = True
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.lower() != b"x-request-id"
+                ]
+                headers += [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            error_log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            if response_started:
+                raise  # too late for a clean answer: let the server drop the connection
+            await internal_error(request_id)(scope, receive, send_with_headers)
+        finally:
+            access_log.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "user_id": state.get("user_id"),
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+            request_id_var.reset(token)

@@ -25,6 +25,7 @@ SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
 async def get_optional_user(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -35,6 +36,7 @@ async def get_optional_user(
     user = await users.get_user(session, user_id=claims.user_id)
     if user is None:
         raise Unauthorized("Account no longer exists")
+    request.state.user_id = user.id  # for the access log
     return user
 
 
