@@ -196,3 +196,20 @@ async def test_the_access_log_has_one_line_per_request_without_secrets(
     assert entry["user_id"] == agent.id
     assert entry["duration_ms"] >= 0
     assert agent.token not in line
+
+
+async def test_openapi_does_not_promise_the_frameworks_422(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).text
+    assert "HTTPValidationError" not in spec
+
+
+async def test_a_refused_body_still_carries_cors_headers(
+    client: httpx.AsyncClient, agent: Account
+) -> None:
+    response = await client.post(
+        "/api/tickets",
+        json={"title": "big", "description": "x" * (1024 * 1024)},
+        headers={**agent.headers, "Origin": "http://localhost:5173"},
+    )
+    assert_error(response, 413, "PAYLOAD_TOO_LARGE")
+    assert response.headers["access-control-allow-origin"] == "http://localhost:5173"

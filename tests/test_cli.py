@@ -76,6 +76,8 @@ def test_serve_stops_cleanly_on_sigterm_and_keeps_its_data(data_dir: Path) -> No
         assert process.wait(timeout=30) == 0
     # The embedded PostgreSQL stopped with it.
     assert not (data_dir / "postmaster.pid").exists()
+    # Tokens are signed with a random secret of this installation, kept for the restart.
+    assert (data_dir / "helpdesk-jwt-secret").stat().st_mode & 0o777 == 0o600
 
     process = _serve(data_dir, port)
     try:

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk import migrate as migrations
-from helpdesk.config import Settings, get_settings
+from helpdesk.config import Settings, development_secret, get_settings
 from helpdesk.db import EmbeddedPostgres, create_engine, create_sessionmaker
 from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from helpdesk.logs import configure_logging
@@ -38,6 +38,8 @@ def database(settings: Settings) -> Iterator[Settings]:
     url = embedded.start()
     typer.echo(f"embedded PostgreSQL running, data in {embedded.data_dir}")
     os.environ["HELPDESK_EMBEDDED_DATABASE_URL"] = url  # for the app (and its workers)
+    if not settings.jwt_secret:
+        os.environ["JWT_SECRET"] = development_secret(embedded.data_dir)
     get_settings.cache_clear()
     try:
         yield get_settings()

@@ -1,5 +1,6 @@
 """Every setting the service reads, from the environment or `.env`, in one class."""
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -7,9 +8,9 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-# Used only when the service runs on its own embedded PostgreSQL (no DATABASE_URL):
-# a development configuration. A production configuration must bring its own secret.
-DEVELOPMENT_JWT_SECRET = "development-only-secret-never-use-in-production"  # noqa: S105
+# Without DATABASE_URL (development, embedded PostgreSQL) and without JWT_SECRET, a random
+# secret is made once and kept beside the data, so no known key ever signs tokens.
+DEVELOPMENT_SECRET_FILE = "helpdesk-jwt-secret"  # noqa: S105 (a file name)
 MIN_JWT_SECRET_LENGTH = 32
 ACCESS_TOKEN_MINUTES = 60
 MAX_BODY_BYTES = 1024 * 1024
@@ -50,7 +51,7 @@ class Settings(BaseSettings):
     def _production_needs_a_secret(self) -> "Settings":
         if not self.is_production:
             return self
-        if not self.jwt_secret or self.jwt_secret == DEVELOPMENT_JWT_SECRET:
+        if not self.jwt_secret:
             raise ValueError("JWT_SECRET must be set when DATABASE_URL is set (production)")
         if len(self.jwt_secret) < MIN_JWT_SECRET_LENGTH:
             raise ValueError(f"JWT_SECRET must be at least {MIN_JWT_SECRET_LENGTH} characters")
@@ -58,7 +59,9 @@ class Settings(BaseSettings):
 
     @property
     def secret(self) -> str:
-        return self.jwt_secret or DEVELOPMENT_JWT_SECRET
+        if not self.jwt_secret:
+            raise RuntimeError("no JWT_SECRET: set it, or start through `helpdesk serve`")
+        return self.jwt_secret
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -74,6 +77,15 @@ def to_asyncpg_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+asyncpg://" + url[len(prefix) :]
     raise ValueError("DATABASE_URL must be a postgresql:// URL")
+
+
+def development_secret(data_dir: Path) -> str:
+    """The embedded setup's own random secret, created on first use (mode 0600)."""
+    path = data_dir / DEVELOPMENT_SECRET_FILE
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 @lru_cache

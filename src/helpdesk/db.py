@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from helpdesk.errors import ServiceUnavailable, error_json
+from helpdesk.errors import AppError, ServiceUnavailable, error_json
 
 logger = logging.getLogger("helpdesk.db")
 
@@ -90,7 +90,7 @@ async def _database_error(request: Request, error: Exception) -> JSONResponse:
     if error.connection_invalidated or isinstance(error, exc.OperationalError | exc.InterfaceError):
         return await _database_unavailable(request, error)
     logger.exception("database error on %s %s", request.method, request.url.path, exc_info=error)
-    return error_json(500, "INTERNAL_SERVER_ERROR", "Unexpected server error")
+    return error_json(500, AppError.code, AppError.message)
 
 
 def install_database_error_handlers(app: FastAPI) -> None:

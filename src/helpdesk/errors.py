@@ -10,7 +10,6 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
-
 class AppError(Exception):
     status_code = 500
     code = "INTERNAL_SERVER_ERROR"

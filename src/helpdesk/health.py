@@ -3,7 +3,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from helpdesk.errors import error_responses
+from helpdesk.errors import ServiceUnavailable, error_json, error_responses
 
 router = APIRouter(tags=["health"])
 
@@ -20,12 +20,6 @@ async def health(request: Request) -> JSONResponse:
         async with request.app.state.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception:
-        return JSONResponse(
-            {
-                "status": "unavailable",
-                "database": "unreachable",
-                "error": {"code": "SERVICE_UNAVAILABLE", "message": "The database does not answer"},
-            },
-            status_code=503,
-        )
+        error = ServiceUnavailable("The database does not answer")
+        return error_json(error.status_code, error.code, error.message)
     return JSONResponse(Health(status="ok", database="ok").model_dump())

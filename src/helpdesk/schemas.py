@@ -23,10 +23,16 @@ class RequestModel(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_nul(cls, value: object) -> object:
-        # PostgreSQL text cannot hold NUL and bcrypt refuses it: a 400 here, not a 500 later.
-        if isinstance(value, str) and "\x00" in value:
-            raise PydanticCustomError("string_nul", "must not contain the NUL character")
+    def _storable_text(cls, value: object) -> object:
+        # PostgreSQL text holds neither NUL nor lone surrogates ("\ud800" is valid JSON but
+        # not UTF-8): a 400 here, not a 500 from the driver later.
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise PydanticCustomError("string_nul", "must not contain the NUL character")
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                raise PydanticCustomError("string_unicode", "must be valid Unicode text") from None
         return value
 
 

@@ -154,3 +154,29 @@ async def test_bad_token_on_register_is_unauthorized_and_creates_nothing(
     )
     assert_error(response, 401, "UNAUTHORIZED")
     assert await db.fetchval("SELECT count(*) FROM users") == 0
+
+
+async def test_a_signed_token_whose_subject_is_out_of_range_is_unauthorized(
+    client: httpx.AsyncClient,
+) -> None:
+    now = datetime.now(UTC)
+    claims = {
+        "sub": str(2**40),
+        "role": "admin",
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
+        "iss": "helpdesk",
+        "aud": "helpdesk-api",
+    }
+    token = jwt.encode(claims, TEST_JWT_SECRET, algorithm="HS256")
+    response = await client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+    assert_error(response, 401, "UNAUTHORIZED")
+
+
+@pytest.mark.parametrize("password", ["x" * 73, "x" * 1000])
+async def test_login_with_a_password_longer_than_bcrypt_reads_is_invalid_credentials(
+    client: httpx.AsyncClient, requester: Account, password: str
+) -> None:
+    for email in (requester.email, "nobody@example.test"):
+        response = await client.post("/api/login", json={"email": email, "password": password})
+        assert_error(response, 401, "INVALID_CREDENTIALS")

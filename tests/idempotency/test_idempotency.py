@@ -315,3 +315,17 @@ async def test_invalid_key_on_comment_is_400(
     response = await post_comment(client, requester, ticket["id"], "k" * 256, {"body": "Hi"})
     assert_error(response, 400, "FIELD_INVALID", "Idempotency-Key")
     assert await count(db, "comments") == 0
+
+
+async def test_a_retry_that_spells_out_a_default_is_the_same_request(
+    client: httpx.AsyncClient, requester: Account, db: asyncpg.Connection
+) -> None:
+    headers = {**requester.headers, "Idempotency-Key": "spelled-out"}
+    first = await client.post("/api/tickets", json={"title": "Same"}, headers=headers)
+    again = await client.post(
+        "/api/tickets", json={"title": " Same ", "priority": "medium"}, headers=headers
+    )
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert await db.fetchval("SELECT count(*) FROM tickets") == 1

@@ -407,3 +407,15 @@ async def test_refused_create_by_a_user_stores_nothing(
 
     assert_error(response, status, code, field)
     assert await stored_counts(db) == (0, 0)
+
+
+async def test_a_lone_surrogate_in_the_title_is_refused_not_a_server_error(
+    client: httpx.AsyncClient, requester: Account, db: asyncpg.Connection
+) -> None:
+    response = await client.post(
+        "/api/tickets",
+        content=b'{"title": "broken \\ud800 text"}',
+        headers={**requester.headers, "Content-Type": "application/json"},
+    )
+    assert_error(response, 400, "FIELD_INVALID", "title")
+    assert await db.fetchval("SELECT count(*) FROM tickets") == 0

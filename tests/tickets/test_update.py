@@ -601,3 +601,30 @@ async def test_refused_update_adds_no_timeline_entry(
     assert await timeline_actions(db, ticket["id"]) == ["ticket.created"]
     row = await ticket_row(db, ticket["id"])
     assert (row["title"], row["status"], row["version"]) == (ticket["title"], "open", 1)
+
+
+async def test_a_patch_that_changes_nothing_keeps_the_version_and_the_timeline(
+    client: httpx.AsyncClient, agent: Account, db: asyncpg.Connection
+) -> None:
+    ticket = await create_ticket(client, agent, assignee_id=agent.id)
+    response = await client.patch(
+        f"/api/tickets/{ticket['id']}",
+        json={"priority": "medium", "status": "open"},
+        headers={**agent.headers, "If-Match": '"1"'},
+    )
+    assert response.status_code == 200
+    assert response.json()["version"] == 1
+    assert response.headers["ETag"] == '"1"'
+    assert await db.fetchval("SELECT count(*) FROM timeline_logs") == 1
+
+
+async def test_an_agent_refused_on_someone_elses_ticket_is_told_which_field(
+    client: httpx.AsyncClient, agent: Account, other_agent: Account
+) -> None:
+    ticket = await create_ticket(client, agent, assignee_id=other_agent.id)
+    response = await client.patch(
+        f"/api/tickets/{ticket['id']}",
+        json={"status": "resolved"},
+        headers={**agent.headers, "If-Match": "1"},
+    )
+    assert_error(response, 403, "FORBIDDEN", "status")

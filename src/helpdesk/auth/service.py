@@ -11,6 +11,10 @@ async def authenticate(
 ) -> User:
     """The same error, after the same work, for an unknown email and a wrong password."""
     user = await users.get_by_email(session, email=email)
+    if len(password.encode()) > passwords.MAX_PASSWORD_BYTES:
+        # No account can have such a password (bcrypt refuses it): same answer, same time.
+        await passwords.spend_verify_time("x", rounds=bcrypt_rounds)
+        raise InvalidCredentials()
     if user is None:
         await passwords.spend_verify_time(password, rounds=bcrypt_rounds)
         raise InvalidCredentials()

@@ -8,6 +8,7 @@ import jwt
 
 from helpdesk.config import Settings
 from helpdesk.errors import Unauthorized
+from helpdesk.schemas import MAX_ID
 
 ALGORITHM = "HS256"
 
@@ -49,8 +50,11 @@ def read_token(token: str, *, settings: Settings) -> TokenClaims:
             issuer=settings.jwt_issuer,
             options={"require": ["sub", "role", "iat", "exp", "iss", "aud"]},
         )
+        user_id = int(claims["sub"])
+        if not 1 <= user_id <= MAX_ID:
+            raise ValueError("sub out of range")
         return TokenClaims(
-            user_id=int(claims["sub"]),
+            user_id=user_id,
             role=str(claims["role"]),
             issued_at=datetime.fromtimestamp(int(claims["iat"]), UTC),
         )

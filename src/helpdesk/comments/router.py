@@ -7,7 +7,7 @@ from helpdesk.comments.schemas import CommentCreate, CommentOut
 from helpdesk.db import SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.idempotency import service as idempotency
-from helpdesk.idempotency.service import IdempotencyKey
+from helpdesk.idempotency.dependencies import IdempotencyKey, fingerprint
 from helpdesk.tickets.dependencies import VisibleTicket
 
 router = APIRouter(prefix="/tickets", tags=["comments"])
@@ -35,7 +35,7 @@ async def add_comment(
         session,
         user_id=user.id,
         key=key,
-        request_hash=idempotency.fingerprint(request, data),
+        request_hash=fingerprint(request, data),
         status_code=201,
         create=create,
     )

@@ -4,59 +4,23 @@ created commit together. A concurrent request with the same key blocks on that i
 until the first commits, then replays its response; if the first rolls back, the second
 goes ahead as if it were first."""
 
-import hashlib
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from helpdesk.errors import FieldInvalid, IdempotencyInProgress, IdempotencyKeyReused
+from helpdesk.errors import IdempotencyInProgress, IdempotencyKeyReused
 from helpdesk.idempotency.models import IdempotencyRecord
 
 KEY_LIFETIME = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 REPLAYED_HEADER = "Idempotent-Replayed"
-
-
-def idempotency_key(
-    key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            description="Up to 255 printable characters; a retry with the same key and body "
-            "returns the first response instead of creating again (24 hours)",
-        ),
-    ] = None,
-) -> str | None:
-    if key is None:
-        return None
-    if not 1 <= len(key) <= MAX_KEY_LENGTH or not all(" " <= ch <= "~" for ch in key):
-        raise FieldInvalid(
-            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable ASCII characters",
-            field="Idempotency-Key",
-        )
-    return key
-
-
-IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
-
-
-def fingerprint(request: Request, body: BaseModel) -> str:
-    """What makes two requests "the same": method, path and the parsed body."""
-    canonical = json.dumps(
-        [request.method, request.url.path, body.model_dump(mode="json", exclude_unset=True)],
-        sort_keys=True,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,10 @@ def check_update(user: User, ticket: Ticket, changes: dict[str, object]) -> None
     if user.role == Role.agent:
         claiming = ticket.assignee_id is None and changes.get("assignee_id") == user.id
         if ticket.assignee_id != user.id and not claiming:
-            raise Forbidden("Agents may change only tickets assigned to them, or claim one")
+            raise Forbidden(
+                "Agents may change only tickets assigned to them, or claim one",
+                field=next(iter(changes)),
+            )
         allowed = AGENT_FIELDS
     else:
         if ticket.requester_id != user.id:

@@ -2,18 +2,14 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from helpdesk.auth.dependencies import CurrentUser
-from helpdesk.comments import service as comments
-from helpdesk.comments.schemas import CommentOut
 from helpdesk.db import SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.idempotency import service as idempotency
-from helpdesk.idempotency.service import IdempotencyKey
+from helpdesk.idempotency.dependencies import IdempotencyKey, fingerprint
 from helpdesk.pagination import Page, PageDep, make_page
 from helpdesk.tickets import service
 from helpdesk.tickets.dependencies import ExpectedVersion, FiltersDep, VisibleTicket, etag
 from helpdesk.tickets.schemas import TicketCreate, TicketDetail, TicketOut, TicketUpdate
-from helpdesk.timeline import service as timeline
-from helpdesk.timeline.schemas import TimelineOut
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -43,7 +39,7 @@ async def create_ticket(
         session,
         user_id=user.id,
         key=key,
-        request_hash=idempotency.fingerprint(request, data),
+        request_hash=fingerprint(request, data),
         status_code=201,
         create=create,
     )
@@ -76,14 +72,8 @@ async def list_breached_tickets(
 async def get_ticket(
     ticket: VisibleTicket, session: SessionDep, response: Response
 ) -> TicketDetail:
-    found_comments = await comments.list_for_ticket(session, ticket_id=ticket.id)
-    entries = await timeline.list_for_ticket(session, ticket_id=ticket.id)
     response.headers["ETag"] = etag(ticket)
-    return TicketDetail(
-        **TicketOut.from_ticket(ticket).model_dump(),
-        comments=[CommentOut.model_validate(c) for c in found_comments],
-        timeline=[TimelineOut.model_validate(e) for e in entries],
-    )
+    return await service.get_ticket_detail(session, ticket=ticket)
 
 
 @router.patch(

@@ -5,13 +5,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, func, insert, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from helpdesk.comments import service as comments
+from helpdesk.comments.schemas import CommentOut
 from helpdesk.errors import FieldInvalid, FieldRequired, OptimisticLock
 from helpdesk.pagination import PageParams
 from helpdesk.tickets import permissions, search, sla
 from helpdesk.tickets.models import Status, Ticket
-from helpdesk.tickets.schemas import TicketCreate, TicketUpdate
+from helpdesk.tickets.schemas import TicketCreate, TicketDetail, TicketOut, TicketUpdate
 from helpdesk.timeline import service as timeline
 from helpdesk.timeline.models import Action
+from helpdesk.timeline.schemas import TimelineOut
 from helpdesk.users import service as users
 from helpdesk.users.models import User
 
@@ -83,6 +86,17 @@ async def create_ticket(session: AsyncSession, *, user: User, data: TicketCreate
     return ticket
 
 
+async def get_ticket_detail(session: AsyncSession, *, ticket: Ticket) -> TicketDetail:
+    """The ticket with its comments and its timeline, each oldest first."""
+    found_comments = await comments.list_for_ticket(session, ticket_id=ticket.id)
+    entries = await timeline.list_for_ticket(session, ticket_id=ticket.id)
+    return TicketDetail(
+        **TicketOut.from_ticket(ticket).model_dump(),
+        comments=[CommentOut.model_validate(c) for c in found_comments],
+        timeline=[TimelineOut.model_validate(e) for e in entries],
+    )
+
+
 def _jsonable(value: Any) -> Any:
     """Timeline values as the API shows them (datetimes in ISO 8601, UTC as Z)."""
     if isinstance(value, datetime):
@@ -106,6 +120,8 @@ async def update_ticket(
         await _check_assignee(session, changes["assignee_id"])
     if ticket.version != expected_version:
         raise OptimisticLock()
+    if all(getattr(ticket, field) == value for field, value in changes.items()):
+        return ticket  # nothing would change: no new version, no timeline entry
 
     values: dict[str, Any] = dict(changes)
     priority_changed = "priority" in changes and changes["priority"] != ticket.priority
