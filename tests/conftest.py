@@ -4,6 +4,7 @@ built by running the Alembic migrations, and every test starts from empty tables
 
 import asyncio
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -29,6 +30,23 @@ from helpdesk.main import create_app
 TEST_JWT_SECRET = "test-secret-test-secret-test-secret-1234"
 PASSWORD = "Password123"
 TABLES = "users, tickets, comments, timeline_logs, idempotency_keys"
+# What every ticket in a response carries.
+TICKET_FIELDS = {
+    "id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "requester_id",
+    "assignee_id",
+    "sla_minutes",
+    "due_at",
+    "breached",
+    "version",
+    "created_at",
+    "updated_at",
+}
+ISO_8601_WITH_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 _PASSWORD_HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(4)).decode()
 
 

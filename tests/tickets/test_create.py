@@ -1,6 +1,5 @@
 """POST /api/tickets: the fields it returns, validation, SLA defaults and who may set what."""
 
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -8,24 +7,14 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import Account, Accounts, assert_error, create_ticket
-
-TICKET_FIELDS = {
-    "id",
-    "title",
-    "description",
-    "status",
-    "priority",
-    "requester_id",
-    "assignee_id",
-    "sla_minutes",
-    "due_at",
-    "breached",
-    "version",
-    "created_at",
-    "updated_at",
-}
-ISO_8601_WITH_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+from tests.conftest import (
+    ISO_8601_WITH_OFFSET,
+    TICKET_FIELDS,
+    Account,
+    Accounts,
+    assert_error,
+    create_ticket,
+)
 
 
 async def post_ticket(client: httpx.AsyncClient, account: Account, body: Any) -> httpx.Response:
