@@ -4,7 +4,7 @@ PostgreSQL started when no DATABASE_URL is given."""
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,9 +37,14 @@ NAMING_CONVENTION = {
 EMBEDDED_DATABASE_NAME = "helpdesk"
 CONNECT_TIMEOUT_SECONDS = 5
 _CREATE_DATABASE_IF_MISSING = (
-    "SELECT 'CREATE DATABASE helpdesk' "
-    "WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'helpdesk')\\gexec\n"
+    f"SELECT 'CREATE DATABASE {EMBEDDED_DATABASE_NAME}' WHERE NOT EXISTS "  # noqa: S608 (constants, no input)
+    f"(SELECT FROM pg_database WHERE datname = '{EMBEDDED_DATABASE_NAME}')\\gexec\n"
 )
+
+
+def one_of(column: str, values: Iterable[str]) -> str:
+    """A CHECK that keeps `column` among an enum's values: "status IN ('open', ...)"."""
+    return f"{column} IN ({', '.join(repr(str(value)) for value in values)})"
 
 
 class Base(DeclarativeBase):

@@ -103,12 +103,6 @@ class PayloadTooLarge(AppError):
     message = "Request body is too large"
 
 
-class UnsupportedMediaType(AppError):
-    status_code = 415
-    code = "UNSUPPORTED_MEDIA_TYPE"
-    message = "Send the body as application/json"
-
-
 class IdempotencyKeyReused(AppError):
     status_code = 422
     code = "IDEMPOTENCY_KEY_REUSED"
@@ -148,7 +142,6 @@ _DESCRIPTIONS = {
     404: "Not found, or not visible to the caller (NOT_FOUND)",
     409: "Conflict (OPTIMISTIC_LOCK, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS)",
     413: "Body over the size limit (PAYLOAD_TOO_LARGE)",
-    415: "Body is not JSON (UNSUPPORTED_MEDIA_TYPE)",
     422: "Idempotency-Key reused with another request (IDEMPOTENCY_KEY_REUSED)",
     428: "If-Match header missing (FIELD_REQUIRED)",
     500: "Unexpected server error (INTERNAL_SERVER_ERROR)",

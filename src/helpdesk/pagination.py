@@ -6,9 +6,11 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Depends, Query
 from pydantic import BaseModel
 
+from helpdesk.schemas import MAX_ID
+
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-MAX_OFFSET = 2**31 - 1
+MAX_OFFSET = MAX_ID
 
 T = TypeVar("T")
 

@@ -57,6 +57,7 @@ def Trimmed(min_length: int, max_length: int) -> AfterValidator:
 
 TitleText = Annotated[StrictStr, Trimmed(1, 200)]
 
-# Ids are PostgreSQL integers; a larger number cannot name a row and must not reach the driver.
+# Ids (and offsets) are PostgreSQL integers; a larger number cannot name a row and must not
+# reach the driver.
 MAX_ID = 2**31 - 1
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]

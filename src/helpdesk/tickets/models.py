@@ -15,7 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
-from helpdesk.db import Base, CreatedAt
+from helpdesk.db import Base, CreatedAt, one_of
 
 
 class Status(StrEnum):
@@ -43,8 +43,8 @@ TICKET_SEARCH_DOCUMENT = (
 class Ticket(CreatedAt, Base):
     __tablename__ = "tickets"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'in_progress', 'resolved', 'closed')", name="status"),
-        CheckConstraint("priority IN ('low', 'medium', 'high', 'urgent')", name="priority"),
+        CheckConstraint(one_of("status", Status), name="status"),
+        CheckConstraint(one_of("priority", Priority), name="priority"),
         CheckConstraint("sla_minutes BETWEEN 0 AND 525600", name="sla_minutes"),
         CheckConstraint("version >= 1", name="version"),
         # The list in its one order (newest first), whole and per filter.

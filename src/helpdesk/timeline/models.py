@@ -5,7 +5,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from helpdesk.db import Base, CreatedAt
+from helpdesk.db import Base, CreatedAt, one_of
 
 
 class Action(StrEnum):
@@ -17,9 +17,7 @@ class Action(StrEnum):
 class TimelineLog(CreatedAt, Base):
     __tablename__ = "timeline_logs"
     __table_args__ = (
-        CheckConstraint(
-            "action IN ('ticket.created', 'ticket.updated', 'comment.created')", name="action"
-        ),
+        CheckConstraint(one_of("action", Action), name="action"),
         Index("ix_timeline_logs_ticket_id_id", "ticket_id", "id"),
     )
 

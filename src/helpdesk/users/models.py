@@ -3,7 +3,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from helpdesk.db import Base, CreatedAt
+from helpdesk.db import Base, CreatedAt, one_of
 
 
 class Role(StrEnum):
@@ -18,7 +18,7 @@ STAFF_ROLES = frozenset({Role.agent, Role.admin})
 class User(CreatedAt, Base):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('user', 'agent', 'admin')", name="role"),
+        CheckConstraint(one_of("role", Role), name="role"),
         CheckConstraint("email = lower(email)", name="email_lower_case"),
         Index("ix_users_email", "email", unique=True),
         Index("ix_users_role_id", "role", "id"),

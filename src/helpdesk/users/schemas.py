@@ -15,8 +15,13 @@ MAX_EMAIL_LENGTH = 254
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 
 
+def normalize_email(email: str) -> str:
+    """Emails are compared and stored lower-case, without surrounding spaces."""
+    return email.strip().lower()
+
+
 def _email(value: str) -> str:
-    value = value.strip().lower()
+    value = normalize_email(value)
     if not value:
         raise PydanticCustomError("field_required", "must not be blank")
     if len(value) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(value):

@@ -1,4 +1,4 @@
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -6,7 +6,7 @@ from helpdesk.auth import passwords
 from helpdesk.errors import EmailTaken, Forbidden
 from helpdesk.pagination import PageParams
 from helpdesk.users.models import STAFF_ROLES, Role, User
-from helpdesk.users.schemas import RegisterIn
+from helpdesk.users.schemas import RegisterIn, normalize_email
 
 
 async def get_user(session: AsyncSession, *, user_id: int) -> User | None:
@@ -14,8 +14,22 @@ async def get_user(session: AsyncSession, *, user_id: int) -> User | None:
 
 
 async def get_by_email(session: AsyncSession, *, email: str) -> User | None:
-    result = await session.execute(select(User).where(User.email == email.strip().lower()))
+    result = await session.execute(select(User).where(User.email == normalize_email(email)))
     return result.scalar_one_or_none()
+
+
+async def _insert_user(
+    session: AsyncSession, *, name: str, email: str, password_hash: str, role: Role
+) -> int | None:
+    """The new user's id, or None when the email is taken. ON CONFLICT: two creations with
+    one email at once give one account and one None, never an IntegrityError."""
+    user_id: int | None = await session.scalar(
+        pg_insert(User)
+        .values(name=name, email=normalize_email(email), password_hash=password_hash, role=role)
+        .on_conflict_do_nothing(index_elements=[User.email])
+        .returning(User.id)
+    )
+    return user_id
 
 
 async def register(
@@ -24,12 +38,8 @@ async def register(
     if data.role != Role.user and (caller is None or caller.role != Role.admin):
         raise Forbidden("Only an admin may create agent or admin accounts", field="role")
     password_hash = await passwords.hash_password(data.password, rounds=bcrypt_rounds)
-    # ON CONFLICT: two sign-ups with one email at once get one account and one 409.
-    user_id = await session.scalar(
-        pg_insert(User)
-        .values(name=data.name, email=data.email, password_hash=password_hash, role=data.role)
-        .on_conflict_do_nothing(index_elements=[User.email])
-        .returning(User.id)
+    user_id = await _insert_user(
+        session, name=data.name, email=data.email, password_hash=password_hash, role=data.role
     )
     if user_id is None:
         raise EmailTaken(field="email")
@@ -48,15 +58,14 @@ async def create_user_if_missing(
     bcrypt_rounds: int,
 ) -> bool:
     """For the CLI and the demo accounts: True when the account was created."""
+    # Checked first so that a restart does not pay for hashing the demo passwords again.
     if await get_by_email(session, email=email) is not None:
         return False
     password_hash = await passwords.hash_password(password, rounds=bcrypt_rounds)
-    await session.execute(
-        insert(User).values(
-            name=name, email=email.strip().lower(), password_hash=password_hash, role=role
-        )
+    user_id = await _insert_user(
+        session, name=name, email=email, password_hash=password_hash, role=role
     )
-    return True
+    return user_id is not None
 
 
 async def list_users(session: AsyncSession, *, role: Role | None, page: PageParams) -> list[User]:
