@@ -91,6 +91,10 @@ def settings(database_url: str) -> Settings:
         helpdesk_embedded_database_url=database_url,
         jwt_secret=TEST_JWT_SECRET,
         bcrypt_rounds=4,
+        # Off for the suite; tests/test_rate_limits.py turns them on in apps of its own.
+        rate_limit_api_per_minute=0,
+        rate_limit_auth_per_minute=0,
+        redis_url=None,
     )
 
 
@@ -156,7 +160,9 @@ class Accounts:
             _PASSWORD_HASH,
             role,
         )
-        token = issue_token(user_id=user_id, role=role, settings=self._settings).token
+        token = issue_token(
+            user_id=user_id, role=role, token_version=0, settings=self._settings
+        ).token
         return Account(id=user_id, email=email, role=role, token=token)
 
 
@@ -237,6 +243,8 @@ def live_server(database_url: str) -> Iterator[str]:
         "HELPDESK_EMBEDDED_DATABASE_URL": database_url,
         "JWT_SECRET": TEST_JWT_SECRET,
         "BCRYPT_ROUNDS": "4",
+        "RATE_LIMIT_API_PER_MINUTE": "0",
+        "RATE_LIMIT_AUTH_PER_MINUTE": "0",
     }
     process = subprocess.Popen(
         [

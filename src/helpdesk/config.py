@@ -15,6 +15,8 @@ MIN_JWT_SECRET_LENGTH = 32
 ACCESS_TOKEN_MINUTES = 60
 MAX_BODY_BYTES = 1024 * 1024
 VITE_DEV_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"]
+API_REQUESTS_PER_MINUTE = 300
+AUTH_ATTEMPTS_PER_MINUTE = 10
 
 
 class Settings(BaseSettings):
@@ -35,6 +37,11 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: VITE_DEV_ORIGINS)
     max_body_bytes: int = MAX_BODY_BYTES
     db_pool_size: int = 10
+    # Rate limits; 0 turns one off. Counters are shared through Redis when REDIS_URL is set,
+    # kept in this process's memory otherwise.
+    rate_limit_api_per_minute: int = Field(default=API_REQUESTS_PER_MINUTE, ge=0)
+    rate_limit_auth_per_minute: int = Field(default=AUTH_ATTEMPTS_PER_MINUTE, ge=0)
+    redis_url: str | None = None
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -109,6 +109,18 @@ class IdempotencyKeyReused(AppError):
     message = "This Idempotency-Key was used with a different request"
 
 
+class RateLimited(AppError):
+    status_code = 429
+    code = "RATE_LIMIT"
+    message = "Too many requests"
+
+    def __init__(self, *, retry_after: int) -> None:
+        super().__init__(
+            f"Too many requests; retry in {retry_after} s",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
 class PreconditionRequired(AppError):
     status_code = 428
     code = "FIELD_REQUIRED"
@@ -144,6 +156,7 @@ _DESCRIPTIONS = {
     413: "Body over the size limit (PAYLOAD_TOO_LARGE)",
     422: "Idempotency-Key reused with another request (IDEMPOTENCY_KEY_REUSED)",
     428: "If-Match header missing (FIELD_REQUIRED)",
+    429: "Over a rate limit (RATE_LIMIT); see Retry-After and the RateLimit headers",
     500: "Unexpected server error (INTERNAL_SERVER_ERROR)",
     503: "Database unavailable (SERVICE_UNAVAILABLE)",
 }
@@ -151,7 +164,8 @@ _DESCRIPTIONS = {
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` for a route: each status with the error schema."""
-    wanted = (*statuses, 400, 413, 500, 503) if statuses else (400, 413, 500, 503)
+    # Any request may be too large, rate limited, or meet a failure.
+    wanted = (*statuses, 400, 413, 429, 500, 503)
     return {
         status: {"model": ErrorResponse, "description": _DESCRIPTIONS[status]}
         for status in sorted(set(wanted))

@@ -13,9 +13,18 @@ from helpdesk.config import Settings, get_settings
 from helpdesk.db import create_engine, create_sessionmaker, install_database_error_handlers
 from helpdesk.errors import install_error_handlers
 from helpdesk.middleware import BodySizeLimit, RequestContext
+from helpdesk.ratelimit import RateLimiter
+from helpdesk.web import mount_web
 
 API_HEADERS = ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"]
-EXPOSED_HEADERS = ["ETag", "Idempotent-Replayed", "X-Request-ID"]
+EXPOSED_HEADERS = [
+    "ETag",
+    "Idempotent-Replayed",
+    "X-Request-ID",
+    "Retry-After",
+    "RateLimit",
+    "RateLimit-Policy",
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.rate_limiter = RateLimiter(settings)
 
     install_error_handlers(app)
     install_database_error_handlers(app)
@@ -54,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
     app.include_router(api_router)
+    mount_web(app)  # the web app at /, after every API route
     app.openapi = lambda: _openapi_without_framework_422(app)  # type: ignore[method-assign]
     return app
 

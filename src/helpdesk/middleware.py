@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from helpdesk.errors import PayloadTooLarge, error_json, internal_error
 from helpdesk.logs import request_id_var
+from helpdesk.ratelimit import rate_limit_headers
 
 
 class _TooLarge(StarletteHTTPException):
@@ -79,8 +80,9 @@ error_log = logging.getLogger("helpdesk.errors")
 
 
 class RequestContext:
-    """Gives every request an X-Request-ID (the client's, or a new one), echoes it and the
-    security headers on the response, and writes one access-log line per request."""
+    """Gives every request an X-Request-ID (the client's, or a new one), echoes it, the
+    security headers and the rate-limit headers on the response, and writes one access-log
+    line per request."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -109,6 +111,7 @@ class RequestContext:
                     if name.lower() != b"x-request-id"
                 ]
                 headers += [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS]
+                headers += rate_limit_headers(state)
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -298,6 +298,7 @@ async def test_register_staff_role_with_a_forged_admin_role_claim_is_forbidden(
         {
             "sub": str(requester.id),
             "role": "admin",
+            "ver": 0,
             "iat": now,
             "exp": now + timedelta(minutes=5),
             "iss": "helpdesk",
@@ -351,10 +352,11 @@ async def test_login_token_is_an_hs256_jwt_with_sub_role_iat_exp(
         algorithms=["HS256"],
         audience="helpdesk-api",
         issuer="helpdesk",
-        options={"require": ["sub", "role", "iat", "exp"]},
+        options={"require": ["sub", "role", "ver", "iat", "exp"]},
     )
     assert claims["sub"] == str(agent.id)
     assert claims["role"] == "agent"
+    assert claims["ver"] == 0
     now = datetime.now(UTC).timestamp()
     assert claims["iat"] <= now + 5
     assert claims["exp"] > now

@@ -10,6 +10,7 @@ from helpdesk.auth.tokens import read_token
 from helpdesk.config import Settings
 from helpdesk.db import SessionDep
 from helpdesk.errors import Forbidden, Unauthorized
+from helpdesk.ratelimit import RateLimiterDep
 from helpdesk.users import service as users
 from helpdesk.users.models import User
 
@@ -28,15 +29,20 @@ async def get_optional_user(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    limiter: RateLimiterDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User | None:
     if credentials is None:
         return None
     claims = read_token(credentials.credentials, settings=settings)
+    request.state.user_id = claims.user_id  # for the access log
+    # Counted before the database is asked anything, so a flood costs it nothing.
+    await limiter.hit(request, limiter.api, str(claims.user_id))
     user = await users.get_user(session, user_id=claims.user_id)
     if user is None:
         raise Unauthorized("Account no longer exists")
-    request.state.user_id = user.id  # for the access log
+    if user.token_version != claims.token_version:
+        raise Unauthorized("Token was revoked by a password change; sign in again")
     return user
 
 

@@ -1,21 +1,64 @@
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
 
 from helpdesk.auth import service
-from helpdesk.auth.dependencies import SettingsDep
+from helpdesk.auth.dependencies import CurrentUser, SettingsDep
 from helpdesk.auth.tokens import issue_token
+from helpdesk.config import Settings
 from helpdesk.db import SessionDep
 from helpdesk.errors import error_responses
-from helpdesk.users.schemas import LoginIn, TokenOut, UserOut
+from helpdesk.ratelimit import RateLimiterDep, limit_auth_by_address, limit_auth_by_email
+from helpdesk.users.models import User
+from helpdesk.users.schemas import LoginIn, PasswordChangeIn, TokenOut, UserOut
 
 router = APIRouter(tags=["auth"])
 
 
-@router.post("/login", response_model=TokenOut, responses=error_responses(401))
-async def login(data: LoginIn, session: SessionDep, settings: SettingsDep) -> TokenOut:
-    user = await service.authenticate(
-        session, email=data.email, password=data.password, bcrypt_rounds=settings.bcrypt_rounds
+def _token_for(user: User, settings: Settings) -> TokenOut:
+    issued = issue_token(
+        user_id=user.id, role=user.role, token_version=user.token_version, settings=settings
     )
-    issued = issue_token(user_id=user.id, role=user.role, settings=settings)
     return TokenOut(
         token=issued.token, expires_at=issued.expires_at, user=UserOut.model_validate(user)
     )
+
+
+@router.post(
+    "/login",
+    response_model=TokenOut,
+    responses=error_responses(401),
+    dependencies=[Depends(limit_auth_by_address)],
+)
+async def login(
+    data: LoginIn,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    limiter: RateLimiterDep,
+) -> TokenOut:
+    await limit_auth_by_email(request, limiter, data.email)
+    user = await service.authenticate(
+        session, email=data.email, password=data.password, bcrypt_rounds=settings.bcrypt_rounds
+    )
+    return _token_for(user, settings)
+
+
+@router.post("/me/password", response_model=TokenOut, responses=error_responses(401))
+async def change_password(
+    data: PasswordChangeIn,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    limiter: RateLimiterDep,
+    user: CurrentUser,
+) -> TokenOut:
+    """Every token issued before stops working; the response carries a new one."""
+    # Guesses at the current password count like login attempts on this account.
+    await limit_auth_by_email(request, limiter, user.email)
+    user = await service.change_password(
+        session,
+        user=user,
+        current_password=data.current_password,
+        new_password=data.new_password,
+        bcrypt_rounds=settings.bcrypt_rounds,
+    )
+    return _token_for(user, settings)

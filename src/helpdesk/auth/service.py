@@ -1,7 +1,7 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.auth import passwords
-from helpdesk.errors import InvalidCredentials
+from helpdesk.errors import FieldInvalid, InvalidCredentials
 from helpdesk.users import service as users
 from helpdesk.users.models import User
 
@@ -11,13 +11,25 @@ async def authenticate(
 ) -> User:
     """The same error, after the same work, for an unknown email and a wrong password."""
     user = await users.get_by_email(session, email=email)
-    if len(password.encode()) > passwords.MAX_PASSWORD_BYTES:
-        # No account can have such a password (bcrypt refuses it): same answer, same time.
-        await passwords.spend_verify_time("x", rounds=bcrypt_rounds)
-        raise InvalidCredentials()
     if user is None:
         await passwords.spend_verify_time(password, rounds=bcrypt_rounds)
         raise InvalidCredentials()
     if not await passwords.verify_password(password, user.password_hash):
         raise InvalidCredentials()
+    return user
+
+
+async def change_password(
+    session: AsyncSession,
+    *,
+    user: User,
+    current_password: str,
+    new_password: str,
+    bcrypt_rounds: int,
+) -> User:
+    """Only with the current password: a stolen token alone cannot take the account over."""
+    if not await passwords.verify_password(current_password, user.password_hash):
+        raise FieldInvalid("Current password is wrong", field="current_password")
+    password_hash = await passwords.hash_password(new_password, rounds=bcrypt_rounds)
+    await users.set_password(session, user=user, password_hash=password_hash)
     return user

@@ -1,5 +1,6 @@
-"""Access tokens: HS256 JWTs with sub, role, iat, exp, iss, aud; verified with the
-algorithm pinned."""
+"""Access tokens: HS256 JWTs with sub, role, ver, iat, exp, iss, aud; verified with the
+algorithm pinned. `ver` is the account's token_version when the token was issued: a
+password change bumps it, which revokes every older token."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,15 +24,17 @@ class IssuedToken:
 class TokenClaims:
     user_id: int
     role: str
+    token_version: int
     issued_at: datetime
 
 
-def issue_token(*, user_id: int, role: str, settings: Settings) -> IssuedToken:
+def issue_token(*, user_id: int, role: str, token_version: int, settings: Settings) -> IssuedToken:
     now = datetime.now(UTC)
     expires_at = now + timedelta(minutes=settings.access_token_minutes)
     claims = {
         "sub": str(user_id),
         "role": role,
+        "ver": token_version,
         "iat": now,
         "exp": expires_at,
         "iss": settings.jwt_issuer,
@@ -48,7 +51,7 @@ def read_token(token: str, *, settings: Settings) -> TokenClaims:
             algorithms=[ALGORITHM],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
-            options={"require": ["sub", "role", "iat", "exp", "iss", "aud"]},
+            options={"require": ["sub", "role", "ver", "iat", "exp", "iss", "aud"]},
         )
         user_id = int(claims["sub"])
         if not 1 <= user_id <= MAX_ID:
@@ -56,6 +59,7 @@ def read_token(token: str, *, settings: Settings) -> TokenClaims:
         return TokenClaims(
             user_id=user_id,
             role=str(claims["role"]),
+            token_version=int(claims["ver"]),
             issued_at=datetime.fromtimestamp(int(claims["iat"]), UTC),
         )
     except jwt.ExpiredSignatureError:

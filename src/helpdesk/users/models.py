@@ -1,6 +1,6 @@
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, Text
+from sqlalchemy import CheckConstraint, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from helpdesk.db import Base, CreatedAt, one_of
@@ -29,6 +29,8 @@ class User(CreatedAt, Base):
     email: Mapped[str] = mapped_column(Text)
     password_hash: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(Text, default=Role.user)
+    # Carried in every token; a password change bumps it, and older tokens stop working.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def is_staff(self) -> bool:

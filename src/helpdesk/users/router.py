@@ -1,11 +1,12 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from helpdesk.auth.dependencies import CurrentUser, OptionalUser, SettingsDep, StaffUser
 from helpdesk.db import SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.pagination import Page, PageDep, make_page
+from helpdesk.ratelimit import RateLimiterDep, limit_auth_by_address, limit_auth_by_email
 from helpdesk.users import service
 from helpdesk.users.models import Role
 from helpdesk.users.schemas import RegisterIn, UserOut
@@ -14,11 +15,21 @@ router = APIRouter(tags=["users"])
 
 
 @router.post(
-    "/register", status_code=201, response_model=UserOut, responses=error_responses(401, 403, 409)
+    "/register",
+    status_code=201,
+    response_model=UserOut,
+    responses=error_responses(401, 403, 409),
+    dependencies=[Depends(limit_auth_by_address)],
 )
 async def register(
-    data: RegisterIn, session: SessionDep, caller: OptionalUser, settings: SettingsDep
+    data: RegisterIn,
+    request: Request,
+    session: SessionDep,
+    caller: OptionalUser,
+    settings: SettingsDep,
+    limiter: RateLimiterDep,
 ) -> UserOut:
+    await limit_auth_by_email(request, limiter, data.email)
     user = await service.register(
         session, data=data, caller=caller, bcrypt_rounds=settings.bcrypt_rounds
     )

@@ -42,8 +42,20 @@ def _password(value: str) -> str:
     return value
 
 
+def _given_password(value: str) -> str:
+    # No account can have a longer one (bcrypt reads 72 bytes): refuse it before any work.
+    if len(value.encode()) > MAX_PASSWORD_BYTES:
+        raise PydanticCustomError(
+            "password_length", "must be at most {max} bytes long", {"max": MAX_PASSWORD_BYTES}
+        )
+    return value
+
+
 Email = Annotated[StrictStr, AfterValidator(_email)]
 NewPassword = Annotated[StrictStr, AfterValidator(_password)]
+GivenPassword = Annotated[
+    StrictStr, Field(max_length=MAX_PASSWORD_BYTES), AfterValidator(_given_password)
+]
 
 
 class RegisterIn(RequestModel):
@@ -64,8 +76,15 @@ class UserOut(BaseModel):
 
 
 class LoginIn(RequestModel):
-    email: Annotated[StrictStr, Field(max_length=MAX_EMAIL_LENGTH * 2)]
-    password: Annotated[StrictStr, Field(max_length=1024)]
+    email: Annotated[
+        StrictStr, Field(max_length=MAX_EMAIL_LENGTH * 2), AfterValidator(normalize_email)
+    ]
+    password: GivenPassword
+
+
+class PasswordChangeIn(RequestModel):
+    current_password: GivenPassword
+    new_password: NewPassword
 
 
 class TokenOut(BaseModel):

@@ -1,4 +1,4 @@
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -79,3 +79,14 @@ async def list_users(session: AsyncSession, *, role: Role | None, page: PagePara
 async def is_staff_user(session: AsyncSession, *, user_id: int) -> bool:
     role = await session.scalar(select(User.role).where(User.id == user_id))
     return role in STAFF_ROLES
+
+
+async def set_password(session: AsyncSession, *, user: User, password_hash: str) -> None:
+    """Store a new password hash and bump the token version, which revokes every token
+    issued before (two concurrent changes each bump it: both revoke)."""
+    await session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(password_hash=password_hash, token_version=User.token_version + 1)
+    )
+    await session.refresh(user)
