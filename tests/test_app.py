@@ -4,11 +4,12 @@ limit, the 500 that leaks nothing, health, CORS and the OpenAPI document."""
 import json
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from helpdesk.config import Settings
+from helpdesk.config import MAX_HEADER_BYTES, Settings
 from helpdesk.logs import JsonFormatter
 from helpdesk.main import create_app
 from tests.conftest import Account, assert_error
@@ -213,3 +214,21 @@ async def test_a_refused_body_still_carries_cors_headers(
     )
     assert_error(response, 413, "PAYLOAD_TOO_LARGE")
     assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
+
+
+async def test_headers_over_the_limit_are_refused_in_the_error_format(
+    client: httpx.AsyncClient, agent: Account, db: asyncpg.Connection
+) -> None:
+    response = await client.post(
+        "/api/tickets",
+        json={"title": "t"},
+        headers={**agent.headers, "X-Padding": "a" * (MAX_HEADER_BYTES + 1)},
+    )
+    assert_error(response, 431, "HEADERS_TOO_LARGE")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert await db.fetchval("SELECT count(*) FROM tickets") == 0
+    # Just under the limit is fine.
+    ok = await client.get(
+        "/api/me", headers={**agent.headers, "X-Padding": "a" * (MAX_HEADER_BYTES - 2000)}
+    )
+    assert ok.status_code == 200

@@ -1,8 +1,10 @@
 """The command line as an operator uses it: `helpdesk serve` on the embedded database
 (start, SIGTERM, restart on the same data) and the production rules."""
 
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -132,3 +134,58 @@ async def test_production_creates_no_demo_account_but_create_user_makes_an_admin
     assert create.returncode == 0, create.stderr
     row = await db.fetchrow("SELECT email, role FROM users")
     assert dict(row) == {"email": "boss@corp.example", "role": "admin"}
+
+
+def test_production_server_bounds_headers_and_limits_by_the_forwarded_client(
+    database_url: str,
+) -> None:
+    """`helpdesk serve` as deployed behind a proxy: oversized headers are refused by the
+    HTTP parser, and the per-address login limit counts the client the trusted proxy names,
+    not the proxy itself."""
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = _env(
+        DATABASE_URL=_plain_url(database_url),
+        JWT_SECRET=SECRET,
+        FORWARDED_ALLOW_IPS="127.0.0.1",
+        RATE_LIMIT_AUTH_PER_MINUTE="2",
+    )
+    process = subprocess.Popen(
+        [HELPDESK, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_healthy(base_url, process)
+        # Over the limit but read whole: the app's 431 in the error format.
+        response = httpx.get(f"{base_url}/api/health", headers={"X-Big": "a" * 20_000})
+        assert response.status_code == 431
+        assert response.json()["error"]["code"] == "HEADERS_TOO_LARGE"
+        # Far over it: the HTTP parser stops reading (400, or the connection dropped).
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            big = b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 5_000_000
+            answer = b""
+            with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+                sock.sendall(big)
+                answer = sock.recv(100)
+            assert answer == b"" or answer.startswith(b"HTTP/1.1 400 "), answer
+        assert "server" not in httpx.get(f"{base_url}/api/health").headers
+
+        attempts = iter(range(100))
+
+        def login(client_address: str) -> int:
+            """A wrong password for a new email each time: only the address limit applies."""
+            response = httpx.post(
+                f"{base_url}/api/login",
+                json={"email": f"guess{next(attempts)}@example.test", "password": "wrong-pass"},
+                headers={"X-Forwarded-For": client_address},
+            )
+            return response.status_code
+
+        assert [login("203.0.113.1") for _ in range(3)] == [401, 401, 429]
+        # Another client behind the same proxy has its own budget.
+        assert login("203.0.113.2") == 401
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0

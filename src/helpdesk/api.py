@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from helpdesk import health
+from helpdesk import health, web
 from helpdesk.auth import router as auth
 from helpdesk.comments import router as comments
 from helpdesk.tickets import router as tickets
@@ -15,3 +15,4 @@ api_router.include_router(users.router)  # POST /api/register, GET /api/me, GET 
 # /api/tickets: POST, GET, GET /breached, GET /{id}, PATCH /{id}
 api_router.include_router(tickets.router)
 api_router.include_router(comments.router)  # POST /api/tickets/{id}/comments
+api_router.include_router(web.router)  # GET  /api/ui-config

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk import migrate as migrations
-from helpdesk.config import Settings, development_secret, get_settings
+from helpdesk.config import MAX_HEADER_BYTES, Settings, development_secret, get_settings
 from helpdesk.db import EmbeddedPostgres, create_engine, create_sessionmaker
 from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from helpdesk.logs import configure_logging
@@ -127,7 +127,11 @@ def serve(
                 port=port or settings.port,
                 workers=workers,
                 server_header=False,
-                proxy_headers=False,
+                # h11, not httptools: httptools reads headers of any size into memory.
+                http="h11",
+                h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+                proxy_headers=settings.forwarded_allow_ips is not None,
+                forwarded_allow_ips=settings.forwarded_allow_ips,
                 access_log=False,  # helpdesk.access writes one JSON line per request
                 log_config=None,
             )

@@ -14,6 +14,8 @@ DEVELOPMENT_SECRET_FILE = "helpdesk-jwt-secret"  # noqa: S105 (a file name)
 MIN_JWT_SECRET_LENGTH = 32
 ACCESS_TOKEN_MINUTES = 60
 MAX_BODY_BYTES = 1024 * 1024
+# Request line and headers together; the HTTP parser stops reading past this.
+MAX_HEADER_BYTES = 16 * 1024
 VITE_DEV_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"]
 API_REQUESTS_PER_MINUTE = 300
 AUTH_ATTEMPTS_PER_MINUTE = 10
@@ -42,6 +44,9 @@ class Settings(BaseSettings):
     rate_limit_api_per_minute: int = Field(default=API_REQUESTS_PER_MINUTE, ge=0)
     rate_limit_auth_per_minute: int = Field(default=AUTH_ATTEMPTS_PER_MINUTE, ge=0)
     redis_url: str | None = None
+    # Addresses of the reverse proxies whose X-Forwarded-For is trusted (comma-separated, or
+    # "*"); unset: the peer address is the client's, as when nothing sits in front.
+    forwarded_allow_ips: str | None = None
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -103,6 +103,12 @@ class PayloadTooLarge(AppError):
     message = "Request body is too large"
 
 
+class HeadersTooLarge(AppError):
+    status_code = 431
+    code = "HEADERS_TOO_LARGE"
+    message = "Request headers are too large"
+
+
 class IdempotencyKeyReused(AppError):
     status_code = 422
     code = "IDEMPOTENCY_KEY_REUSED"
@@ -154,6 +160,7 @@ _DESCRIPTIONS = {
     404: "Not found, or not visible to the caller (NOT_FOUND)",
     409: "Conflict (OPTIMISTIC_LOCK, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS)",
     413: "Body over the size limit (PAYLOAD_TOO_LARGE)",
+    431: "Request headers too large (HEADERS_TOO_LARGE)",
     422: "Idempotency-Key reused with another request (IDEMPOTENCY_KEY_REUSED)",
     428: "If-Match header missing (FIELD_REQUIRED)",
     429: "Over a rate limit (RATE_LIMIT); see Retry-After and the RateLimit headers",
@@ -165,7 +172,7 @@ _DESCRIPTIONS = {
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` for a route: each status with the error schema."""
     # Any request may be too large, rate limited, or meet a failure.
-    wanted = (*statuses, 400, 413, 429, 500, 503)
+    wanted = (*statuses, 400, 413, 429, 431, 500, 503)
     return {
         status: {"model": ErrorResponse, "description": _DESCRIPTIONS[status]}
         for status in sorted(set(wanted))

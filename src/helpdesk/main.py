@@ -9,10 +9,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 
 from helpdesk.api import api_router
-from helpdesk.config import Settings, get_settings
+from helpdesk.config import MAX_HEADER_BYTES, Settings, get_settings
 from helpdesk.db import create_engine, create_sessionmaker, install_database_error_handlers
 from helpdesk.errors import install_error_handlers
-from helpdesk.middleware import BodySizeLimit, RequestContext
+from helpdesk.middleware import RequestContext, RequestSizeLimit
 from helpdesk.ratelimit import RateLimiter
 from helpdesk.web import mount_web
 
@@ -51,7 +51,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_database_error_handlers(app)
     # add_middleware wraps what is there: the last added is the outermost.
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestSizeLimit,
+        max_body_bytes=settings.max_body_bytes,
+        max_header_bytes=MAX_HEADER_BYTES,
+    )
     # Even a refused body gets its request id, security headers and log line...
     app.add_middleware(RequestContext)
     # ...and CORS headers, so a browser can read every answer, errors included.

@@ -1,5 +1,5 @@
-"""ASGI middleware: the body size limit (enforced while the body streams in, so a large
-or chunked upload is refused without being read into memory) and the request context
+"""ASGI middleware: the size limits (headers; the body enforced while it streams in, so a
+large or chunked upload is refused without being read into memory) and the request context
 (request id, security headers, access log)."""
 
 import logging
@@ -10,7 +10,7 @@ import uuid
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from helpdesk.errors import PayloadTooLarge, error_json, internal_error
+from helpdesk.errors import AppError, HeadersTooLarge, PayloadTooLarge, error_json, internal_error
 from helpdesk.logs import request_id_var
 from helpdesk.ratelimit import rate_limit_headers
 
@@ -23,18 +23,29 @@ class _TooLarge(StarletteHTTPException):
         super().__init__(status_code=413)
 
 
-class BodySizeLimit:
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+class RequestSizeLimit:
+    """431 past `max_header_bytes` of headers, 413 past `max_body_bytes` of body. (The HTTP
+    server bounds what it buffers of the headers; this gives every server the same answer.)"""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_header_bytes: int) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.max_bytes = max_body_bytes
+        self.max_header_bytes = max_header_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        header_bytes = sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+        if header_bytes > self.max_header_bytes:
+            error: AppError = HeadersTooLarge(
+                f"Request headers must be at most {self.max_header_bytes} bytes"
+            )
+            await self._refuse(error, scope, receive, send)
+            return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+            await self._refuse(self._body_error(), scope, receive, send)
             return
 
         received = 0
@@ -59,10 +70,12 @@ class BodySizeLimit:
             await self.app(scope, limited_receive, tracking_send)
         except _TooLarge:
             if not response_started:
-                await self._refuse(scope, receive, send)
+                await self._refuse(self._body_error(), scope, receive, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        error = PayloadTooLarge(f"Request body must be at most {self.max_bytes} bytes")
+    def _body_error(self) -> AppError:
+        return PayloadTooLarge(f"Request body must be at most {self.max_bytes} bytes")
+
+    async def _refuse(self, error: AppError, scope: Scope, receive: Receive, send: Send) -> None:
         response = error_json(error.status_code, error.code, error.message)
         response.headers["Connection"] = "close"
         await response(scope, receive, send)

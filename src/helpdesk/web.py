@@ -1,0 +1,71 @@
+"""The web app: web/ built by Vite into web/dist, served at / by the same process as the
+API. Any path that is not a file of the build and not the API's gets index.html, so the
+browser's router shows the screen (a reload on /tickets/7 works). Also GET /api/ui-config:
+what the sign-in page may show, the demo accounts only in the demo configuration."""
+
+import logging
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import FileResponse
+from pydantic import BaseModel
+
+from helpdesk.auth.dependencies import SettingsDep
+from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from helpdesk.errors import NotFound
+from helpdesk.users.models import Role
+
+# src/helpdesk/web.py -> the repository's web/dist (the package is installed editable).
+WEB_DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
+# Paths the app never answers with index.html: an unknown API path stays a JSON 404.
+RESERVED_PREFIXES = ("/api/", "/docs", "/redoc", "/openapi.json")
+# Vite puts content-hashed files under assets/: a name never changes content.
+IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
+REVALIDATE = {"Cache-Control": "no-cache"}
+
+log = logging.getLogger("helpdesk.web")
+router = APIRouter(tags=["ui"])
+
+
+class DemoAccount(BaseModel):
+    name: str
+    email: str
+    role: Role
+
+
+class UiConfig(BaseModel):
+    demo_accounts: list[DemoAccount]
+    demo_password: str | None
+
+
+@router.get("/ui-config", response_model=UiConfig)
+async def ui_config(settings: SettingsDep) -> UiConfig:
+    """The demo accounts and their password, listed only without DATABASE_URL (the
+    embedded, demo configuration); in production both are empty."""
+    if settings.is_production:
+        return UiConfig(demo_accounts=[], demo_password=None)
+    return UiConfig(
+        demo_accounts=[
+            DemoAccount(name=name, email=email, role=role) for name, email, role in DEMO_ACCOUNTS
+        ],
+        demo_password=DEMO_PASSWORD,
+    )
+
+
+def mount_web(app: FastAPI, dist: Path | None = None) -> None:
+    """Serve the built app at /, after every other route; without a build, only say so."""
+    root = (dist or WEB_DIST).resolve()
+    index = root / "index.html"
+    if not index.is_file():
+        log.info("UI skipped: web/dist not built")
+        return
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def web_app(path: str) -> FileResponse:
+        if f"/{path}".startswith(RESERVED_PREFIXES) or f"/{path}" == "/api":
+            raise NotFound()
+        file = (root / path).resolve()
+        if path and file.is_file() and file.is_relative_to(root):
+            cache = IMMUTABLE if file.parent == root / "assets" else REVALIDATE
+            return FileResponse(file, headers=cache)
+        return FileResponse(index, headers=REVALIDATE)
