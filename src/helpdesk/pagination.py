@@ -1,24 +1,57 @@
-"""limit/offset paging, shared by every list endpoint."""
+"""Paging, shared by every list endpoint: limit/offset everywhere, and on the newest-first
+ticket lists a keyset `cursor` as well, so a page deep in the list costs what the first
+page costs (offset makes PostgreSQL walk past every skipped row)."""
 
+import base64
+import binascii
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
 
+from helpdesk.errors import FieldInvalid
 from helpdesk.schemas import MAX_ID
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = MAX_ID
+MAX_CURSOR_LENGTH = 100
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """A position in a list ordered by (created_at DESC, id DESC): the last row shown."""
+
+    created_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        raw = f"{self.created_at.isoformat()}|{self.id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> "Cursor":
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+            created_at, _, row_id = raw.partition("|")
+            cursor = cls(datetime.fromisoformat(created_at), int(row_id))
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise FieldInvalid("Not a cursor from a previous page", field="cursor") from None
+        if cursor.created_at.tzinfo is None or not 1 <= cursor.id <= MAX_ID:
+            raise FieldInvalid("Not a cursor from a previous page", field="cursor")
+        return cursor
 
 
 @dataclass(frozen=True, slots=True)
 class PageParams:
     limit: int
     offset: int
+    after: Cursor | None = None
 
 
 def page_params(
@@ -31,12 +64,34 @@ def page_params(
     return PageParams(limit=min(limit, MAX_PAGE_SIZE), offset=offset)
 
 
+def cursor_page_params(
+    page: Annotated[PageParams, Depends(page_params)],
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_CURSOR_LENGTH,
+            description="`next_cursor` of the previous page: the page after it (not with offset)",
+        ),
+    ] = None,
+) -> PageParams:
+    if cursor is None:
+        return page
+    if page.offset:
+        raise FieldInvalid("Use either cursor or offset, not both", field="offset")
+    return PageParams(limit=page.limit, offset=0, after=Cursor.decode(cursor))
+
+
 PageDep = Annotated[PageParams, Depends(page_params)]
+CursorPageDep = Annotated[PageParams, Depends(cursor_page_params)]
 
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
     next_offset: int | None
+
+
+class CursorPage(Page[T], Generic[T]):
+    next_cursor: str | None
 
 
 def make_page(rows: list[T], params: PageParams) -> Page[T]:
@@ -45,4 +100,18 @@ def make_page(rows: list[T], params: PageParams) -> Page[T]:
     return Page[T](
         items=rows[: params.limit],
         next_offset=params.offset + params.limit if has_more else None,
+    )
+
+
+def make_cursor_page(
+    rows: list[T], params: PageParams, *, position: Callable[[T], Cursor]
+) -> CursorPage[T]:
+    """As make_page, plus the cursor of the last row shown when a next page exists. A page
+    reached by cursor has no offset to offer."""
+    items = rows[: params.limit]
+    has_more = len(rows) > params.limit
+    return CursorPage[T](
+        items=items,
+        next_offset=params.offset + params.limit if has_more and params.after is None else None,
+        next_cursor=position(items[-1]).encode() if has_more else None,
     )

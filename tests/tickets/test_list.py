@@ -60,8 +60,9 @@ async def test_list_returns_items_and_next_offset(
 
     assert response.status_code == 200, response.text
     body = response.json()
-    assert set(body) == {"items", "next_offset"}
+    assert set(body) == {"items", "next_offset", "next_cursor"}
     assert body["next_offset"] is None
+    assert body["next_cursor"] is None
     assert body["items"] == [ticket]
 
 
@@ -69,7 +70,7 @@ async def test_empty_list_has_no_next_page(client: httpx.AsyncClient, requester:
     response = await client.get("/api/tickets", headers=requester.headers)
 
     assert response.status_code == 200, response.text
-    assert response.json() == {"items": [], "next_offset": None}
+    assert response.json() == {"items": [], "next_offset": None, "next_cursor": None}
 
 
 async def test_list_is_newest_first(
@@ -380,7 +381,7 @@ async def test_offset_past_the_end_is_an_empty_last_page(
     response = await client.get("/api/tickets", params={"offset": 10}, headers=agent.headers)
 
     assert response.status_code == 200, response.text
-    assert response.json() == {"items": [], "next_offset": None}
+    assert response.json() == {"items": [], "next_offset": None, "next_cursor": None}
 
 
 async def test_paging_through_every_page_yields_each_ticket_exactly_once(
@@ -437,7 +438,7 @@ async def test_breached_list_holds_overdue_tickets_that_are_not_closed(
 
     assert response.status_code == 200, response.text
     body = response.json()
-    assert set(body) == {"items", "next_offset"}
+    assert set(body) == {"items", "next_offset", "next_cursor"}
     assert [t["id"] for t in body["items"]] == [ids["resolved"], ids["in_progress"], ids["open"]]
     assert all(t["breached"] is True for t in body["items"])
     assert body["next_offset"] is None
@@ -527,3 +528,95 @@ async def test_breached_list_refuses_bad_parameters(
     response = await client.get(BREACHED, params=params, headers=agent.headers)
 
     assert_error(response, 400, "FIELD_INVALID", field)
+
+
+# --- keyset paging: cursor / next_cursor -----------------------------------------------------
+
+
+async def _walk_by_cursor(
+    client: httpx.AsyncClient, account: Account, params: dict[str, Any], path: str = "/api/tickets"
+) -> list[list[int]]:
+    pages: list[list[int]] = []
+    cursor = None
+    while True:
+        query = params | ({"cursor": cursor} if cursor else {})
+        response = await client.get(path, params=query, headers=account.headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        pages.append([ticket["id"] for ticket in body["items"]])
+        if len(pages) > 1:
+            assert body["next_offset"] is None  # a page reached by cursor has no offset
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return pages
+
+
+async def test_cursor_pages_cover_the_list_once_in_order_like_offset(
+    client: httpx.AsyncClient, agent: Account, db: asyncpg.Connection
+) -> None:
+    """Ties on created_at included: two batches of tickets sharing one instant each."""
+    ids = await insert_tickets(db, agent.id, 7) + await insert_tickets(db, agent.id, 6)
+    pages = await _walk_by_cursor(client, agent, {"limit": 4})
+    assert [len(page) for page in pages] == [4, 4, 4, 1]
+    walked = [ticket_id for page in pages for ticket_id in page]
+    assert walked == await list_ids(client, agent, {"limit": 100})
+    assert sorted(walked) == sorted(ids)
+
+
+async def test_cursor_keeps_the_filters_and_the_callers_visibility(
+    client: httpx.AsyncClient, requester: Account, other_user: Account, db: asyncpg.Connection
+) -> None:
+    mine = await insert_tickets(db, requester.id, 5)
+    await insert_tickets(db, other_user.id, 5)
+    await set_status(db, mine[0], "closed")
+    pages = await _walk_by_cursor(client, requester, {"limit": 2, "status": "open"})
+    assert sorted(i for page in pages for i in page) == mine[1:]
+
+
+async def test_cursor_pages_the_breached_list(
+    client: httpx.AsyncClient, agent: Account, db: asyncpg.Connection
+) -> None:
+    overdue = await insert_tickets(db, agent.id, 5, due=timedelta(minutes=-5))
+    await insert_tickets(db, agent.id, 3)
+    pages = await _walk_by_cursor(client, agent, {"limit": 2}, path=BREACHED)
+    assert [len(page) for page in pages] == [2, 2, 1]
+    assert sorted(i for page in pages for i in page) == overdue
+
+
+async def test_a_new_ticket_does_not_shift_a_cursor_walk(
+    client: httpx.AsyncClient, agent: Account, db: asyncpg.Connection
+) -> None:
+    """Unlike offset, a ticket created between two pages neither repeats nor skips a row."""
+    ids = await insert_tickets(db, agent.id, 6)
+    first = (await client.get("/api/tickets", params={"limit": 3}, headers=agent.headers)).json()
+    await create_ticket(client, agent, title="Arrived meanwhile")
+    rest = await client.get(
+        "/api/tickets", params={"limit": 3, "cursor": first["next_cursor"]}, headers=agent.headers
+    )
+    walked = [t["id"] for t in first["items"]] + [t["id"] for t in rest.json()["items"]]
+    assert walked == sorted(ids, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["garbage", "", "bm90LWEtY3Vyc29y", "MjAyNi0xMS0yNFQwMDowMDowMHwx", "x" * 101, "%%%"],
+    ids=["garbage", "empty", "not-a-cursor", "naive-timestamp", "too-long", "symbols"],
+)
+async def test_a_bad_cursor_is_a_400_naming_it(
+    client: httpx.AsyncClient, agent: Account, cursor: str
+) -> None:
+    response = await client.get("/api/tickets", params={"cursor": cursor}, headers=agent.headers)
+    assert_error(response, 400, "FIELD_INVALID", "cursor")
+
+
+async def test_cursor_and_offset_together_are_refused(
+    client: httpx.AsyncClient, agent: Account, db: asyncpg.Connection
+) -> None:
+    await insert_tickets(db, agent.id, 3)
+    first = (await client.get("/api/tickets", params={"limit": 1}, headers=agent.headers)).json()
+    response = await client.get(
+        "/api/tickets",
+        params={"cursor": first["next_cursor"], "offset": 1},
+        headers=agent.headers,
+    )
+    assert_error(response, 400, "FIELD_INVALID", "offset")

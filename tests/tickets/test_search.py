@@ -214,7 +214,7 @@ async def test_hostile_query_is_answered_safely(
     response = await client.get("/api/tickets", params={"query": query}, headers=requester.headers)
 
     assert response.status_code == 200, response.text
-    assert set(response.json()) == {"items", "next_offset"}
+    assert set(response.json()) == {"items", "next_offset", "next_cursor"}
     assert await db.fetchval("SELECT count(*) FROM tickets") == 1
 
 

@@ -6,7 +6,7 @@ from helpdesk.db import SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.idempotency import service as idempotency
 from helpdesk.idempotency.dependencies import IdempotencyKey, fingerprint
-from helpdesk.pagination import Page, PageDep, make_page
+from helpdesk.pagination import Cursor, CursorPage, CursorPageDep, make_cursor_page
 from helpdesk.tickets import service
 from helpdesk.tickets.dependencies import ExpectedVersion, FiltersDep, VisibleTicket, etag
 from helpdesk.tickets.schemas import TicketCreate, TicketDetail, TicketOut, TicketUpdate
@@ -45,23 +45,27 @@ async def create_ticket(
     )
 
 
-@router.get("", response_model=Page[TicketOut], responses=error_responses(401))
+def _position(ticket: TicketOut) -> Cursor:
+    return Cursor(ticket.created_at, ticket.id)
+
+
+@router.get("", response_model=CursorPage[TicketOut], responses=error_responses(401))
 async def list_tickets(
-    session: SessionDep, user: CurrentUser, filters: FiltersDep, page: PageDep
-) -> Page[TicketOut]:
+    session: SessionDep, user: CurrentUser, filters: FiltersDep, page: CursorPageDep
+) -> CursorPage[TicketOut]:
     tickets = await service.list_tickets(session, user=user, filters=filters, page=page)
-    return make_page([TicketOut.from_ticket(t) for t in tickets], page)
+    return make_cursor_page([TicketOut.from_ticket(t) for t in tickets], page, position=_position)
 
 
-@router.get("/breached", response_model=Page[TicketOut], responses=error_responses(401))
+@router.get("/breached", response_model=CursorPage[TicketOut], responses=error_responses(401))
 async def list_breached_tickets(
-    session: SessionDep, user: CurrentUser, filters: FiltersDep, page: PageDep
-) -> Page[TicketOut]:
+    session: SessionDep, user: CurrentUser, filters: FiltersDep, page: CursorPageDep
+) -> CursorPage[TicketOut]:
     """Tickets not closed whose due date has passed, with the list's filters and paging."""
     tickets = await service.list_tickets(
         session, user=user, filters=service.only_breached(filters), page=page
     )
-    return make_page([TicketOut.from_ticket(t) for t in tickets], page)
+    return make_cursor_page([TicketOut.from_ticket(t) for t in tickets], page, position=_position)
 
 
 @router.get(

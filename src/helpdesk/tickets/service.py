@@ -2,7 +2,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, insert, not_, select, update
+from sqlalchemy import ColumnElement, Select, false, func, insert, not_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.comments import service as comments
@@ -184,14 +184,20 @@ def _filter_clauses(user: User, filters: TicketFilters) -> list[ColumnElement[bo
 
 
 def list_statement(user: User, filters: TicketFilters, page: PageParams) -> Select[Ticket]:
-    """Newest first; one row more than the page, to know whether another page follows."""
-    return (
+    """Newest first; one row more than the page, to know whether another page follows.
+    After a cursor, the row comparison continues down the same (..., created_at DESC,
+    id DESC) index from where the last page stopped."""
+    statement = (
         select(Ticket)
         .where(*_filter_clauses(user, filters))
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
         .limit(page.limit + 1)
         .offset(page.offset)
     )
+    if page.after is not None:
+        position = tuple_(Ticket.created_at, Ticket.id)
+        statement = statement.where(position < tuple_(page.after.created_at, page.after.id))
+    return statement
 
 
 async def list_tickets(
