@@ -20,6 +20,7 @@ WEB_DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
 # Paths the app never answers with index.html: an unknown API path stays a JSON 404.
 RESERVED_PREFIXES = ("/api/", "/docs", "/redoc", "/openapi.json")
 # Vite puts content-hashed files under assets/: a name never changes content.
+ASSETS = "assets"
 IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
 REVALIDATE = {"Cache-Control": "no-cache"}
 
@@ -66,6 +67,8 @@ def mount_web(app: FastAPI, dist: Path | None = None) -> None:
             raise NotFound()
         file = (root / path).resolve()
         if path and file.is_file() and file.is_relative_to(root):
-            cache = IMMUTABLE if file.parent == root / "assets" else REVALIDATE
+            cache = IMMUTABLE if file.parent == root / ASSETS else REVALIDATE
             return FileResponse(file, headers=cache)
+        if path.startswith(f"{ASSETS}/"):
+            raise NotFound()  # an old build's script: a 404, not a page of HTML
         return FileResponse(index, headers=REVALIDATE)

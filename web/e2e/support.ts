@@ -1,0 +1,87 @@
+// What every end-to-end test uses: Debian's Chromium through playwright-core (no browser
+// download), sign-in, a few direct API calls to set up or check data, and screenshots.
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { inject } from "vitest";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const PASSWORD = "Password123";
+export const baseURL = (): string => inject("baseURL");
+
+// Without the background-networking flags, Chromium keeps dialling Google's hosts, and
+// this machine's closed network refuses those connections.
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/** A separate browser session (own storage), like another person's browser. */
+export async function session(browser: Browser, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: baseURL(), viewport, locale: "en-GB", timezoneId: "UTC" });
+  context.setDefaultTimeout(30_000);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+export async function signIn(page: Page, email: string): Promise<void> {
+  if (!page.url().includes("/login")) await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+// Screenshots go to docs/screenshots when HELPDESK_SCREENSHOTS=docs (to refresh the
+// README's pictures), otherwise to web/test-results (ignored by git).
+const SHOTS =
+  process.env.HELPDESK_SCREENSHOTS === "docs"
+    ? resolve(import.meta.dirname, "..", "..", "docs", "screenshots")
+    : resolve(import.meta.dirname, "..", "test-results");
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  // Let live clocks and fonts settle, and keep the caret out of the picture.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+// --- direct API calls, for setting up data and checking what the browser did ----------
+
+export async function apiToken(email: string): Promise<string> {
+  const response = await fetch(`${baseURL()}/api/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+export async function apiCall<T = Record<string, unknown>>(
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const response = await fetch(`${baseURL()}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}

@@ -1,0 +1,139 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRef, useState, type FormEvent } from "react";
+import { useNavigate } from "react-router";
+import { api, call, PRIORITIES, type Priority, type TicketCreate } from "../api/client";
+import { keys, useDirectory } from "../api/queries";
+import { isStaff, useUser } from "../auth/session";
+import { describe, errorFor, FieldError, FormError, useIdempotencyKey } from "../components/forms";
+import { PRIORITY_LABELS } from "../components/format";
+import { DEFAULT_SLA_MINUTES } from "../tickets/sla";
+
+const FIELDS = ["title", "description", "priority", "assignee_id", "sla_minutes"] as const;
+
+export function NewTicketPage() {
+  const user = useUser();
+  const staff = isStaff(user);
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const directory = useDirectory();
+  const [title, setTitle] = useState("");
+  const [description, setDescription] = useState("");
+  const [priority, setPriority] = useState<Priority>("medium");
+  const [assignee, setAssignee] = useState("");
+  const [slaMinutes, setSlaMinutes] = useState("");
+  const key = useIdempotencyKey();
+  const sending = useRef(false);
+
+  const create = useMutation({
+    mutationFn: async (body: TicketCreate) => {
+      sending.current = true;
+      try {
+        const headers = { "Idempotency-Key": key.current() };
+        return (await call(api.POST("/api/tickets", { body, params: { header: headers } }))).data;
+      } finally {
+        sending.current = false;
+      }
+    },
+    onSuccess: (ticket) => {
+      key.reset();
+      void queryClient.invalidateQueries({ queryKey: keys.tickets });
+      navigate(`/tickets/${ticket.id}`);
+    },
+  });
+
+  /** Any edit makes the next submission a new one (with its own key). */
+  function edit<T>(setter: (value: T) => void) {
+    return (value: T) => {
+      key.reset();
+      create.reset();
+      setter(value);
+    };
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    // A double click: the first submission is on its way (and a retry reuses its key).
+    if (sending.current || create.isPending) return;
+    const body: TicketCreate = { title, description, priority };
+    if (staff && assignee) body.assignee_id = Number(assignee);
+    if (staff && slaMinutes.trim()) body.sla_minutes = /^\d+$/.test(slaMinutes.trim()) ? Number(slaMinutes) : (slaMinutes as unknown as number);
+    create.mutate(body);
+  }
+
+  const error = create.error;
+  const titleError = errorFor(error, "title");
+  const descriptionError = errorFor(error, "description");
+  const priorityError = errorFor(error, "priority");
+  const assigneeError = errorFor(error, "assignee_id");
+  const slaError = errorFor(error, "sla_minutes");
+  return (
+    <section className="narrow">
+      <h1>New ticket</h1>
+      <form onSubmit={submit} noValidate aria-busy={create.isPending}>
+        <FormError error={error} fields={FIELDS} />
+        <label htmlFor="title">Title</label>
+        <input
+          {...describe("title", titleError)}
+          required
+          maxLength={200}
+          value={title}
+          onChange={(e) => edit(setTitle)(e.target.value)}
+        />
+        <FieldError id="title" message={titleError} />
+
+        <label htmlFor="description">Description</label>
+        <textarea
+          {...describe("description", descriptionError)}
+          rows={6}
+          value={description}
+          onChange={(e) => edit(setDescription)(e.target.value)}
+        />
+        <FieldError id="description" message={descriptionError} />
+
+        <label htmlFor="priority">Priority</label>
+        <select {...describe("priority", priorityError)} value={priority} onChange={(e) => edit(setPriority)(e.target.value as Priority)}>
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {PRIORITY_LABELS[p]} (resolve within {formatMinutes(DEFAULT_SLA_MINUTES[p])})
+            </option>
+          ))}
+        </select>
+        <FieldError id="priority" message={priorityError} />
+
+        {staff && (
+          <>
+            <label htmlFor="assignee_id">Assignee</label>
+            <select {...describe("assignee_id", assigneeError)} value={assignee} onChange={(e) => edit(setAssignee)(e.target.value)}>
+              <option value="">Unassigned</option>
+              {directory.assignable.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name} ({u.role})
+                </option>
+              ))}
+            </select>
+            <FieldError id="assignee_id" message={assigneeError} />
+
+            <label htmlFor="sla_minutes">SLA in minutes</label>
+            <input
+              {...describe("sla_minutes", slaError)}
+              inputMode="numeric"
+              placeholder={`default for the priority: ${DEFAULT_SLA_MINUTES[priority]}`}
+              value={slaMinutes}
+              onChange={(e) => edit(setSlaMinutes)(e.target.value)}
+            />
+            <FieldError id="sla_minutes" message={slaError} />
+          </>
+        )}
+        <div className="actions">
+          <button type="submit" className="primary" disabled={create.isPending}>
+            {create.isPending ? "Creating…" : "Create ticket"}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function formatMinutes(minutes: number): string {
+  return minutes % 1440 === 0 ? `${minutes / 1440} d` : minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
+}
