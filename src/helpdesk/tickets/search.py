@@ -4,7 +4,7 @@ text search: stemmed words ("crashed" finds "crash") and prefixes ("confi" finds
 
 import re
 
-from sqlalchemy import ColumnElement, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, exists, func, literal_column, or_
 
 from helpdesk.comments.models import Comment
 from helpdesk.tickets.models import SEARCH_CONFIG, Ticket
@@ -27,5 +27,8 @@ def matches(query_text: str) -> ColumnElement[bool]:
     """Tickets whose title or description, or one of whose comments, holds every word."""
     q = func.to_tsquery(literal_column(f"'{SEARCH_CONFIG}'::regconfig"), query_text)
     in_ticket = Ticket.search_vector.op("@@")(q)
-    in_comments = Ticket.id.in_(select(Comment.ticket_id).where(Comment.search_vector.op("@@")(q)))
+    # EXISTS, correlated on the comments' ticket_id index: PostgreSQL can walk the list's
+    # order and check each ticket's comments, instead of building the set of every matching
+    # comment's ticket first (at 1M tickets, IN (...) for a common word took 33 s).
+    in_comments = exists().where(Comment.ticket_id == Ticket.id, Comment.search_vector.op("@@")(q))
     return or_(in_ticket, in_comments)
