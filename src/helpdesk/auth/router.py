@@ -4,7 +4,7 @@ from helpdesk.auth import service
 from helpdesk.auth.dependencies import CurrentUser, SettingsDep
 from helpdesk.auth.tokens import issue_token
 from helpdesk.config import Settings
-from helpdesk.db import SessionDep
+from helpdesk.db import SessionDep, SessionmakerDep
 from helpdesk.errors import error_responses
 from helpdesk.ratelimit import RateLimiterDep, limit_auth_by_address, limit_auth_by_email
 from helpdesk.users.models import User
@@ -31,13 +31,16 @@ def _token_for(user: User, settings: Settings) -> TokenOut:
 async def login(
     data: LoginIn,
     request: Request,
-    session: SessionDep,
+    sessionmaker: SessionmakerDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
 ) -> TokenOut:
     await limit_auth_by_email(request, limiter, data.email)
     user = await service.authenticate(
-        session, email=data.email, password=data.password, bcrypt_rounds=settings.bcrypt_rounds
+        sessionmaker,
+        email=data.email,
+        password=data.password,
+        bcrypt_rounds=settings.bcrypt_rounds,
     )
     return _token_for(user, settings)
 

@@ -1,4 +1,4 @@
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.auth import passwords
 from helpdesk.errors import FieldInvalid, InvalidCredentials
@@ -7,10 +7,18 @@ from helpdesk.users.models import User
 
 
 async def authenticate(
-    session: AsyncSession, *, email: str, password: str, bcrypt_rounds: int
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    email: str,
+    password: str,
+    bcrypt_rounds: int,
 ) -> User:
     """The same error, after the same work, for an unknown email and a wrong password."""
-    user = await users.get_by_email(session, email=email)
+    # A read of its own, over before bcrypt: a check costs ~200 ms of CPU, longer while
+    # other logins queue for it, and 20 logins each holding a pooled connection meanwhile
+    # would take the whole pool from every other request (bench/login_storm.py).
+    async with sessionmaker() as session:
+        user = await users.get_by_email(session, email=email)
     if user is None:
         await passwords.spend_verify_time(password, rounds=bcrypt_rounds)
         raise InvalidCredentials()
