@@ -8,6 +8,7 @@ import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from helpdesk.config import MAX_HEADER_BYTES, Settings
 from helpdesk.logs import JsonFormatter
@@ -21,6 +22,23 @@ async def test_unknown_route_is_not_found_in_the_error_format(client: httpx.Asyn
 
 async def test_wrong_method_is_refused_in_the_error_format(client: httpx.AsyncClient) -> None:
     assert_error(await client.delete("/api/tickets"), 405, "METHOD_NOT_ALLOWED")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("DELETE", "/api/tickets", "GET, POST"),
+        ("PUT", "/api/tickets/1", "GET, PATCH"),
+        ("DELETE", "/api/login", "POST"),
+    ],
+)
+async def test_a_405_allows_every_method_of_the_resource(
+    client: httpx.AsyncClient, method: str, path: str, allow: str
+) -> None:
+    """Found by the fuzzer: the Allow header named only the first route's method."""
+    response = await client.request(method, path)
+    assert_error(response, 405, "METHOD_NOT_ALLOWED")
+    assert response.headers["Allow"] == allow
 
 
 async def test_malformed_json_is_bad_request(client: httpx.AsyncClient, agent: Account) -> None:
@@ -70,9 +88,11 @@ async def test_a_chunked_body_over_the_limit_is_refused(
 async def test_an_unexpected_error_is_a_500_without_internals(settings: Settings) -> None:
     app: FastAPI = create_app(settings)
 
-    @app.get("/api/boom")
     async def boom() -> None:
         raise RuntimeError("secret internals: password=hunter2")
+
+    # First in line, ahead of the web app's catch-all route.
+    app.router.routes.insert(0, APIRoute("/api/boom", boom))
 
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
@@ -216,6 +236,31 @@ async def test_the_access_log_has_one_line_per_request_without_secrets(
 async def test_openapi_does_not_promise_the_frameworks_422(client: httpx.AsyncClient) -> None:
     spec = (await client.get("/openapi.json")).text
     assert "HTTPValidationError" not in spec
+
+
+async def test_openapi_says_what_text_and_filters_the_api_refuses(
+    client: httpx.AsyncClient, agent: Account
+) -> None:
+    """Found by the fuzzer: a request valid by the document was refused with a 400, because
+    the document did not say that required text may not be empty, nor what the `assignee`
+    and `breached` filters accept."""
+    spec = (await client.get("/openapi.json")).json()
+    schemas = spec["components"]["schemas"]
+    assert schemas["TicketCreate"]["properties"]["title"]["minLength"] == 1
+    assert schemas["CommentCreate"]["properties"]["body"]["minLength"] == 1
+    assert schemas["RegisterIn"]["properties"]["name"]["minLength"] == 1
+    parameters = {
+        p["name"]: p["schema"] for p in spec["paths"]["/api/tickets"]["get"]["parameters"]
+    }
+    assert parameters["breached"]["enum"] == ["true", "false"]
+    assert parameters["assignee"]["pattern"] == "^(me|none|[0-9]+)$"
+
+    response = await client.post("/api/tickets", json={"title": ""}, headers=agent.headers)
+    assert_error(response, 400, "FIELD_REQUIRED", "title")
+    response = await client.get("/api/tickets?assignee=", headers=agent.headers)
+    assert_error(response, 400, "FIELD_INVALID", "assignee")
+    response = await client.get("/api/tickets?breached=", headers=agent.headers)
+    assert_error(response, 400, "FIELD_INVALID", "breached")
 
 
 async def test_a_refused_body_still_carries_cors_headers(

@@ -141,3 +141,13 @@ async def test_ui_config_lists_no_account_in_production(database_url: str) -> No
         response = await client.get("/api/ui-config")
         assert response.status_code == 200
         assert response.json() == {"demo_accounts": [], "demo_password": None}
+
+
+async def test_a_wrong_method_on_an_api_path_is_still_a_405_with_the_web_app(
+    web_client: httpx.AsyncClient,
+) -> None:
+    """Found by the fuzzer: the web app's catch-all GET answered GET /api/login with 404."""
+    response = await web_client.get("/api/login")
+    assert_error(response, 405, "METHOD_NOT_ALLOWED")
+    assert response.headers["Allow"] == "POST"
+    assert_error(await web_client.get("/api/no-such-thing"), 404, "NOT_FOUND")

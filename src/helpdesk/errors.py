@@ -1,6 +1,7 @@
 """One error base class and the handlers that render every error as
 `{"error": {"code", "message", "field"?}}`, whoever raised it."""
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -230,6 +231,9 @@ def validation_to_app_error(exc: RequestValidationError) -> AppError:
         if kind in ("missing", "field_required"):
             return FieldRequired(f"{field} is required", field=field)
         if kind == "extra_forbidden":
+            if not field:
+                # {"": 1}: a key with no name to point at, so no `field` either.
+                return FieldInvalid("Unknown field with an empty name")
             return FieldInvalid(f"Unknown field: {field}", field=field)
     if kind in ("missing", "field_required"):
         return FieldRequired(f"{field} is required", field=field)
@@ -243,22 +247,37 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return await _app_error(_, validation_to_app_error(exc))
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+def documented_methods(request: Request) -> str | None:
+    """The methods the API documents for the path. Starlette's 405 names only the first
+    route that matched it, and FastAPI makes one route per method: GET and POST
+    /api/tickets are two routes, and DELETE /api/tickets was told `Allow: POST`."""
+    paths: dict[str, dict[str, Any]] = request.app.openapi()["paths"]
+    for template, operations in paths.items():
+        pattern = "[^/]+".join(re.escape(part) for part in re.split(r"\{[^}]+\}", template))
+        if re.fullmatch(pattern, request.url.path):
+            return ", ".join(sorted(method.upper() for method in operations))
+    return None
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
     mapped: AppError
     if exc.status_code == 404:
         mapped = NotFound()
     elif exc.status_code == 405:
         mapped = MethodNotAllowed()
+        allow = documented_methods(request)
+        if allow is not None:
+            headers["Allow"] = allow
     elif exc.status_code == 413:
         mapped = PayloadTooLarge()
     else:
         mapped = AppError(str(exc.detail))
         mapped.status_code = exc.status_code
         mapped.code = "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_SERVER_ERROR"
-    response = await _app_error(_, mapped)
-    if exc.headers:
-        response.headers.update(exc.headers)
+    response = await _app_error(request, mapped)
+    response.headers.update(headers)
     return response
 
 

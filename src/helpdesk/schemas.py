@@ -2,18 +2,21 @@
 text whose blank value counts as missing."""
 
 from collections.abc import Callable
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StrictInt,
     StrictStr,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
 
 class RequestModel(BaseModel):
@@ -50,9 +53,28 @@ def _trimmed(min_length: int, max_length: int) -> Callable[[str], str]:
     return check
 
 
-def Trimmed(min_length: int, max_length: int) -> AfterValidator:
+@dataclass(frozen=True, slots=True)
+class Trimmed:
     """Text stripped of surrounding whitespace; with min_length, blank means missing."""
-    return AfterValidator(_trimmed(min_length, max_length))
+
+    min_length: int
+    max_length: int
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        check = _trimmed(self.min_length, self.max_length)
+        return core_schema.no_info_after_validator_function(check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        documented = handler(schema)
+        if self.min_length:
+            # Documented, not enforced by pydantic (its "" would be a FIELD_INVALID; blank
+            # text is a FIELD_REQUIRED). No maxLength: the maximum counts the trimmed text.
+            documented["minLength"] = self.min_length
+        return documented
 
 
 TitleText = Annotated[StrictStr, Trimmed(1, 200)]

@@ -6,13 +6,13 @@ what the sign-in page may show, the demo accounts only in the demo configuration
 import logging
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from helpdesk.auth.dependencies import SettingsDep
 from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from helpdesk.errors import NotFound
+from helpdesk.errors import MethodNotAllowed, NotFound, documented_methods
 from helpdesk.users.models import Role
 
 # src/helpdesk/web.py -> the repository's web/dist (the package is installed editable).
@@ -62,8 +62,12 @@ def mount_web(app: FastAPI, dist: Path | None = None) -> None:
         return
 
     @app.get("/{path:path}", include_in_schema=False)
-    async def web_app(path: str) -> FileResponse:
+    async def web_app(path: str, request: Request) -> FileResponse:
         if f"/{path}".startswith(RESERVED_PREFIXES) or f"/{path}" == "/api":
+            # GET /api/login: the API's 405, as without the web app, not this route's 404.
+            allow = documented_methods(request)
+            if allow is not None:
+                raise MethodNotAllowed(headers={"Allow": allow})
             raise NotFound()
         file = (root / path).resolve()
         if path and file.is_file() and file.is_relative_to(root):

@@ -58,8 +58,17 @@ def ticket_filters(
     status: Annotated[
         str | None, Query(description="One status or several, comma-separated")
     ] = None,
-    assignee: Annotated[str | None, Query(description="An agent's id, `me` or `none`")] = None,
-    breached: Annotated[str | None, Query(description="`true` or `false`")] = None,
+    assignee: Annotated[
+        str | None,
+        Query(
+            description="An agent's id, `me` or `none`",
+            json_schema_extra={"pattern": "^(me|none|[0-9]+)$"},
+        ),
+    ] = None,
+    breached: Annotated[
+        str | None,
+        Query(description="`true` or `false`", json_schema_extra={"enum": ["true", "false"]}),
+    ] = None,
     query: Annotated[
         str | None,
         Query(

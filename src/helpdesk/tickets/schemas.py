@@ -1,7 +1,8 @@
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StrictInt, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from helpdesk.comments.schemas import CommentOut
@@ -28,7 +29,23 @@ class TicketCreate(RequestModel):
 _NOT_NULLABLE = ("title", "status", "priority", "sla_minutes")
 
 
+def _document_not_nullable(schema: JsonDict) -> None:
+    """Document those fields by their one non-null type: optional, but not nullable."""
+    properties = schema["properties"]
+    assert isinstance(properties, dict)
+    for name in _NOT_NULLABLE:
+        field = properties[name]
+        assert isinstance(field, dict)
+        options = field.pop("anyOf")
+        assert isinstance(options, list)
+        [kept] = [option for option in options if option != {"type": "null"}]
+        assert isinstance(kept, dict)
+        field.update(kept)
+
+
 class TicketUpdate(RequestModel):
+    model_config = ConfigDict(json_schema_extra=_document_not_nullable)
+
     title: TitleText | None = None
     description: Description | None = None
     status: Status | None = None

@@ -20,6 +20,8 @@ router = APIRouter(tags=["users"])
     response_model=UserOut,
     responses=error_responses(401, 403, 409),
     dependencies=[Depends(limit_auth_by_address)],
+    # The token is optional: anyone registers a user; only an admin, signed in, staff.
+    openapi_extra={"security": [{}]},
 )
 async def register(
     data: RegisterIn,
