@@ -40,10 +40,10 @@ class Cursor:
             raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
             created_at, _, row_id = raw.partition("|")
             cursor = cls(datetime.fromisoformat(created_at), int(row_id))
-        except (binascii.Error, UnicodeDecodeError, ValueError):
+            if cursor.created_at.tzinfo is None or not 1 <= cursor.id <= MAX_ID:
+                raise ValueError("not a position this API hands out")
+        except (binascii.Error, ValueError):  # UnicodeDecodeError is a ValueError
             raise FieldInvalid("Not a cursor from a previous page", field="cursor") from None
-        if cursor.created_at.tzinfo is None or not 1 <= cursor.id <= MAX_ID:
-            raise FieldInvalid("Not a cursor from a previous page", field="cursor")
         return cursor
 
 
@@ -108,10 +108,10 @@ def make_cursor_page(
 ) -> CursorPage[T]:
     """As make_page, plus the cursor of the last row shown when a next page exists. A page
     reached by cursor has no offset to offer."""
-    items = rows[: params.limit]
-    has_more = len(rows) > params.limit
+    page = make_page(rows, params)
+    has_more = page.next_offset is not None
     return CursorPage[T](
-        items=items,
-        next_offset=params.offset + params.limit if has_more and params.after is None else None,
-        next_cursor=position(items[-1]).encode() if has_more else None,
+        items=page.items,
+        next_offset=page.next_offset if params.after is None else None,
+        next_cursor=position(page.items[-1]).encode() if has_more else None,
     )

@@ -121,5 +121,6 @@ async def limit_auth_by_address(request: Request, limiter: RateLimiterDep) -> No
 
 
 async def limit_auth_by_email(request: Request, limiter: RateLimiter, email: str) -> None:
-    """Login and registration attempts per email, whatever address they come from."""
-    await limiter.hit(request, limiter.auth_email, email.strip().lower())
+    """Login and registration attempts per email (as the request schemas normalize it),
+    whatever address they come from."""
+    await limiter.hit(request, limiter.auth_email, email)

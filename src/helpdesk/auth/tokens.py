@@ -22,10 +22,10 @@ class IssuedToken:
 
 @dataclass(frozen=True, slots=True)
 class TokenClaims:
+    """What the server reads from a token; the role is read from the account, not here."""
+
     user_id: int
-    role: str
     token_version: int
-    issued_at: datetime
 
 
 def issue_token(*, user_id: int, role: str, token_version: int, settings: Settings) -> IssuedToken:
@@ -56,12 +56,7 @@ def read_token(token: str, *, settings: Settings) -> TokenClaims:
         user_id = int(claims["sub"])
         if not 1 <= user_id <= MAX_ID:
             raise ValueError("sub out of range")
-        return TokenClaims(
-            user_id=user_id,
-            role=str(claims["role"]),
-            token_version=int(claims["ver"]),
-            issued_at=datetime.fromtimestamp(int(claims["iat"]), UTC),
-        )
+        return TokenClaims(user_id=user_id, token_version=int(claims["ver"]))
     except jwt.ExpiredSignatureError:
         raise Unauthorized("Token has expired") from None
     except (jwt.InvalidTokenError, ValueError, TypeError):

@@ -1,6 +1,7 @@
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from helpdesk.auth import passwords
 from helpdesk.errors import EmailTaken, Forbidden
@@ -84,9 +85,14 @@ async def is_staff_user(session: AsyncSession, *, user_id: int) -> bool:
 async def set_password(session: AsyncSession, *, user: User, password_hash: str) -> None:
     """Store a new password hash and bump the token version, which revokes every token
     issued before (two concurrent changes each bump it: both revoke)."""
-    await session.execute(
+    # RETURNING gives the stored version in the same statement (another change may have
+    # bumped it since `user` was loaded); set as loaded values, so nothing is written twice.
+    token_version = await session.scalar(
         update(User)
         .where(User.id == user.id)
         .values(password_hash=password_hash, token_version=User.token_version + 1)
+        .returning(User.token_version)
+        .execution_options(synchronize_session=False)
     )
-    await session.refresh(user)
+    set_committed_value(user, "password_hash", password_hash)
+    set_committed_value(user, "token_version", token_version)
