@@ -12,12 +12,14 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import bcrypt
 import httpx
+import jwt
 import pytest
 from fastapi import FastAPI
 
@@ -129,6 +131,10 @@ async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
     await connection.close()
 
 
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
 @dataclass
 class Account:
     id: int
@@ -138,7 +144,27 @@ class Account:
 
     @property
     def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
+        return bearer(self.token)
+
+
+def claims_for(account: Account, **overrides: Any) -> dict[str, Any]:
+    """The claims of a valid token for `account`; an override of None leaves a claim out."""
+    now = datetime.now(UTC)
+    claims: dict[str, Any] = {
+        "sub": str(account.id),
+        "role": account.role,
+        "ver": 0,
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
+        "iss": "helpdesk",
+        "aud": "helpdesk-api",
+    }
+    claims.update(overrides)
+    return {key: value for key, value in claims.items() if value is not None}
+
+
+def sign(claims: dict[str, Any], secret: str = TEST_JWT_SECRET, algorithm: str = "HS256") -> str:
+    return jwt.encode(claims, secret, algorithm=algorithm)
 
 
 class Accounts:

@@ -20,10 +20,6 @@ async def test_unknown_route_is_not_found_in_the_error_format(client: httpx.Asyn
     assert_error(await client.get("/api/nothing-here"), 404, "NOT_FOUND")
 
 
-async def test_wrong_method_is_refused_in_the_error_format(client: httpx.AsyncClient) -> None:
-    assert_error(await client.delete("/api/tickets"), 405, "METHOD_NOT_ALLOWED")
-
-
 @pytest.mark.parametrize(
     ("method", "path", "allow"),
     [
@@ -157,6 +153,7 @@ async def test_cors_refuses_other_origins(client: httpx.AsyncClient) -> None:
         "/api/tickets",
         headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
     )
+    assert response.status_code == 400
     assert "access-control-allow-origin" not in response.headers
 
 

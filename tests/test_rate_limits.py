@@ -3,7 +3,7 @@ registration; 429 RATE_LIMIT with Retry-After and the IETF draft's RateLimit hea
 Counters in process memory, or in the machine's Redis shared by several app instances."""
 
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -19,8 +19,6 @@ from tests.conftest import PASSWORD, Account, assert_error
 REDIS_URL = "redis://127.0.0.1:6379/0"
 AUTH_LIMIT = 3
 API_LIMIT = 5
-
-AppClient = Callable[..., Any]
 
 
 @asynccontextmanager

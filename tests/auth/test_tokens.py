@@ -8,33 +8,9 @@ from typing import Any
 
 import asyncpg
 import httpx
-import jwt
 import pytest
 
-from tests.conftest import TEST_JWT_SECRET, Account, assert_error
-
-
-def claims_for(account: Account, **overrides: Any) -> dict[str, Any]:
-    now = datetime.now(UTC)
-    claims: dict[str, Any] = {
-        "sub": str(account.id),
-        "role": account.role,
-        "ver": 0,
-        "iat": now,
-        "exp": now + timedelta(minutes=5),
-        "iss": "helpdesk",
-        "aud": "helpdesk-api",
-    }
-    claims.update(overrides)
-    return {key: value for key, value in claims.items() if value is not None}
-
-
-def sign(claims: dict[str, Any], secret: str = TEST_JWT_SECRET, algorithm: str = "HS256") -> str:
-    return jwt.encode(claims, secret, algorithm=algorithm)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+from tests.conftest import Account, assert_error, bearer, claims_for, sign
 
 
 def _b64(data: dict[str, Any]) -> str:
@@ -108,7 +84,7 @@ async def test_token_with_another_algorithm_is_unauthorized(
     assert_error(response, 401, "UNAUTHORIZED")
 
 
-@pytest.mark.parametrize("sub", ["not-a-number", "999999"])
+@pytest.mark.parametrize("sub", ["not-a-number", "999999", str(2**40)])
 async def test_token_whose_subject_is_no_account_is_unauthorized(
     client: httpx.AsyncClient, requester: Account, sub: str
 ) -> None:
@@ -155,24 +131,6 @@ async def test_bad_token_on_register_is_unauthorized_and_creates_nothing(
     )
     assert_error(response, 401, "UNAUTHORIZED")
     assert await db.fetchval("SELECT count(*) FROM users") == 0
-
-
-async def test_a_signed_token_whose_subject_is_out_of_range_is_unauthorized(
-    client: httpx.AsyncClient,
-) -> None:
-    now = datetime.now(UTC)
-    claims = {
-        "sub": str(2**40),
-        "role": "admin",
-        "ver": 0,
-        "iat": now,
-        "exp": now + timedelta(minutes=5),
-        "iss": "helpdesk",
-        "aud": "helpdesk-api",
-    }
-    token = jwt.encode(claims, TEST_JWT_SECRET, algorithm="HS256")
-    response = await client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
-    assert_error(response, 401, "UNAUTHORIZED")
 
 
 @pytest.mark.parametrize("password", ["x" * 73, "é" * 37, "x" * 100_000])

@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from tests.conftest import Account, _plain_url, assert_error
+from tests.conftest import Account, _plain_url, assert_error, bearer
 from tests.faults.conftest import Servers
 
 FIRST = "first-Secret-4821"
@@ -20,10 +20,6 @@ THIRD = "third-Secret-7313"
 WRONG = "wrong-Secret-1160"
 AGENT = "agent-Secret-5527"
 FORGED = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.forged-signature-0042"
-
-
-def _bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def _password_change_cut_by_the_database(
@@ -39,7 +35,7 @@ async def _password_change_cut_by_the_database(
                 http.post(
                     "/api/me/password",
                     json={"current_password": SECOND, "new_password": THIRD},
-                    headers=_bearer(token),
+                    headers=bearer(token),
                 )
             )
             deadline = time.monotonic() + 30
@@ -82,44 +78,44 @@ async def test_logs_hold_no_token_password_or_hash(
         first = login.json()["token"]
         tokens.append(first)
 
-        assert (await http.get("/api/me", headers=_bearer(first))).status_code == 200
+        assert (await http.get("/api/me", headers=bearer(first))).status_code == 200
         created = await http.post(
             "/api/tickets",
             json={"title": "Cannot log in to the VPN"},
-            headers={**_bearer(first), "Idempotency-Key": "vpn-1"},
+            headers={**bearer(first), "Idempotency-Key": "vpn-1"},
         )
         assert created.status_code == 201, created.text
         ticket_id = created.json()["id"]
-        listed = await http.get("/api/tickets?query=vpn", headers=_bearer(first))
+        listed = await http.get("/api/tickets?query=vpn", headers=bearer(first))
         assert listed.status_code == 200
         patched = await http.patch(
             f"/api/tickets/{ticket_id}",
             json={"description": "since the update"},
-            headers={**_bearer(first), "If-Match": '"1"'},
+            headers={**bearer(first), "If-Match": '"1"'},
         )
         assert patched.status_code == 200, patched.text
         commented = await http.post(
-            f"/api/tickets/{ticket_id}/comments", json={"body": "Still"}, headers=_bearer(first)
+            f"/api/tickets/{ticket_id}/comments", json={"body": "Still"}, headers=bearer(first)
         )
         assert commented.status_code == 201, commented.text
-        assert_error(await http.get("/api/me", headers=_bearer(FORGED)), 401, "UNAUTHORIZED")
+        assert_error(await http.get("/api/me", headers=bearer(FORGED)), 401, "UNAUTHORIZED")
 
         refused = await http.post(
             "/api/me/password",
             json={"current_password": WRONG, "new_password": SECOND},
-            headers=_bearer(first),
+            headers=bearer(first),
         )
         assert_error(refused, 400, "FIELD_INVALID", "current_password")
         changed = await http.post(
             "/api/me/password",
             json={"current_password": FIRST, "new_password": SECOND},
-            headers=_bearer(first),
+            headers=bearer(first),
         )
         assert changed.status_code == 200, changed.text
         second = changed.json()["token"]
         tokens.append(second)
-        assert_error(await http.get("/api/me", headers=_bearer(first)), 401, "UNAUTHORIZED")
-        assert (await http.get("/api/me", headers=_bearer(second))).status_code == 200
+        assert_error(await http.get("/api/me", headers=bearer(first)), 401, "UNAUTHORIZED")
+        assert (await http.get("/api/me", headers=bearer(second))).status_code == 200
 
         staff = await http.post(
             "/api/register",

@@ -75,8 +75,7 @@ async def test_same_key_with_another_body_is_422_and_creates_nothing(
     assert first.status_code == 201, first.text
 
     second = await post_ticket(client, requester, "key-1", {**TICKET, "title": "Other"})
-    assert second.status_code == 422, second.text
-    assert second.json()["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert_error(second, 422, "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key")
     assert await count(db, "tickets") == 1
     assert await count(db, "timeline_logs") == 1
     titles = await db.fetch("SELECT title FROM tickets")
@@ -268,8 +267,7 @@ async def test_same_key_on_another_tickets_comments_is_422(
     first = await post_comment(client, requester, one["id"], "c-1", {"body": "Same text"})
     assert first.status_code == 201, first.text
     second = await post_comment(client, requester, two["id"], "c-1", {"body": "Same text"})
-    assert second.status_code == 422, second.text
-    assert second.json()["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert_error(second, 422, "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key")
     assert await count(db, "comments") == 1
 
 
@@ -280,8 +278,7 @@ async def test_same_key_with_another_comment_body_is_422(
     first = await post_comment(client, requester, ticket["id"], "c-1", {"body": "One"})
     assert first.status_code == 201, first.text
     second = await post_comment(client, requester, ticket["id"], "c-1", {"body": "Two"})
-    assert second.status_code == 422, second.text
-    assert second.json()["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert_error(second, 422, "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key")
     assert await count(db, "comments") == 1
 
 
@@ -291,8 +288,7 @@ async def test_key_used_for_a_ticket_cannot_be_reused_for_a_comment(
     created = await post_ticket(client, requester, "k")
     assert created.status_code == 201, created.text
     response = await post_comment(client, requester, created.json()["id"], "k", {"body": "Hi"})
-    assert response.status_code == 422, response.text
-    assert response.json()["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert_error(response, 422, "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key")
     assert await count(db, "comments") == 0
 
 

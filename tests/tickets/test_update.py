@@ -37,12 +37,6 @@ async def timeline_actions(db: asyncpg.Connection, ticket_id: int) -> list[str]:
     return [row["action"] for row in rows]
 
 
-def assert_forbidden(response: httpx.Response) -> None:
-    """403 FORBIDDEN, whichever field (if any) the message names."""
-    assert response.status_code == 403, response.text
-    assert response.json()["error"]["code"] == "FORBIDDEN", response.text
-
-
 def minutes_between(ticket: dict[str, Any]) -> timedelta:
     return datetime.fromisoformat(ticket["due_at"]) - datetime.fromisoformat(ticket["created_at"])
 
@@ -140,8 +134,7 @@ async def test_empty_body_is_400(
 ) -> None:
     ticket = await create_ticket(client, requester)
     response = await patch(client, requester, ticket["id"], {})
-    assert response.status_code == 400, response.text
-    assert response.json()["error"]["code"] == "FIELD_REQUIRED", response.text
+    assert_error(response, 400, "FIELD_REQUIRED")
     assert (await ticket_row(db, ticket["id"]))["version"] == 1
 
 
@@ -173,10 +166,7 @@ async def test_null_for_a_required_field_is_400_naming_it(
 ) -> None:
     ticket = await create_ticket(client, admin)
     response = await patch(client, admin, ticket["id"], {field: None})
-    assert response.status_code == 400, response.text
-    error = response.json()["error"]
-    assert error["code"] in ("FIELD_REQUIRED", "FIELD_INVALID"), error
-    assert error.get("field") == field, error
+    assert_error(response, 400, "FIELD_INVALID", field)
     row = await ticket_row(db, ticket["id"])
     assert (row[field], row["version"]) == (ticket[field], 1)
 
@@ -321,7 +311,7 @@ async def test_agent_cannot_change_ticket_assigned_to_another_agent(
 ) -> None:
     ticket = await create_ticket(client, other_agent, assignee_id=other_agent.id)
     response = await patch(client, agent, ticket["id"], {"status": "resolved"})
-    assert_forbidden(response)
+    assert_error(response, 403, "FORBIDDEN", "status")
     row = await ticket_row(db, ticket["id"])
     assert (row["status"], row["version"]) == ("open", 1)
 
@@ -331,7 +321,7 @@ async def test_agent_cannot_take_a_ticket_assigned_to_another_agent(
 ) -> None:
     ticket = await create_ticket(client, other_agent, assignee_id=other_agent.id)
     response = await patch(client, agent, ticket["id"], {"assignee_id": agent.id})
-    assert_forbidden(response)
+    assert_error(response, 403, "FORBIDDEN", "assignee_id")
     assert (await ticket_row(db, ticket["id"]))["assignee_id"] == other_agent.id
 
 
@@ -340,7 +330,7 @@ async def test_agent_cannot_change_unassigned_ticket_without_claiming_it(
 ) -> None:
     ticket = await create_ticket(client, requester)
     response = await patch(client, agent, ticket["id"], {"status": "in_progress"})
-    assert_forbidden(response)
+    assert_error(response, 403, "FORBIDDEN", "status")
     row = await ticket_row(db, ticket["id"])
     assert (row["status"], row["assignee_id"], row["version"]) == ("open", None, 1)
 
@@ -354,7 +344,7 @@ async def test_agent_cannot_assign_unassigned_ticket_to_another_agent(
 ) -> None:
     ticket = await create_ticket(client, requester)
     response = await patch(client, agent, ticket["id"], {"assignee_id": other_agent.id})
-    assert_forbidden(response)
+    assert_error(response, 403, "FORBIDDEN", "assignee_id")
     assert (await ticket_row(db, ticket["id"]))["assignee_id"] is None
 
 
@@ -641,15 +631,3 @@ async def test_a_patch_that_changes_nothing_keeps_the_version_and_the_timeline(
     assert response.json()["version"] == 1
     assert response.headers["ETag"] == '"1"'
     assert await db.fetchval("SELECT count(*) FROM timeline_logs") == 1
-
-
-async def test_an_agent_refused_on_someone_elses_ticket_is_told_which_field(
-    client: httpx.AsyncClient, agent: Account, other_agent: Account
-) -> None:
-    ticket = await create_ticket(client, agent, assignee_id=other_agent.id)
-    response = await client.patch(
-        f"/api/tickets/{ticket['id']}",
-        json={"status": "resolved"},
-        headers={**agent.headers, "If-Match": "1"},
-    )
-    assert_error(response, 403, "FORBIDDEN", "status")

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -6,7 +6,16 @@ import httpx
 import jwt
 import pytest
 
-from tests.conftest import PASSWORD, TEST_JWT_SECRET, Account, Accounts, assert_error
+from tests.conftest import (
+    PASSWORD,
+    TEST_JWT_SECRET,
+    Account,
+    Accounts,
+    assert_error,
+    bearer,
+    claims_for,
+    sign,
+)
 
 
 async def test_register_creates_a_user_with_a_lower_case_email(client: httpx.AsyncClient) -> None:
@@ -58,10 +67,6 @@ async def register(
 async def user_count(db: asyncpg.Connection) -> int:
     count: int = await db.fetchval("SELECT count(*) FROM users")
     return count
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 # --- POST /api/register ----------------------------------------------------------------------
@@ -293,20 +298,7 @@ async def test_register_staff_role_with_an_admin_token_creates_it(
 async def test_register_staff_role_with_a_forged_admin_role_claim_is_forbidden(
     client: httpx.AsyncClient, db: asyncpg.Connection, requester: Account
 ) -> None:
-    now = datetime.now(UTC)
-    forged = jwt.encode(
-        {
-            "sub": str(requester.id),
-            "role": "admin",
-            "ver": 0,
-            "iat": now,
-            "exp": now + timedelta(minutes=5),
-            "iss": "helpdesk",
-            "aud": "helpdesk-api",
-        },
-        TEST_JWT_SECRET,
-        algorithm="HS256",
-    )
+    forged = sign(claims_for(requester, role="admin"))
     response = await register(client, headers=bearer(forged), role="agent")
     assert_error(response, 403, "FORBIDDEN", field="role")
     assert await user_count(db) == 1
@@ -379,7 +371,7 @@ async def test_login_response_never_carries_the_password_hash(
 
 
 async def test_me_returns_the_caller_without_password_hash(
-    client: httpx.AsyncClient, db: asyncpg.Connection, agent: Account, requester: Account
+    client: httpx.AsyncClient, db: asyncpg.Connection, requester: Account
 ) -> None:
     response = await client.get("/api/me", headers=requester.headers)
     assert response.status_code == 200, response.text
