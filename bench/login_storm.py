@@ -9,9 +9,9 @@ request fails the run too.
     .venv/bin/python bench/login_storm.py --repeat 3 --markdown  # 3 runs, bench/results/
     .venv/bin/python bench/login_storm.py --url http://127.0.0.1:5000
 
-Without --url it starts its own server: an embedded PostgreSQL in a temporary directory,
-migrated, and `uvicorn helpdesk.main:create_app --factory` in a subprocess with the
-production bcrypt cost (BCRYPT_ROUNDS=12) and the rate limits off. With --url the server
+Without --url it starts its own server, `helpdesk serve` on an embedded PostgreSQL in a
+temporary directory, with the production bcrypt cost (BCRYPT_ROUNDS=12) and the rate
+limits off. With --url the server
 must be running already, with rate limits off (or high enough for the storm); the script
 registers a user of its own there and opens one ticket.
 
@@ -21,7 +21,6 @@ how a server with its own cores would. Exit status 0 when every run passes, 1 ot
 
 import argparse
 import asyncio
-import json
 import os
 import secrets
 import socket
@@ -43,7 +42,6 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_MARKDOWN = REPO / "bench" / "results" / "login_storm.md"
 PASSWORD = "bench-password-123"  # noqa: S105 (a throw-away account)
-JWT_SECRET_LENGTH = 48
 SERVER_START_SECONDS = 60
 # A queued login may wait for many bcrypt runs ahead of it: never time it out.
 LOGIN_TIMEOUT = 120.0
@@ -120,88 +118,39 @@ def percentile(values: list[float], q: float) -> float:
 
 @contextmanager
 def own_server(*, bcrypt_rounds: int, port: int) -> Iterator[str]:
-    """An embedded PostgreSQL and a uvicorn subprocess, both gone on exit."""
-    # Imported here: with --url the script needs nothing from the project but httpx.
-    from helpdesk import migrate
-    from helpdesk.config import to_asyncpg_url
-    from helpdesk.db import EmbeddedPostgres
-
+    """`helpdesk serve` as `make run` starts it (its embedded PostgreSQL in a temporary
+    directory, the same uvicorn settings), with the rate limits off; gone on exit."""
     with tempfile.TemporaryDirectory(prefix="helpdesk-bench-") as tmp:
         os.chmod(tmp, 0o755)  # noqa: S103 - as root the embedded server runs as its own user
-        embedded = EmbeddedPostgres(Path(tmp) / "pg")
-        database_url = to_asyncpg_url(embedded.start())
-        server: subprocess.Popen[bytes] | None = None
-        log_path = Path(tmp) / "server.log"
+        # No DATABASE_URL (a production database) and no REDIS_URL: this server's own state.
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("DATABASE_URL", "REDIS_URL", "JWT_SECRET")
+        }
+        env |= {
+            "HELPDESK_DATA_DIR": str(Path(tmp) / "pg"),
+            "BCRYPT_ROUNDS": str(bcrypt_rounds),
+            "RATE_LIMIT_API_PER_MINUTE": "0",
+            "RATE_LIMIT_AUTH_PER_MINUTE": "0",
+        }
+        helpdesk = str(Path(sys.executable).parent / "helpdesk")
+        log_path = Path(tmp) / "server.log"  # its JSON access log, one line per request
+        with log_path.open("ab") as log:
+            server = subprocess.Popen(  # noqa: S603
+                [helpdesk, "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+            )
         try:
-            asyncio.run(migrate.upgrade(database_url))
-            server = _start_uvicorn(Path(tmp), database_url, bcrypt_rounds, port, log_path)
             base_url = f"http://127.0.0.1:{port}"
             _wait_healthy(base_url, server, log_path)
             yield base_url
         finally:
-            if server is not None:
-                server.terminate()
-                try:
-                    server.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
-            embedded.stop()
-
-
-def _start_uvicorn(
-    tmp: Path, database_url: str, bcrypt_rounds: int, port: int, log_path: Path
-) -> "subprocess.Popen[bytes]":
-    # The service's JSON access log, one line per request as in production, into a file.
-    log_config = tmp / "logging.json"
-    log_config.write_text(
-        json.dumps(
-            {
-                "version": 1,
-                "disable_existing_loggers": False,
-                "formatters": {"json": {"()": "helpdesk.logs.JsonFormatter"}},
-                "handlers": {
-                    "file": {
-                        "class": "logging.FileHandler",
-                        "filename": str(log_path),
-                        "formatter": "json",
-                    }
-                },
-                "root": {"level": "INFO", "handlers": ["file"]},
-            }
-        )
-    )
-    # No DATABASE_URL (a production database) and no REDIS_URL: this server's own state only.
-    env = {
-        key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")
-    }
-    env |= {
-        "HELPDESK_EMBEDDED_DATABASE_URL": database_url,
-        "JWT_SECRET": secrets.token_urlsafe(JWT_SECRET_LENGTH),
-        "BCRYPT_ROUNDS": str(bcrypt_rounds),
-        "RATE_LIMIT_API_PER_MINUTE": "0",
-        "RATE_LIMIT_AUTH_PER_MINUTE": "0",
-    }
-    # The flags `helpdesk serve` runs uvicorn with.
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "helpdesk.main:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--http",
-        "h11",
-        "--no-access-log",
-        "--no-server-header",
-        "--log-config",
-        str(log_config),
-    ]
-    with log_path.open("ab") as log:
-        return subprocess.Popen(command, env=env, cwd=tmp, stdout=log, stderr=log)  # noqa: S603
+            server.terminate()  # SIGTERM: it finishes, stops its PostgreSQL and exits
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 def _wait_healthy(base_url: str, server: "subprocess.Popen[bytes]", log_path: Path) -> None:
@@ -445,7 +394,7 @@ def main() -> int:
         runs = asyncio.run(measure(args.url.rstrip("/"), args))
     else:
         setup = (
-            f"uvicorn, 1 worker, embedded PostgreSQL, BCRYPT_ROUNDS={args.bcrypt_rounds}, "
+            f"helpdesk serve, 1 worker, embedded PostgreSQL, BCRYPT_ROUNDS={args.bcrypt_rounds}, "
             f"bcrypt {version('bcrypt')}, Python {sys.version.split()[0]}"
         )
         with own_server(bcrypt_rounds=args.bcrypt_rounds, port=_free_port()) as base_url:

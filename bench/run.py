@@ -57,7 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dataset
 import vocabulary
 
-from helpdesk import db as helpdesk_db
+from helpdesk.db import DATABASE_TIMEOUT_SECONDS
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -513,9 +513,8 @@ async def ceiling(
 ) -> Figures:
     # Each statement gives up when the app's would (its command_timeout), so a query the
     # app answers with a 503 counts here as an error too.
-    timeout = getattr(helpdesk_db, "DATABASE_TIMEOUT_SECONDS", None)
     conns = [
-        await asyncpg.connect(dataset.plain_url(url), command_timeout=timeout)
+        await asyncpg.connect(dataset.plain_url(url), command_timeout=DATABASE_TIMEOUT_SECONDS)
         for _ in range(connections)
     ]
     for conn in conns:  # as the app reads them: json and jsonb decoded
