@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 NPM := $(shell command -v npm 2>/dev/null)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint typecheck migrate clean web web-types test-web test-web-unit bench
+.PHONY: install run test lint migrate clean web web-types test-web test-web-unit bench
 
 install: $(STAMP)
 
@@ -59,9 +59,11 @@ $(WEB_BUILT): $(WEB_DEPS) $(WEB_SOURCES)
 web-types: install $(WEB_DEPS)
 	cd web && npm run api:types
 
-# Its API types still match /openapi.json, and the Vitest component tests.
+# Its API types still match /openapi.json, it type-checks (vitest alone would not), and
+# the Vitest component tests.
 test-web-unit: install $(WEB_DEPS)
 	cd web && npm run api:check
+	cd web && npm run typecheck
 	cd web && npm test
 
 # ...and the end-to-end suite: Debian's Chromium (playwright-core) against a real service

@@ -6,7 +6,7 @@ import { keys, useDirectory } from "../api/queries";
 import { isStaff, useUser } from "../auth/session";
 import { describe, errorFor, FieldError, FormError, useIdempotencyKey } from "../components/forms";
 import { PRIORITY_LABELS } from "../components/format";
-import { DEFAULT_SLA_MINUTES } from "../tickets/sla";
+import { DEFAULT_SLA_MINUTES, formatSpan } from "../tickets/sla";
 
 const FIELDS = ["title", "description", "priority", "assignee_id", "sla_minutes"] as const;
 
@@ -94,7 +94,7 @@ export function NewTicketPage() {
         <select {...describe("priority", priorityError)} value={priority} onChange={(e) => edit(setPriority)(e.target.value as Priority)}>
           {PRIORITIES.map((p) => (
             <option key={p} value={p}>
-              {PRIORITY_LABELS[p]} (resolve within {formatMinutes(DEFAULT_SLA_MINUTES[p])})
+              {PRIORITY_LABELS[p]} (resolve within {formatSpan(DEFAULT_SLA_MINUTES[p] * 60_000)})
             </option>
           ))}
         </select>
@@ -132,8 +132,4 @@ export function NewTicketPage() {
       </form>
     </section>
   );
-}
-
-function formatMinutes(minutes: number): string {
-  return minutes % 1440 === 0 ? `${minutes / 1440} d` : minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
 }
