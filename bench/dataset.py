@@ -41,12 +41,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import bcrypt
+from alembic.script import ScriptDirectory
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import vocabulary
 
 from helpdesk.config import to_asyncpg_url
-from helpdesk.migrate import upgrade
+from helpdesk.migrate import alembic_config, upgrade
 from helpdesk.tickets.sla import DEFAULT_SLA_MINUTES
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/helpdesk_bench"
@@ -75,6 +76,7 @@ TICKET_COLUMNS = (
     "version",
     "updated_at",
     "created_at",
+    "comment_words",
 )
 COMMENT_COLUMNS = ("id", "ticket_id", "author_id", "body", "created_at")
 PRIORITY_WEIGHTS = {"low": 0.30, "medium": 0.45, "high": 0.20, "urgent": 0.05}
@@ -172,10 +174,13 @@ async def existing_size(url: str) -> Size | None:
         row = await conn.fetchval(
             f"SELECT built FROM {META_TABLE} LIMIT 1"  # noqa: S608 (a constant)
         )
+        revision = await conn.fetchval("SELECT version_num FROM alembic_version")
     except asyncpg.UndefinedTableError:
         return None
     finally:
         await conn.close()
+    if revision != ScriptDirectory.from_config(alembic_config()).get_current_head():
+        return None  # built at an older schema: build again
     return Size(**json.loads(row)["size"]) if row else None
 
 
@@ -251,8 +256,13 @@ def _timestamp(seconds: float) -> str:
 class Writer:
     """Tickets and comments as COPY text, chunk by chunk, from one seeded generator."""
 
-    def __init__(self, size: Size, now: datetime, seed: int) -> None:
+    def __init__(
+        self, size: Size, now: datetime, seed: int, lexemes: dict[str, tuple[str, ...]]
+    ) -> None:
         self.size = size
+        # Each word's lexemes as PostgreSQL's to_tsvector gives them: a ticket's
+        # comment_words are the union of its comments' words' lexemes.
+        self.lexemes = lexemes
         self.rng = random.Random(seed)  # noqa: S311 (data, not secrets)
         self.now = now.timestamp()
         self.start = (now - HISTORY).timestamp()
@@ -298,7 +308,7 @@ class Writer:
                 f"{ticket_id}\t{title[0].upper()}{title[1:]}\t{self.text(10, 50)}\t{status}\t"
                 f"{priority}\t{requester}\t{assignee or COPY_NULL}\t{sla}\t"
                 f"{_timestamp(created + sla * 60)}\t{version}\t{_timestamp(updated)}\t"
-                f"{_timestamp(created)}\n"
+                f"{_timestamp(created)}\t"
             )
             facts.append((created, requester, assignee))
 
@@ -316,19 +326,40 @@ class Writer:
             comments.append((when, first + index, author))
         comments.sort()
         lines = []
+        words: list[set[str]] = [set() for _ in tickets]
         for when, ticket_id, author in comments:
+            body = self.text(5, 40)
+            words[ticket_id - first].update(body.split())
             lines.append(
-                f"{self.next_comment_id}\t{ticket_id}\t{author}\t{self.text(5, 40)}\t"
-                f"{_timestamp(when)}\n"
+                f"{self.next_comment_id}\t{ticket_id}\t{author}\t{body}\t{_timestamp(when)}\n"
             )
             self.next_comment_id += 1
+        for index, ticket_words in enumerate(words):
+            # tsvector's text form: lexemes apart by spaces (letters and digits need no quotes).
+            found = {lexeme for word in ticket_words for lexeme in self.lexemes[word]}
+            tickets[index] += " ".join(sorted(found)) + "\n"
         return "".join(tickets).encode(), "".join(lines).encode()
+
+
+async def word_lexemes(conn: asyncpg.Connection) -> dict[str, tuple[str, ...]]:
+    """Every vocabulary word's lexemes (none for a stop word), from PostgreSQL itself."""
+    rows = await conn.fetch(
+        "SELECT word, tsvector_to_array(to_tsvector('english', word)) AS lexemes "
+        "FROM unnest($1::text[]) AS word",
+        vocabulary.words(),
+    )
+    lexemes = {row["word"]: tuple(row["lexemes"]) for row in rows}
+    assert all(
+        lexeme.isascii() and lexeme.isalnum() for found in lexemes.values() for lexeme in found
+    )
+    return lexemes
 
 
 async def copy_tickets_and_comments(
     conns: Sequence[asyncpg.Connection], size: Size, now: datetime, seed: int
 ) -> None:
-    writer = Writer(size, now, seed)
+    lexemes = await word_lexemes(conns[0])
+    writer = Writer(size, now, seed, lexemes)
     queues: list[asyncio.Queue[bytes | None]] = [asyncio.Queue(maxsize=3) for _ in conns]
 
     async def source(queue: asyncio.Queue[bytes | None]) -> AsyncIterator[bytes]:

@@ -958,10 +958,8 @@ def markdown(report: dict[str, Any]) -> str:
         + ").",
         "",
         f"Search words: common `{report['words']['common']}` (in "
-        f"{report['words']['common_tickets']} tickets' text and "
-        f"{report['words']['common_comments']} comments), rare "
-        f"`{report['words']['rare']}` (in {report['words']['rare_tickets']} tickets' text "
-        f"and {report['words']['rare_comments']} comments).",
+        f"{report['words']['common_tickets']} tickets, counting their comments), rare "
+        f"`{report['words']['rare']}` (in {report['words']['rare_tickets']} tickets).",
         "",
     ]
     if report["baseline"]:
@@ -986,12 +984,10 @@ async def word_counts(url: str, built: dataset.Built) -> dict[str, Any]:
     counts: dict[str, Any] = {"common": built.common_word, "rare": built.rare_word}
     try:
         for name, word in (("common", built.common_word), ("rare", built.rare_word)):
-            for table in ("tickets", "comments"):
-                counts[f"{name}_{table}"] = await conn.fetchval(
-                    f"SELECT count(*) FROM {table} "  # noqa: S608 (constants)
-                    "WHERE search_vector @@ to_tsquery('english', $1)",
-                    f"{word}:*",
-                )
+            counts[f"{name}_tickets"] = await conn.fetchval(
+                "SELECT count(*) FROM tickets WHERE search_vector @@ to_tsquery('english', $1)",
+                f"{word}:*",
+            )
     finally:
         await conn.close()
     return counts

@@ -573,7 +573,9 @@ LIST_CASES = [
 ]
 
 
-async def _list_world(db: asyncpg.Connection, world: World) -> dict[str, int]:
+async def _list_world(
+    client: httpx.AsyncClient, db: asyncpg.Connection, world: World
+) -> dict[str, int]:
     ids: dict[str, int] = {}
     for name, (requester, assignee, status, breached, title) in LIST_TICKETS.items():
         ids[name] = await insert_ticket(
@@ -584,11 +586,13 @@ async def _list_world(db: asyncpg.Connection, world: World) -> dict[str, int]:
             status=status,
             breached=breached,
         )
-    await db.execute(
-        "INSERT INTO comments (ticket_id, author_id, body) VALUES ($1, $2, 'zebra pattern')",
-        ids["o-late"],
-        world.other_agent.id,
+    # Through the API: a comment's words reach its ticket's search vector there.
+    commented = await client.post(
+        f"/api/tickets/{ids['o-late']}/comments",
+        json={"body": "zebra pattern"},
+        headers=world.other_agent.headers,
     )
+    assert commented.status_code == 201, commented.text
     return ids
 
 
@@ -601,7 +605,7 @@ async def test_list_tickets(
     url: str,
     expected: set[str] | None,
 ) -> None:
-    ids = await _list_world(db, world)
+    ids = await _list_world(client, db, world)
     url = url.replace(OTHER_AGENT, str(world.other_agent.id))
     response = await client.get(url, headers=world.headers(caller))
     if expected is None:

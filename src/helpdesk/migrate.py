@@ -1,5 +1,6 @@
 """Applying the Alembic migrations from code (the CLI, `helpdesk serve`, the tests)."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -18,10 +19,18 @@ def alembic_config() -> Config:
 
 
 async def upgrade(url: str, revision: str = "head") -> None:
+    await _run(url, command.upgrade, revision)
+
+
+async def downgrade(url: str, revision: str) -> None:
+    await _run(url, command.downgrade, revision)
+
+
+async def _run(url: str, step: Callable[[Config, str], None], revision: str) -> None:
     def run(connection: Connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        step(config, revision)
 
     engine = create_async_engine(url)
     try:

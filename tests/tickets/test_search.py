@@ -1,5 +1,6 @@
 """GET /api/tickets?query=: full-text search over titles, descriptions and comments."""
 
+import asyncio
 from typing import Any
 
 import asyncpg
@@ -69,6 +70,34 @@ async def test_query_finds_a_word_in_any_of_several_comments(
     await add_comment(client, agent, ticket["id"], "Your mailbox quota is full")
 
     assert await search(client, requester, "mailbox") == [ticket["id"]]
+
+
+async def test_query_words_may_be_spread_over_the_ticket_and_its_comments(
+    client: httpx.AsyncClient, requester: Account, agent: Account
+) -> None:
+    ticket = await create_ticket(client, requester, title="Outlook keeps asking")
+    other = await create_ticket(client, requester, title="Outlook is slow")
+    await add_comment(client, requester, ticket["id"], "It wants my password again")
+    await add_comment(client, agent, ticket["id"], "Clear the credential manager")
+    await add_comment(client, agent, other["id"], "Archive old folders")
+
+    assert await search(client, requester, "outlook credential password") == [ticket["id"]]
+    assert await search(client, requester, "credential archive") == []
+
+
+async def test_comments_added_at_once_are_all_found(
+    client: httpx.AsyncClient, requester: Account, agent: Account
+) -> None:
+    """Each comment extends its ticket's words in its own transaction; concurrent ones
+    must not overwrite each other's."""
+    ticket = await create_ticket(client, requester, title="Many replies")
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
+    await asyncio.gather(
+        *(add_comment(client, agent, ticket["id"], f"Word {word}") for word in words)
+    )
+
+    for word in words:
+        assert await search(client, requester, word) == [ticket["id"]], word
 
 
 async def test_ticket_found_in_title_and_comment_is_listed_once(

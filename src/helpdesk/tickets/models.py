@@ -34,9 +34,12 @@ class Priority(StrEnum):
 
 # The text search configuration: English stemming, so "crashes" finds "crash".
 SEARCH_CONFIG = "english"
+# A ticket's words: its title, its description and every comment on it, so that one GIN
+# index answers a search (tickets/search.py keeps comment_words up to date).
 TICKET_SEARCH_DOCUMENT = (
     f"setweight(to_tsvector('{SEARCH_CONFIG}', title), 'A') || "
-    f"setweight(to_tsvector('{SEARCH_CONFIG}', description), 'B')"
+    f"setweight(to_tsvector('{SEARCH_CONFIG}', description), 'B') || "
+    "comment_words"
 )
 
 
@@ -82,6 +85,10 @@ class Ticket(CreatedAt, Base):
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, server_default="1")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # The lexemes of its comments, without positions.
+    comment_words: Mapped[str] = mapped_column(
+        TSVECTOR, server_default=text("''::tsvector"), deferred=True
+    )
     search_vector: Mapped[str] = mapped_column(
         TSVECTOR, Computed(TICKET_SEARCH_DOCUMENT, persisted=True), deferred=True
     )
