@@ -36,9 +36,13 @@ NAMING_CONVENTION = {
 }
 EMBEDDED_DATABASE_NAME = "helpdesk"
 # Every wait on the database gives up after this: a pool slot, a new connection, and each
-# statement, the pool's pre-ping included. A database that is down, or stops answering,
-# costs a request a 503 instead of a hang.
+# statement. A database that is down, or stops answering, costs a request a 503 instead of
+# a hang.
 DATABASE_TIMEOUT_SECONDS = 5
+# Requests that only read: no BEGIN and COMMIT around them (two round trips of the four
+# to seven a read makes). Each of their statements sees its own snapshot, so a read that
+# must be consistent is one statement (a ticket's detail is).
+READ_METHODS = frozenset({"GET", "HEAD"})
 _CREATE_DATABASE_IF_MISSING = (
     f"SELECT 'CREATE DATABASE {EMBEDDED_DATABASE_NAME}' WHERE NOT EXISTS "  # noqa: S608 (constants, no input)
     f"(SELECT FROM pg_database WHERE datname = '{EMBEDDED_DATABASE_NAME}')\\gexec\n"
@@ -65,7 +69,9 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        # No pre-ping (a round trip per request): a connection the database dropped fails
+        # its request with a 503, and SQLAlchemy then replaces every pooled connection
+        # opened before it (tests/faults/test_database_outage.py).
         # A database error's text would otherwise carry the statement's values (a new
         # password hash, an email) into the logs.
         hide_parameters=True,
@@ -73,6 +79,8 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         connect_args={
             "timeout": DATABASE_TIMEOUT_SECONDS,
             "command_timeout": DATABASE_TIMEOUT_SECONDS,
+            # Times that PostgreSQL renders itself (in JSON) come out in UTC, as the API's.
+            "server_settings": {"timezone": "UTC"},
         },
     )
 
@@ -82,11 +90,22 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for READ_METHODS, on the same pool. AUTOCOMMIT is set on the driver's
+    connection only (asyncpg then sends no BEGIN or COMMIT) and undone when the connection
+    goes back to the pool."""
+    return create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed when the route returns, rolled back when it
     raises. scope="function" makes the commit happen before the response is sent, so a
-    client never sees a success that was not stored."""
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    client never sees a success that was not stored. A read (READ_METHODS) runs without
+    one: it has nothing to commit."""
+    state = request.app.state
+    sessionmaker: async_sessionmaker[AsyncSession] = (
+        state.read_sessionmaker if request.method in READ_METHODS else state.sessionmaker
+    )
     async with sessionmaker() as session, session.begin():
         yield session
 

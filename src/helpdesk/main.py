@@ -10,7 +10,12 @@ from fastapi.openapi.utils import get_openapi
 
 from helpdesk.api import api_router
 from helpdesk.config import MAX_HEADER_BYTES, Settings, get_settings
-from helpdesk.db import create_engine, create_sessionmaker, install_database_error_handlers
+from helpdesk.db import (
+    create_engine,
+    create_read_sessionmaker,
+    create_sessionmaker,
+    install_database_error_handlers,
+)
 from helpdesk.errors import install_error_handlers
 from helpdesk.middleware import RequestContext, RequestSizeLimit
 from helpdesk.ratelimit import RateLimiter
@@ -46,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.read_sessionmaker = create_read_sessionmaker(engine)
     app.state.rate_limiter = RateLimiter(settings)
 
     install_error_handlers(app)

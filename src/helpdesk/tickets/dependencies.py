@@ -2,7 +2,7 @@
 caller may see, the If-Match version, the list filters."""
 
 import re
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Path, Query
 
@@ -12,24 +12,40 @@ from helpdesk.errors import FieldInvalid, NotFound, PreconditionRequired
 from helpdesk.schemas import MAX_ID
 from helpdesk.tickets import permissions, service
 from helpdesk.tickets.models import Status, Ticket
+from helpdesk.tickets.schemas import TicketDetail, TicketOut
 from helpdesk.tickets.search import MAX_QUERY_LENGTH
 from helpdesk.tickets.service import TicketFilters
+from helpdesk.users.models import User
 
 _IF_MATCH = re.compile(r'\s*(?:(?:W/)?"(\d{1,10})"|(\d{1,10}))\s*')
 
 
-async def visible_ticket(
-    ticket_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep, user: CurrentUser
-) -> Ticket:
+TicketId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+_Shown = TypeVar("_Shown", bound=permissions.Requested)
+
+
+def _visible(user: User, ticket: _Shown | None) -> _Shown:
     """The ticket, or 404 when it does not exist or the caller may not see it (a requester
     must not learn that someone else's ticket exists)."""
-    ticket = await service.get_ticket(session, ticket_id=ticket_id)
     if ticket is None or not permissions.can_view(user, ticket):
         raise NotFound("Ticket not found")
     return ticket
 
 
+async def visible_ticket(ticket_id: TicketId, session: SessionDep, user: CurrentUser) -> Ticket:
+    return _visible(user, await service.get_ticket(session, ticket_id=ticket_id))
+
+
+async def visible_ticket_detail(
+    ticket_id: TicketId, session: SessionDep, user: CurrentUser
+) -> TicketDetail:
+    return _visible(user, await service.get_ticket_detail(session, ticket_id=ticket_id))
+
+
 VisibleTicket = Annotated[Ticket, Depends(visible_ticket)]
+VisibleTicketDetail = Annotated[TicketDetail, Depends(visible_ticket_detail)]
 
 
 def expected_version(
@@ -49,7 +65,7 @@ def expected_version(
 ExpectedVersion = Annotated[int, Depends(expected_version)]
 
 
-def etag(ticket: Ticket) -> str:
+def etag(ticket: Ticket | TicketOut) -> str:
     return f'"{ticket.version}"'
 
 

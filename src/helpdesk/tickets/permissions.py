@@ -1,6 +1,7 @@
 """Who may see, create, change and comment on which ticket. Every role rule lives here."""
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from helpdesk.errors import Forbidden
 from helpdesk.tickets.models import Ticket
@@ -11,7 +12,14 @@ AGENT_FIELDS = frozenset({"status", "priority", "assignee_id"})
 STAFF_ONLY_CREATE_FIELDS = ("assignee_id", "sla_minutes")
 
 
-def can_view(user: User, ticket: Ticket) -> bool:
+class Requested(Protocol):
+    """A ticket as stored or as shown: what who-may-see needs of it."""
+
+    @property
+    def requester_id(self) -> int: ...
+
+
+def can_view(user: User, ticket: Requested) -> bool:
     """Requesters see their own tickets; agents and admins see all."""
     return user.is_staff or ticket.requester_id == user.id
 

@@ -8,7 +8,13 @@ from helpdesk.idempotency import service as idempotency
 from helpdesk.idempotency.dependencies import IdempotencyKey, fingerprint
 from helpdesk.pagination import Cursor, CursorPage, CursorPageDep, make_cursor_page
 from helpdesk.tickets import service
-from helpdesk.tickets.dependencies import ExpectedVersion, FiltersDep, VisibleTicket, etag
+from helpdesk.tickets.dependencies import (
+    ExpectedVersion,
+    FiltersDep,
+    VisibleTicket,
+    VisibleTicketDetail,
+    etag,
+)
 from helpdesk.tickets.schemas import TicketCreate, TicketDetail, TicketOut, TicketUpdate
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
@@ -73,11 +79,9 @@ async def list_breached_tickets(
     response_model=TicketDetail,
     responses={200: {"headers": _ETAG_HEADER}, **error_responses(401, 404)},
 )
-async def get_ticket(
-    ticket: VisibleTicket, session: SessionDep, response: Response
-) -> TicketDetail:
+async def get_ticket(ticket: VisibleTicketDetail, response: Response) -> TicketDetail:
     response.headers["ETag"] = etag(ticket)
-    return await service.get_ticket_detail(session, ticket=ticket)
+    return ticket
 
 
 @router.patch(

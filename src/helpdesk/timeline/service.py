@@ -3,7 +3,7 @@ same transaction, so a change and its entry exist together or not at all."""
 
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.timeline.models import Action, TimelineLog
@@ -17,10 +17,3 @@ async def record(
             ticket_id=ticket_id, actor_id=actor_id, action=action.value, meta=meta
         )
     )
-
-
-async def list_for_ticket(session: AsyncSession, *, ticket_id: int) -> list[TimelineLog]:
-    result = await session.execute(
-        select(TimelineLog).where(TimelineLog.ticket_id == ticket_id).order_by(TimelineLog.id)
-    )
-    return list(result.scalars())
