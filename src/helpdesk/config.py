@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: VITE_DEV_ORIGINS)
     max_body_bytes: int = MAX_BODY_BYTES
+    # Connections per process, all there is (no overflow): requests beyond it wait.
     db_pool_size: int = 10
     # Rate limits; 0 turns one off. Counters are shared through Redis when REDIS_URL is set,
     # kept in this process's memory otherwise.

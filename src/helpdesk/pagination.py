@@ -54,7 +54,7 @@ class PageParams:
     after: Cursor | None = None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[
         int,
         Query(ge=1, description=f"Page size, 1 or more; values over {MAX_PAGE_SIZE} are capped"),
@@ -64,7 +64,7 @@ def page_params(
     return PageParams(limit=min(limit, MAX_PAGE_SIZE), offset=offset)
 
 
-def cursor_page_params(
+async def cursor_page_params(
     page: Annotated[PageParams, Depends(page_params)],
     cursor: Annotated[
         str | None,

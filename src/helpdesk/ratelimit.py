@@ -101,7 +101,7 @@ def rate_limit_headers(state: dict[str, Any]) -> list[tuple[bytes, bytes]]:
     return [(b"ratelimit-policy", policies.encode()), (b"ratelimit", current.encode())]
 
 
-def get_rate_limiter(request: Request) -> RateLimiter:
+async def get_rate_limiter(request: Request) -> RateLimiter:
     limiter: RateLimiter = request.app.state.rate_limiter
     return limiter
 

@@ -17,7 +17,7 @@ from helpdesk.users.models import User
 _bearer = HTTPBearer(auto_error=False, description="The token from POST /api/login")
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

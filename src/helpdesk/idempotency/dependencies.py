@@ -12,7 +12,7 @@ from helpdesk.errors import FieldInvalid
 from helpdesk.idempotency.service import MAX_KEY_LENGTH
 
 
-def idempotency_key(
+async def idempotency_key(
     key: Annotated[
         str | None,
         Header(

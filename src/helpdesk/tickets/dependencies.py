@@ -48,7 +48,7 @@ VisibleTicket = Annotated[Ticket, Depends(visible_ticket)]
 VisibleTicketDetail = Annotated[TicketDetail, Depends(visible_ticket_detail)]
 
 
-def expected_version(
+async def expected_version(
     if_match: Annotated[
         str | None,
         Header(description='The version being changed: 3, "3" or W/"3" (the ETag)'),
@@ -69,7 +69,7 @@ def etag(ticket: Ticket | TicketOut) -> str:
     return f'"{ticket.version}"'
 
 
-def ticket_filters(
+async def ticket_filters(
     user: CurrentUser,
     status: Annotated[
         str | None, Query(description="One status or several, comma-separated")
