@@ -7,11 +7,11 @@ goes ahead as if it were first."""
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,17 @@ from helpdesk.idempotency.models import IdempotencyRecord
 KEY_LIFETIME = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+# The two statements every keyed creation runs, composed once (their values are sent as
+# parameters): composing them per request cost more CPU than running them.
+_RECORDS = cast(Table, IdempotencyRecord.__table__)
+# VALUES and SET take the columns named in the parameters (_FINISH picks its row by the
+# other two).
+_CLAIM = insert(_RECORDS).on_conflict_do_nothing().returning(_RECORDS.c.key)
+_FINISH = update(_RECORDS).where(
+    _RECORDS.c.user_id == bindparam("record_user_id"), _RECORDS.c.key == bindparam("record_key")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +53,7 @@ async def begin(
 ) -> Replay | None:
     """None: this request owns the key and goes ahead. A Replay: answer with it."""
     claimed = await session.scalar(
-        insert(IdempotencyRecord)
-        .values(user_id=user_id, key=key, request_hash=request_hash)
-        .on_conflict_do_nothing()
-        .returning(IdempotencyRecord.key)
+        _CLAIM, {"user_id": user_id, "key": key, "request_hash": request_hash}
     )
     if claimed is not None:
         return None
@@ -92,9 +100,14 @@ async def finish(
     headers: dict[str, str],
 ) -> None:
     await session.execute(
-        update(IdempotencyRecord)
-        .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
-        .values(status_code=status_code, response_body=body, response_headers=headers)
+        _FINISH,
+        {
+            "record_user_id": user_id,
+            "record_key": key,
+            "status_code": status_code,
+            "response_body": body,
+            "response_headers": headers,
+        },
     )
 
 

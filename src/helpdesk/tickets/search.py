@@ -42,14 +42,22 @@ def matches(query_text: str) -> ColumnElement[bool]:
     return Ticket.search_vector.op("@@")(func.to_tsquery(_CONFIG, terms))
 
 
+# Composed once (a comment's every write runs it); the body and the ticket are parameters.
+_ADD_COMMENT_WORDS = (
+    update(Ticket)
+    .where(Ticket.id == bindparam("comment_ticket_id"))
+    .values(
+        comment_words=Ticket.comment_words.op("||")(
+            func.strip(func.to_tsvector(_CONFIG, bindparam("comment_body", type_=Text)))
+        )
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 async def add_comment_words(session: AsyncSession, *, ticket_id: int, body: str) -> None:
     """Make a new comment's words findable on its ticket. Lexemes only (strip): nothing
     ranks by position, and the vector then grows with the words used, not the text."""
     await session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket_id)
-        .values(
-            comment_words=Ticket.comment_words.op("||")(func.strip(func.to_tsvector(_CONFIG, body)))
-        )
-        .execution_options(synchronize_session=False)
+        _ADD_COMMENT_WORDS, {"comment_ticket_id": ticket_id, "comment_body": body}
     )

@@ -8,6 +8,7 @@ from sqlalchemy import (
     ScalarSelect,
     Select,
     Table,
+    bindparam,
     false,
     func,
     insert,
@@ -112,15 +113,18 @@ def _rows_as_json(table: Table) -> ScalarSelect[Any]:
     )
 
 
+# Composed once: building it on each request was a third of the detail's CPU (cProfile).
+_TICKET_DETAIL = select(
+    Ticket,
+    _rows_as_json(cast(Table, Comment.__table__)),
+    _rows_as_json(cast(Table, TimelineLog.__table__)),
+).where(Ticket.id == bindparam("ticket_id"))
+
+
 async def get_ticket_detail(session: AsyncSession, *, ticket_id: int) -> TicketDetail | None:
     """The ticket with its comments and its timeline, each oldest first: one statement,
     so one snapshot (reads run without a transaction) and one round trip."""
-    statement = select(
-        Ticket,
-        _rows_as_json(cast(Table, Comment.__table__)),
-        _rows_as_json(cast(Table, TimelineLog.__table__)),
-    ).where(Ticket.id == ticket_id)
-    row = (await session.execute(statement)).one_or_none()
+    row = (await session.execute(_TICKET_DETAIL, {"ticket_id": ticket_id})).one_or_none()
     if row is None:
         return None
     ticket, found_comments, entries = row
