@@ -14,8 +14,8 @@ On the database that bench/dataset.py built (its size is read from it), in this 
    five runs); a plan that reads the whole tickets or comments table fails the run (exit
    1), once the dataset has 100,000 tickets or more (smaller tables are scanned whole
    by design);
-3. the ceiling: the captured statements, in their transaction, replayed straight through
-   asyncpg on as many connections as wrk has, for as long;
+3. the ceiling: the captured statements, without a transaction as the app reads them,
+   replayed straight through asyncpg on as many connections as wrk has, for as long;
 4. for each `--workers` count: `helpdesk serve --workers N` on the dataset (production
    settings: BCRYPT_ROUNDS=12, rate limits off), tokens from POST /api/login, then per mix
    a warm-up and a `wrk --latency` run (bench/wrk/*.lua), while the server's memory is
@@ -65,6 +65,7 @@ WRK_DIR = BENCH / "wrk"
 RESULTS = BENCH / "results"
 TEMP = Path(tempfile.gettempdir())
 HELPDESK = Path(sys.executable).parent / "helpdesk"
+DEFAULT_CONNECTIONS = 32  # the "32 concurrent connections"
 WRK = shutil.which("wrk") or "wrk"
 SAMPLES_PER_MIX = 64
 # Below this many tickets PostgreSQL rightly reads small tables whole.
@@ -533,9 +534,9 @@ async def ceiling(
             sample = rng.choice(samples)
             start = time.perf_counter()
             try:
-                async with conn.transaction():
-                    for statement, parameters in sample:
-                        await conn.fetch(statement, *parameters)
+                # As the app reads (helpdesk.db.READ_METHODS): no transaction around them.
+                for statement, parameters in sample:
+                    await conn.fetch(statement, *parameters)
             except (asyncpg.PostgresError, TimeoutError):
                 errors += 1
             latencies.append(time.perf_counter() - start)
@@ -1002,7 +1003,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--connections", type=int, default=DEFAULT_CONNECTIONS)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=5055)
     parser.add_argument("--mixes", nargs="+", default=None, help="only these mixes")
@@ -1114,7 +1115,11 @@ def main(argv: list[str] | None = None) -> int:
             "results": [asdict(r) for r in results],
             "baseline": baseline,
         }
-        stem = RESULTS / f"{date}-{label}-w{workers}"
+        # A run with other connections or only some mixes is named apart, so that it never
+        # overwrites the full run's files (nor serves as the 10k baseline).
+        variant = "" if args.connections == DEFAULT_CONNECTIONS else f"-c{args.connections}"
+        variant += "-some" if args.mixes else ""
+        stem = RESULTS / f"{date}-{label}-w{workers}{variant}"
         report_md = markdown(report)
         stem.with_suffix(".md").write_text(report_md)
         if baseline:  # keep the JSON small: the baseline is only referred to by name

@@ -1,0 +1,138 @@
+"""What each layer costs the API process per request, without HTTP load or contention.
+
+One process, one connection at a time, on the benchmark database: the CPU time (this
+process only, `time.process_time`) and wall time per call of
+
+- the caller's `SELECT users` as the app runs it (an ORM session, `session.get`), as a
+  Core statement on a pooled connection, and straight through asyncpg;
+- a ticket's detail as the app reads it (one statement), and the whole read side of
+  `GET /api/tickets/{id}` (both statements in one session);
+- the framework alone: the app answering `GET /api/ui-config` (no database) in process,
+  through httpx's ASGI transport.
+
+It says where a worker's ~2.5 ms per request goes once the round trips are gone (README,
+"Performance").
+
+    .venv/bin/python bench/layer_cost.py                 # --markdown: bench/results/
+"""
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import httpx
+from sqlalchemy import select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import dataset
+
+from helpdesk.config import Settings, to_asyncpg_url
+from helpdesk.db import create_engine, create_read_sessionmaker
+from helpdesk.main import create_app
+from helpdesk.tickets import service as tickets
+from helpdesk.users.models import User
+
+RESULTS = Path(__file__).resolve().parent / "results"
+CALLS = 3_000
+WARMUP = 300
+USER_ID = dataset.ADMIN_ID + 1  # an agent
+TICKET_ID = 500_000
+
+
+async def measure(call: Callable[[], Awaitable[object]]) -> tuple[float, float]:
+    """(CPU µs, wall µs) per call."""
+    for _ in range(WARMUP):
+        await call()
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(CALLS):
+        await call()
+    return (
+        (time.process_time() - cpu) / CALLS * 1e6,
+        (time.perf_counter() - wall) / CALLS * 1e6,
+    )
+
+
+async def run(url: str) -> list[tuple[str, float, float]]:
+    engine = create_engine(to_asyncpg_url(url))
+    sessions = create_read_sessionmaker(engine)
+    reads = engine.execution_options(isolation_level="AUTOCOMMIT")
+    users = User.__table__
+    raw = await asyncpg.connect(dataset.plain_url(url))
+    os.environ.setdefault("JWT_SECRET", "layer-cost-" + "x" * 40)
+    app = create_app(Settings(database_url=url, rate_limit_api_per_minute=0))
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
+
+    async def user_orm() -> None:
+        async with sessions() as session, session.begin():
+            await session.get(User, USER_ID)
+
+    async def user_core() -> None:
+        async with reads.connect() as connection:
+            (await connection.execute(select(users).where(users.c.id == USER_ID))).one()
+
+    async def user_asyncpg() -> None:
+        await raw.fetchrow("SELECT * FROM users WHERE id = $1", USER_ID)
+
+    async def detail() -> None:
+        async with sessions() as session, session.begin():
+            await tickets.get_ticket_detail(session, ticket_id=TICKET_ID)
+
+    async def both() -> None:
+        async with sessions() as session, session.begin():
+            await session.get(User, USER_ID)
+            await tickets.get_ticket_detail(session, ticket_id=TICKET_ID)
+
+    async def framework() -> None:
+        response = await client.get("/api/ui-config")
+        response.raise_for_status()
+
+    rows = []
+    try:
+        for name, call in (
+            ("caller: ORM session, `session.get(User)` (the app)", user_orm),
+            ("caller: Core `select` on a pooled connection", user_core),
+            ("caller: asyncpg `fetchrow`", user_asyncpg),
+            ("ticket detail, one statement (the app)", detail),
+            ("caller + ticket detail in one session (the app's reads)", both),
+            ("framework: `GET /api/ui-config` in process, no database", framework),
+        ):
+            rows.append((name, *await measure(call)))
+    finally:
+        await client.aclose()
+        await raw.close()
+        await engine.dispose()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=None, help="default: as bench/dataset.py")
+    parser.add_argument("--markdown", action="store_true", help="write bench/results/")
+    args = parser.parse_args(argv)
+    url = args.database_url or dataset.database_url_from_env()
+    rows = asyncio.run(run(url))
+    lines = [
+        f"# What each layer costs per call ({datetime.now(UTC).date()}, "
+        f"{CALLS} calls after {WARMUP}, one at a time)",
+        "",
+        "| call | CPU µs (this process) | wall µs |",
+        "| --- | ---: | ---: |",
+        *(f"| {name} | {cpu:.0f} | {wall:.0f} |" for name, cpu, wall in rows),
+        "",
+    ]
+    print("\n".join(lines))
+    if args.markdown:
+        path = RESULTS / f"{datetime.now(UTC).date()}-layer-cost.md"
+        path.write_text("\n".join(lines))
+        print(f"written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
