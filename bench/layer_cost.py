@@ -100,7 +100,7 @@ async def run(url: str) -> list[tuple[str, float, float]]:
             ("caller: asyncpg `fetchrow`", user_asyncpg),
             ("ticket detail, one statement (the app)", detail),
             ("caller + ticket detail in one session (the app's reads)", both),
-            ("framework: `GET /api/ui-config` in process, no database", framework),
+            ("no database: `GET /api/ui-config` in process, httpx client included", framework),
         ):
             rows.append((name, *await measure(call)))
     finally:
