@@ -119,8 +119,9 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 async def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
     """For a route that only reads and then does slow work without the database (login:
-    bcrypt), so it can give its connection back first instead of holding it throughout."""
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    bcrypt), so it can give its connection back first instead of holding it throughout.
+    Its sessions read without a transaction, as READ_METHODS do."""
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.read_sessionmaker
     return sessionmaker
 
 

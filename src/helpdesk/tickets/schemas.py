@@ -1,5 +1,5 @@
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 from pydantic.config import JsonDict
@@ -85,7 +85,8 @@ class TicketOut(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def from_ticket(cls, ticket: Ticket, *, now: datetime | None = None) -> "TicketOut":
+    def from_ticket(cls, ticket: Ticket, *, now: datetime | None = None, **extra: Any) -> Self:
+        """The ticket as the API shows it; `extra` fills a subclass's own fields."""
         now = now or datetime.now(UTC)
         return cls(
             id=ticket.id,
@@ -101,6 +102,7 @@ class TicketOut(BaseModel):
             version=ticket.version,
             created_at=ticket.created_at,
             updated_at=ticket.updated_at,
+            **extra,
         )
 
 

@@ -22,15 +22,13 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.comments.models import Comment
-from helpdesk.comments.schemas import CommentOut
 from helpdesk.errors import FieldInvalid, FieldRequired, OptimisticLock
 from helpdesk.pagination import PageParams
 from helpdesk.tickets import permissions, search, sla
 from helpdesk.tickets.models import Status, Ticket
-from helpdesk.tickets.schemas import TicketCreate, TicketDetail, TicketOut, TicketUpdate
+from helpdesk.tickets.schemas import TicketCreate, TicketDetail, TicketUpdate
 from helpdesk.timeline import service as timeline
 from helpdesk.timeline.models import Action, TimelineLog
-from helpdesk.timeline.schemas import TimelineOut
 from helpdesk.users import service as users
 from helpdesk.users.models import User
 
@@ -128,11 +126,8 @@ async def get_ticket_detail(session: AsyncSession, *, ticket_id: int) -> TicketD
     if row is None:
         return None
     ticket, found_comments, entries = row
-    return TicketDetail(
-        **TicketOut.from_ticket(ticket).model_dump(),
-        comments=[CommentOut.model_validate(c) for c in found_comments],
-        timeline=[TimelineOut.model_validate(e) for e in entries],
-    )
+    # The JSON arrays' objects are validated into CommentOut and TimelineOut as fields.
+    return TicketDetail.from_ticket(ticket, comments=found_comments, timeline=entries)
 
 
 def _jsonable(value: Any) -> Any:
