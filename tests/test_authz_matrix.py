@@ -783,6 +783,9 @@ async def test_open_to_everyone(
 ) -> None:
     response = await client.get(url, headers=world.headers(caller))
     assert response.status_code == 200, response.text
+    # The same answer whoever asks: nothing in it depends on the caller.
+    anonymous = await client.get(url)
+    assert response.json() == anonymous.json()
 
 
 # --- the matrix covers every route ------------------------------------------------------------

@@ -15,7 +15,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import _free_port, _plain_url
+from tests.conftest import _free_port, _plain_url, bearer
 
 HELPDESK = str(Path(sys.executable).parent / "helpdesk")
 SECRET = "production-secret-production-secret-0001"
@@ -70,7 +70,7 @@ def test_serve_stops_cleanly_on_sigterm_and_keeps_its_data(data_dir: Path) -> No
             f"{base_url}/api/login", json={"email": "user@my", "password": "Password123"}
         )
         assert login.status_code == 200, login.text
-        headers = {"Authorization": f"Bearer {login.json()['token']}"}
+        headers = bearer(login.json()["token"])
         created = httpx.post(f"{base_url}/api/tickets", json={"title": "kept"}, headers=headers)
         assert created.status_code == 201
     finally:

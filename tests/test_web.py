@@ -32,9 +32,11 @@ def dist(tmp_path: Path) -> Path:
 
 async def _client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
-    await app.state.engine.dispose()
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
+    finally:
+        await app.state.engine.dispose()
 
 
 @pytest.fixture

@@ -5,18 +5,24 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD, Account, assert_error
+from tests.conftest import PASSWORD, Account, assert_error, bearer
 
 NEW_PASSWORD = "a-new-passphrase"
 
 
 async def change(
-    client: httpx.AsyncClient, account: Account, current: str, new: str
+    client: httpx.AsyncClient,
+    account: Account,
+    current: str,
+    new: str,
+    *,
+    headers: dict[str, str] | None = None,
 ) -> httpx.Response:
+    """The account's password change, with its own token unless `headers` are given."""
     return await client.post(
         "/api/me/password",
         json={"current_password": current, "new_password": new},
-        headers=account.headers,
+        headers=headers or account.headers,
     )
 
 
@@ -27,7 +33,7 @@ async def test_change_gives_a_new_token_and_the_new_password_logs_in(
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["user"]["id"] == requester.id
-    new_headers = {"Authorization": f"Bearer {body['token']}"}
+    new_headers = bearer(body["token"])
     me = await client.get("/api/me", headers=new_headers)
     assert me.status_code == 200 and me.json()["id"] == requester.id
 
@@ -41,7 +47,8 @@ async def test_tokens_issued_before_the_change_stop_working(
     client: httpx.AsyncClient, requester: Account
 ) -> None:
     login = await client.post("/api/login", json={"email": requester.email, "password": PASSWORD})
-    other_device = {"Authorization": f"Bearer {login.json()['token']}"}
+    assert login.status_code == 200, login.text
+    other_device = bearer(login.json()["token"])
     assert (await client.get("/api/tickets", headers=other_device)).status_code == 200
 
     assert (await change(client, requester, PASSWORD, NEW_PASSWORD)).status_code == 200
@@ -56,11 +63,10 @@ async def test_a_second_change_revokes_the_token_of_the_first(
     client: httpx.AsyncClient, requester: Account
 ) -> None:
     first = await change(client, requester, PASSWORD, NEW_PASSWORD)
-    first_headers = {"Authorization": f"Bearer {first.json()['token']}"}
-    second = await client.post(
-        "/api/me/password",
-        json={"current_password": NEW_PASSWORD, "new_password": "third-passphrase"},
-        headers=first_headers,
+    assert first.status_code == 200, first.text
+    first_headers = bearer(first.json()["token"])
+    second = await change(
+        client, requester, NEW_PASSWORD, "third-passphrase", headers=first_headers
     )
     assert second.status_code == 200, second.text
     assert_error(await client.get("/api/me", headers=first_headers), 401, "UNAUTHORIZED")

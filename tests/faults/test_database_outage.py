@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from tests.conftest import assert_error
+from tests.conftest import assert_error, bearer
 from tests.faults.conftest import Cluster, Servers
 
 # The promise: while the database is down, a request fails within this.
@@ -40,7 +40,7 @@ def test_requests_fail_fast_with_503_while_the_database_is_down_and_recover_afte
         assert registered.status_code == 201, registered.text
         login = http.post("/api/login", json={"email": "olga@example.test", "password": PASSWORD})
         assert login.status_code == 200, login.text
-        auth = {"Authorization": f"Bearer {login.json()['token']}"}
+        auth = bearer(login.json()["token"])
         before = http.post(
             "/api/tickets", json={"title": "Written before the outage"}, headers=auth
         )
@@ -141,7 +141,7 @@ async def test_a_database_that_stops_answering_costs_a_503_not_a_hang(
         login = await http.post(
             "/api/login", json={"email": "olga@example.test", "password": PASSWORD}
         )
-        auth = {"Authorization": f"Bearer {login.json()['token']}"}
+        auth = bearer(login.json()["token"])
         created = await http.post("/api/tickets", json={"title": "Before"}, headers=auth)
         assert created.status_code == 201, created.text
         ticket_url = f"/api/tickets/{created.json()['id']}"

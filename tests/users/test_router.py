@@ -38,7 +38,7 @@ async def test_login_returns_a_token_that_me_accepts(client: httpx.AsyncClient) 
     login = await client.post("/api/login", json={"email": "G@X.io", "password": "longenough"})
     assert login.status_code == 200, login.text
     token = login.json()["token"]
-    me = await client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+    me = await client.get("/api/me", headers=bearer(token))
     assert me.status_code == 200
     assert me.json()["email"] == "g@x.io"
 
