@@ -104,8 +104,10 @@ describe("the desk in a browser", () => {
     // Claim, reply, resolve.
     await row.getByRole("link", { name: title }).click();
     await agent.page.waitForURL(`**/tickets/${ticketId}`);
+    const claim = agent.page.getByRole("button", { name: "Claim this ticket" });
+    await claim.waitFor(); // the ticket has loaded: what is absent now is really absent
     expect(await agent.page.getByLabel("Status").count()).toBe(0); // not theirs yet
-    await agent.page.getByRole("button", { name: "Claim this ticket" }).click();
+    await claim.click();
     await agent.page.getByText("You claimed this ticket.").waitFor();
     await agent.page.getByLabel("Status").waitFor();
     expect(await agent.page.getByLabel("Title").count()).toBe(0); // an agent's fields only

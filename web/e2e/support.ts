@@ -75,11 +75,10 @@ export async function apiCall<T = Record<string, unknown>>(
   method: string,
   path: string,
   body?: unknown,
-  headers: Record<string, string> = {},
 ): Promise<T> {
   const response = await fetch(`${baseURL()}${path}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...headers },
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);

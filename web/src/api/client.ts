@@ -13,13 +13,8 @@ export type TimelineEntry = Schemas["TimelineOut"];
 export type User = Schemas["UserOut"];
 export type Status = Schemas["Status"];
 export type Priority = Schemas["Priority"];
-export type Role = Schemas["Role"];
-export type UiConfig = Schemas["UiConfig"];
-export type TicketPage = Schemas["CursorPage_TicketOut_"];
 export type UserPage = Schemas["Page_UserOut_"];
 
-export const STATUSES: readonly Status[] = ["open", "in_progress", "resolved", "closed"];
-export const PRIORITIES: readonly Priority[] = ["low", "medium", "high", "urgent"];
 
 /** The service's `{"error": {"code", "message", "field"?}}`, as an exception. */
 export class ApiError extends Error {

@@ -90,8 +90,8 @@ export function useDirectory() {
   return useMemo(() => {
     const byId = new Map<number, User>((query.data ?? []).map((u) => [u.id, u]));
     const assignable = (query.data ?? []).filter((u) => isStaff(u));
-    return { byId, assignable, loading: query.isLoading };
-  }, [query.data, query.isLoading]);
+    return { byId, assignable };
+  }, [query.data]);
 }
 
 /** A person's name from their id, as far as the caller may know it. */

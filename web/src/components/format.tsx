@@ -20,6 +20,10 @@ export const PRIORITY_LABELS: Record<Priority, string> = {
   urgent: "Urgent",
 };
 
+// Every status and priority, in the labels' order (the API's own order).
+export const STATUSES = Object.keys(STATUS_LABELS) as readonly Status[];
+export const PRIORITIES = Object.keys(PRIORITY_LABELS) as readonly Priority[];
+
 export function StatusBadge({ status }: { status: Status }) {
   return <span className={`badge status-${status}`}>{STATUS_LABELS[status]}</span>;
 }

@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
-import { api, call, PRIORITIES, type Priority, type TicketCreate } from "../api/client";
+import { api, call, type Priority, type TicketCreate } from "../api/client";
 import { keys, useDirectory } from "../api/queries";
 import { isStaff, useUser } from "../auth/session";
 import { describe, errorFor, FieldError, FormError, useIdempotencyKey } from "../components/forms";
-import { PRIORITY_LABELS } from "../components/format";
+import { PRIORITIES, PRIORITY_LABELS } from "../components/format";
 import { DEFAULT_SLA_MINUTES, formatSpan } from "../tickets/sla";
 
 const FIELDS = ["title", "description", "priority", "assignee_id", "sla_minutes"] as const;

@@ -1,8 +1,8 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
-import { STATUSES, type Status } from "../api/client";
+import type { Status } from "../api/client";
 import { PAGE_SIZE, useTicketList } from "../api/queries";
-import { STATUS_LABELS } from "../components/format";
+import { STATUS_LABELS, STATUSES } from "../components/format";
 import { Empty, LoadError, Loading } from "../components/States";
 import { Pager, TicketTable } from "../components/TicketTable";
 

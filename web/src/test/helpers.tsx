@@ -81,7 +81,7 @@ export function fakeApi(routes: Record<string, Handler | Reply[]>) {
       });
     }),
   );
-  return { requests, sent: (method: string, path: string) => requests.filter((r) => r.method === method && r.path === path) };
+  return { sent: (method: string, path: string) => requests.filter((r) => r.method === method && r.path === path) };
 }
 
 /** The ticket as GET /api/tickets/{id} answers it, with its ETag. */

@@ -8,8 +8,6 @@ import {
   api,
   call,
   isConflict,
-  PRIORITIES,
-  STATUSES,
   type Priority,
   type Status,
   type TicketDetail,
@@ -18,7 +16,7 @@ import {
 } from "../api/client";
 import { keys, useDirectory, useNameOf, type LoadedTicket } from "../api/queries";
 import { describe, errorFor, FieldError, FormError } from "../components/forms";
-import { PRIORITY_LABELS, STATUS_LABELS } from "../components/format";
+import { PRIORITIES, PRIORITY_LABELS, STATUSES, STATUS_LABELS } from "../components/format";
 import { canClaim, editableFields, readOnlyReason, type EditableField } from "./permissions";
 
 export type Draft = Partial<Record<EditableField, string>>;
