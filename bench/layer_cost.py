@@ -10,7 +10,7 @@ process only, `time.process_time`) and wall time per call of
 - the framework alone: the app answering `GET /api/ui-config` (no database) in process,
   through httpx's ASGI transport.
 
-It says where a worker's ~2.5 ms per request goes once the round trips are gone (README,
+It says where a worker's ~2 ms per request goes once the round trips are gone (README,
 "Performance").
 
     .venv/bin/python bench/layer_cost.py                 # --markdown: bench/results/
@@ -28,12 +28,13 @@ from pathlib import Path
 import asyncpg
 import httpx
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dataset
+from run import read_built
 
-from helpdesk.config import Settings, to_asyncpg_url
-from helpdesk.db import create_engine, create_read_sessionmaker
+from helpdesk.config import Settings
 from helpdesk.main import create_app
 from helpdesk.tickets import service as tickets
 from helpdesk.users.models import User
@@ -42,7 +43,6 @@ RESULTS = Path(__file__).resolve().parent / "results"
 CALLS = 3_000
 WARMUP = 300
 USER_ID = dataset.ADMIN_ID + 1  # an agent
-TICKET_ID = 500_000
 
 
 async def measure(call: Callable[[], Awaitable[object]]) -> tuple[float, float]:
@@ -58,15 +58,19 @@ async def measure(call: Callable[[], Awaitable[object]]) -> tuple[float, float]:
     )
 
 
-async def run(url: str) -> list[tuple[str, float, float]]:
-    engine = create_engine(to_asyncpg_url(url))
-    sessions = create_read_sessionmaker(engine)
+async def run(url: str, ticket_id: int) -> list[tuple[str, float, float]]:
+    os.environ.setdefault("JWT_SECRET", "layer-cost-" + "x" * 40)
+    app = create_app(Settings(database_url=url, rate_limit_api_per_minute=0))
+    # The app's own engine and read sessions: "the app" rows time the app's path.
+    engine: AsyncEngine = app.state.engine
+    sessions: async_sessionmaker[AsyncSession] = app.state.read_sessionmaker
     reads = engine.execution_options(isolation_level="AUTOCOMMIT")
     users = User.__table__
     raw = await asyncpg.connect(dataset.plain_url(url))
-    os.environ.setdefault("JWT_SECRET", "layer-cost-" + "x" * 40)
-    app = create_app(Settings(database_url=url, rate_limit_api_per_minute=0))
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
+    async with sessions() as session, session.begin():
+        if await tickets.get_ticket_detail(session, ticket_id=ticket_id) is None:
+            raise SystemExit(f"ticket {ticket_id} is not in the dataset")
 
     async def user_orm() -> None:
         async with sessions() as session, session.begin():
@@ -81,12 +85,12 @@ async def run(url: str) -> list[tuple[str, float, float]]:
 
     async def detail() -> None:
         async with sessions() as session, session.begin():
-            await tickets.get_ticket_detail(session, ticket_id=TICKET_ID)
+            await tickets.get_ticket_detail(session, ticket_id=ticket_id)
 
     async def both() -> None:
         async with sessions() as session, session.begin():
             await session.get(User, USER_ID)
-            await tickets.get_ticket_detail(session, ticket_id=TICKET_ID)
+            await tickets.get_ticket_detail(session, ticket_id=ticket_id)
 
     async def framework() -> None:
         response = await client.get("/api/ui-config")
@@ -116,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="write bench/results/")
     args = parser.parse_args(argv)
     url = args.database_url or dataset.database_url_from_env()
-    rows = asyncio.run(run(url))
+    built = asyncio.run(read_built(url))
+    rows = asyncio.run(run(url, ticket_id=max(1, built.size.tickets // 2)))  # a middle-aged one
     lines = [
         f"# What each layer costs per call ({datetime.now(UTC).date()}, "
         f"{CALLS} calls after {WARMUP}, one at a time)",
