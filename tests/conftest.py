@@ -5,11 +5,7 @@ built by running the Alembic migrations, and every test starts from empty tables
 import asyncio
 import os
 import re
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,8 +24,8 @@ from helpdesk.auth.tokens import issue_token
 from helpdesk.config import Settings, to_asyncpg_url
 from helpdesk.db import EmbeddedPostgres
 from helpdesk.main import create_app
+from tests.support.server import TEST_JWT_SECRET, Server, plain_url
 
-TEST_JWT_SECRET = "test-secret-test-secret-test-secret-1234"
 PASSWORD = "Password123"
 TABLES = "users, tickets, comments, timeline_logs, idempotency_keys"
 # What every ticket in a response carries.
@@ -52,13 +48,8 @@ ISO_8601_WITH_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(
 _PASSWORD_HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(4)).decode()
 
 
-def _plain_url(url: str) -> str:
-    """asyncpg's own connect() wants postgresql://, not SQLAlchemy's dialect prefix."""
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
 async def _reset_schema(url: str) -> None:
-    connection = await asyncpg.connect(_plain_url(url))
+    connection = await asyncpg.connect(plain_url(url))
     try:
         await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     finally:
@@ -109,7 +100,7 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
 
 @pytest.fixture(autouse=True)
 async def clean_tables(database_url: str) -> None:
-    connection = await asyncpg.connect(_plain_url(database_url))
+    connection = await asyncpg.connect(plain_url(database_url))
     try:
         await connection.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
     finally:
@@ -126,7 +117,7 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
     """A direct connection, to check what the API stored."""
-    connection = await asyncpg.connect(_plain_url(database_url))
+    connection = await asyncpg.connect(plain_url(database_url))
     yield connection
     await connection.close()
 
@@ -250,56 +241,10 @@ def assert_error(
 # --- a real server in its own process, for tests that need real parallel connections ----
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
-def live_server(database_url: str) -> Iterator[str]:
-    port = _free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "TEST_DATABASE_URL")
-    }
-    env |= {
-        "HELPDESK_EMBEDDED_DATABASE_URL": database_url,
-        "JWT_SECRET": TEST_JWT_SECRET,
-        "BCRYPT_ROUNDS": "4",
-        "RATE_LIMIT_API_PER_MINUTE": "0",
-        "RATE_LIMIT_AUTH_PER_MINUTE": "0",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "helpdesk.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base_url}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.1)
-    yield base_url
-    process.terminate()
-    process.wait(timeout=10)
+def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`helpdesk serve` on the test database, for the whole session."""
+    server = Server(database_url, tmp_path_factory.mktemp("live-server") / "server.log")
+    server.start()
+    yield server.base_url
+    server.stop()

@@ -15,7 +15,8 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import _free_port, _plain_url, bearer
+from tests.conftest import bearer
+from tests.support.server import free_port, plain_url
 
 HELPDESK = str(Path(sys.executable).parent / "helpdesk")
 SECRET = "production-secret-production-secret-0001"
@@ -61,7 +62,7 @@ def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def test_serve_stops_cleanly_on_sigterm_and_keeps_its_data(data_dir: Path) -> None:
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     process = _serve(data_dir, port)
     try:
@@ -108,7 +109,7 @@ def test_production_without_a_jwt_secret_refuses_to_start() -> None:
 async def test_production_creates_no_demo_account_but_create_user_makes_an_admin(
     database_url: str, db: asyncpg.Connection
 ) -> None:
-    env = _env(DATABASE_URL=_plain_url(database_url), JWT_SECRET=SECRET)
+    env = _env(DATABASE_URL=plain_url(database_url), JWT_SECRET=SECRET)
     migrate = subprocess.run(
         [HELPDESK, "migrate"], env=env, capture_output=True, text=True, timeout=60
     )
@@ -142,10 +143,10 @@ def test_production_server_bounds_headers_and_limits_by_the_forwarded_client(
     """`helpdesk serve` as deployed behind a proxy: oversized headers are refused by the
     HTTP parser, and the per-address login limit counts the client the trusted proxy names,
     not the proxy itself."""
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = _env(
-        DATABASE_URL=_plain_url(database_url),
+        DATABASE_URL=plain_url(database_url),
         JWT_SECRET=SECRET,
         FORWARDED_ALLOW_IPS="127.0.0.1",
         RATE_LIMIT_AUTH_PER_MINUTE="2",

@@ -7,7 +7,7 @@ import asyncpg
 import pytest
 
 from helpdesk import migrate
-from tests.conftest import _plain_url
+from tests.support.server import plain_url
 
 SCRATCH_DATABASE = "helpdesk_migration_test"
 
@@ -20,7 +20,7 @@ def _with_database(url: str, name: str) -> str:
 @pytest.fixture
 async def scratch_url(database_url: str) -> AsyncIterator[str]:
     """An empty database of its own, beside the suite's, dropped afterwards."""
-    admin = await asyncpg.connect(_plain_url(database_url))
+    admin = await asyncpg.connect(plain_url(database_url))
     try:
         await admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)")
         await admin.execute(f"CREATE DATABASE {SCRATCH_DATABASE}")
@@ -42,7 +42,7 @@ async def test_one_search_vector_per_ticket_takes_in_the_existing_comments(
     scratch_url: str,
 ) -> None:
     await migrate.upgrade(scratch_url, "0002")
-    conn = await asyncpg.connect(_plain_url(scratch_url))
+    conn = await asyncpg.connect(plain_url(scratch_url))
     try:
         await conn.execute(
             "INSERT INTO users (id, name, email, password_hash, role) "

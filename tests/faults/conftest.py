@@ -7,82 +7,17 @@ import pwd
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import psutil
 import pytest
 
-from tests.conftest import TEST_JWT_SECRET, _free_port, _plain_url
+from tests.support.server import Server, free_port
 
-STARTUP_SECONDS = 60
 PG_SYSTEM_USER = "embedded_postgres"  # as root, PostgreSQL runs as this user (see db.py)
-
-
-class Server:
-    """`helpdesk serve` on a database, its stdout and stderr kept in `log_path`."""
-
-    def __init__(self, database_url: str, log_path: Path) -> None:
-        self.database_url = _plain_url(database_url)
-        self.log_path = log_path
-        self.port = _free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> "Server":
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in ("DATABASE_URL", "TEST_DATABASE_URL") and not key.startswith("HELPDESK_")
-        }
-        env |= {
-            "DATABASE_URL": self.database_url,
-            "JWT_SECRET": TEST_JWT_SECRET,
-            "BCRYPT_ROUNDS": "4",
-            "RATE_LIMIT_API_PER_MINUTE": "0",
-            "RATE_LIMIT_AUTH_PER_MINUTE": "0",
-        }
-        with self.log_path.open("ab") as log:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "helpdesk.cli", "serve", "--port", str(self.port)],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=self.log_path.parent,  # no stray .env is read
-            )
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            try:
-                if httpx.get(f"{self.base_url}/api/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"the server did not start:\n{self.log()}")
-            time.sleep(0.1)
-
-    @property
-    def process(self) -> subprocess.Popen[bytes]:
-        assert self._process is not None, "not started"
-        return self._process
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
-            self._process.wait(timeout=30)
 
 
 class Servers:
@@ -120,7 +55,7 @@ class Cluster:
 
         self.bin = POSTGRES_BIN_PATH
         self.data = root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
         self._user = PG_SYSTEM_USER if os.geteuid() == 0 else None
         self.data.mkdir(mode=0o700)

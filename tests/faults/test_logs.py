@@ -11,8 +11,9 @@ from typing import Any
 import asyncpg
 import httpx
 
-from tests.conftest import Account, _plain_url, assert_error, bearer
+from tests.conftest import Account, assert_error, bearer
 from tests.faults.conftest import Servers
+from tests.support.server import plain_url
 
 FIRST = "first-Secret-4821"
 SECOND = "second-Secret-9034"
@@ -27,7 +28,7 @@ async def _password_change_cut_by_the_database(
 ) -> httpx.Response:
     """A password change whose UPDATE (carrying the new hash) loses its connection: the
     database error that the server logs is about the very statement holding the hash."""
-    locker = await asyncpg.connect(_plain_url(database_url))
+    locker = await asyncpg.connect(plain_url(database_url))
     try:
         async with locker.transaction():
             await locker.execute("SELECT id FROM users WHERE id = $1 FOR UPDATE", user_id)

@@ -9,8 +9,9 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import Account, _plain_url
+from tests.conftest import Account
 from tests.faults.conftest import Servers
+from tests.support.server import plain_url
 
 
 async def _wait_for_a_lock_wait(db: asyncpg.Connection) -> None:
@@ -33,7 +34,7 @@ async def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(
         ticket_id = created.json()["id"]
 
         # A row lock held from outside keeps the PATCH in flight, inside its transaction.
-        locker = await asyncpg.connect(_plain_url(database_url))
+        locker = await asyncpg.connect(plain_url(database_url))
         try:
             lock = locker.transaction()
             await lock.start()

@@ -1,0 +1,1 @@
+"""Helpers the tests share: one place each (a running server, ...)."""
