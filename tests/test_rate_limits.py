@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from helpdesk.config import Settings
 from helpdesk.main import create_app
-from tests.conftest import PASSWORD, Account, assert_error
+from tests.conftest import PASSWORD, Account, Accounts, assert_error
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 AUTH_LIMIT = 3
@@ -115,15 +115,47 @@ async def test_registration_is_limited_and_a_refused_one_creates_nothing(
 
 
 async def test_password_change_guesses_count_against_the_account(
-    settings: Settings, requester: Account
+    settings: Settings, db: asyncpg.Connection, requester: Account
 ) -> None:
-    async with limited_app(settings) as app, client_for(app) as client:
-        body = {"current_password": "guess-guess", "new_password": "a-new-passphrase"}
-        for _ in range(AUTH_LIMIT):
+    body = {"current_password": "guess-guess", "new_password": "a-new-passphrase"}
+    async with limited_app(settings) as app:
+        for n in range(AUTH_LIMIT):
+            # Each from its own address, so only the per-account limit can stop them.
+            async with client_for(app, f"10.0.4.{n}") as client:
+                response = await client.post(
+                    "/api/me/password", json=body, headers=requester.headers
+                )
+                assert_error(response, 400, "FIELD_INVALID", "current_password")
+        async with client_for(app, "10.0.4.99") as client:
             response = await client.post("/api/me/password", json=body, headers=requester.headers)
-            assert_error(response, 400, "FIELD_INVALID", "current_password")
-        response = await client.post("/api/me/password", json=body, headers=requester.headers)
-        assert_rate_limited(response, "auth-email")
+            assert_rate_limited(response, "auth-email")
+    assert await db.fetchval("SELECT token_version FROM users WHERE id = $1", requester.id) == 0
+
+
+async def test_password_change_guesses_count_against_the_address_across_accounts(
+    settings: Settings, db: asyncpg.Connection, accounts: Accounts
+) -> None:
+    """Two accounts must not double an attacker's guesses from one address."""
+    first, second = await accounts.create("user"), await accounts.create("user")
+    body = {"current_password": "guess-guess", "new_password": "a-new-passphrase"}
+    async with limited_app(settings) as app:
+        async with client_for(app, "10.0.5.1") as client:
+            for n in range(AUTH_LIMIT):
+                account = (first, second)[n % 2]
+                response = await client.post("/api/me/password", json=body, headers=account.headers)
+                assert_error(response, 400, "FIELD_INVALID", "current_password")
+            # The right password too: this address is out of attempts for the window.
+            right = {"current_password": PASSWORD, "new_password": "a-new-passphrase"}
+            response = await client.post("/api/me/password", json=right, headers=second.headers)
+            assert_rate_limited(response, "auth-address")
+        async with client_for(app, "10.0.5.2") as client:
+            response = await client.post("/api/me/password", json=right, headers=second.headers)
+            assert response.status_code == 200, response.text
+    versions = await db.fetch("SELECT id, token_version FROM users ORDER BY id")
+    assert [(row["id"], row["token_version"]) for row in versions] == [
+        (first.id, 0),
+        (second.id, 1),
+    ]
 
 
 # --- the API, per user ------------------------------------------------------------------------

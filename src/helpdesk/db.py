@@ -4,6 +4,7 @@ PostgreSQL started when no DATABASE_URL is given."""
 import asyncio
 import json
 import logging
+import traceback
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -117,19 +118,34 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-async def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
-    """For a route that only reads and then does slow work without the database (login:
-    bcrypt), so it can give its connection back first instead of holding it throughout.
-    Its sessions read without a transaction, as READ_METHODS do."""
+async def get_read_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+    """Sessions that read without a transaction, as READ_METHODS do: for a short read that
+    must be over before slow work without the database (bcrypt), so the request does not
+    hold a pooled connection throughout."""
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.read_sessionmaker
     return sessionmaker
 
 
-SessionmakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessionmaker)]
+ReadSessionmakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_read_sessionmaker)]
+
+
+def _without_values(error: BaseException) -> str:
+    """What a database error was, without its message: PostgreSQL's and the driver's texts
+    quote the values they refused ("Key (email)=(...)", "invalid input for query argument
+    $1: datetime(...)"), and those must never reach a log."""
+    cause = error.orig if isinstance(error, exc.DBAPIError) else error
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    kind = f"{type(cause).__module__}.{type(cause).__qualname__}"
+    return f"{kind} (SQLSTATE {sqlstate})" if sqlstate else kind
 
 
 async def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
-    logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
+    logger.warning(
+        "database unavailable on %s %s: %s",
+        request.method,
+        request.url.path,
+        _without_values(error),
+    )
     return error_json(503, ServiceUnavailable.code, ServiceUnavailable.message)
 
 
@@ -137,7 +153,15 @@ async def _database_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, exc.DBAPIError)
     if error.connection_invalidated or isinstance(error, exc.OperationalError | exc.InterfaceError):
         return await _database_unavailable(request, error)
-    logger.exception("database error on %s %s", request.method, request.url.path, exc_info=error)
+    # The statement (its parameters are hidden) and where it was run from, not the message.
+    statement = error.statement or ""
+    logger.error(
+        "database error on %s %s: %s",
+        request.method,
+        request.url.path,
+        _without_values(error),
+        extra={"statement": statement, "stack": "".join(traceback.format_tb(error.__traceback__))},
+    )
     return error_json(500, AppError.code, AppError.message)
 
 

@@ -4,9 +4,10 @@ page costs (offset makes PostgreSQL walk past every skipped row)."""
 
 import base64
 import binascii
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query
@@ -23,6 +24,13 @@ MAX_CURSOR_LENGTH = 100
 T = TypeVar("T")
 
 
+# What Cursor.encode writes, and nothing else: ASCII digits, UTC, microseconds or none.
+_CURSOR = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?\+00:00\|([1-9]\d{0,9})",
+    re.ASCII,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Cursor:
     """A position in a list ordered by (created_at DESC, id DESC): the last row shown."""
@@ -31,16 +39,25 @@ class Cursor:
     id: int
 
     def encode(self) -> str:
-        raw = f"{self.created_at.isoformat()}|{self.id}".encode()
+        raw = f"{self.created_at.astimezone(UTC).isoformat()}|{self.id}".encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @classmethod
     def decode(cls, text: str) -> "Cursor":
+        """Exactly what encode() hands out, or 400 FIELD_INVALID on `cursor`: a time in
+        another offset or form could fall outside what PostgreSQL stores (year 0 in UTC)."""
         try:
-            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
-            created_at, _, row_id = raw.partition("|")
-            cursor = cls(datetime.fromisoformat(created_at), int(row_id))
-            if cursor.created_at.tzinfo is None or not 1 <= cursor.id <= MAX_ID:
+            raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+            match = _CURSOR.fullmatch(raw.decode("ascii"))
+            if match is None:
+                raise ValueError("not a position this API hands out")
+            *when, micro, row_id = match.groups()
+            year, month, day, hour, minute, second = (int(part) for part in when)
+            created_at = datetime(
+                year, month, day, hour, minute, second, int(micro or 0), tzinfo=UTC
+            )
+            cursor = cls(created_at, int(row_id))
+            if cursor.id > MAX_ID or cursor.encode() != text:
                 raise ValueError("not a position this API hands out")
         except (binascii.Error, ValueError):  # UnicodeDecodeError is a ValueError
             raise FieldInvalid("Not a cursor from a previous page", field="cursor") from None

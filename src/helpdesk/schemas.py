@@ -18,6 +18,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from helpdesk.text import canonical
+
 
 class RequestModel(BaseModel):
     # A typo is an error, not a no-op. Text and numbers use StrictStr/StrictInt below:
@@ -41,7 +43,9 @@ class RequestModel(BaseModel):
 
 def _trimmed(min_length: int, max_length: int) -> Callable[[str], str]:
     def check(value: str) -> str:
-        value = value.strip()
+        # One spelling of each character (NFC), as search reads it: "e" and a combining
+        # accent are stored as "é", so the word typed either way finds the other.
+        value = canonical(value).strip()
         if min_length and not value:
             raise PydanticCustomError("field_required", "must not be blank")
         if len(value) > max_length:
@@ -55,7 +59,8 @@ def _trimmed(min_length: int, max_length: int) -> Callable[[str], str]:
 
 @dataclass(frozen=True, slots=True)
 class Trimmed:
-    """Text stripped of surrounding whitespace; with min_length, blank means missing."""
+    """Text composed (NFC) and stripped of surrounding whitespace; with min_length, blank
+    means missing."""
 
     min_length: int
     max_length: int

@@ -1,11 +1,15 @@
 """POST /api/me/password: only with the current password; every older token stops working,
 the response carries a new one."""
 
+import asyncio
+import time
+
 import asyncpg
 import httpx
 import pytest
 
 from tests.conftest import PASSWORD, Account, assert_error, bearer
+from tests.support.server import plain_url
 
 NEW_PASSWORD = "a-new-passphrase"
 
@@ -120,3 +124,60 @@ async def test_without_a_token_is_unauthorized(client: httpx.AsyncClient) -> Non
         "/api/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
     )
     assert_error(response, 401, "UNAUTHORIZED")
+
+
+async def _changes_released_together(
+    client: httpx.AsyncClient,
+    db: asyncpg.Connection,
+    database_url: str,
+    account: Account,
+    new_passwords: list[str],
+) -> list[httpx.Response]:
+    """Password changes of one account sent at once, each reaching its write while another
+    connection holds the account's row, then let go together: the race at its widest."""
+    locker = await asyncpg.connect(plain_url(database_url))
+    try:
+        async with locker.transaction():
+            await locker.execute("SELECT id FROM users WHERE id = $1 FOR UPDATE", account.id)
+            sent = [
+                asyncio.create_task(change(client, account, PASSWORD, new)) for new in new_passwords
+            ]
+            deadline = time.monotonic() + 30
+            while await db.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND query LIKE 'UPDATE users%'"
+            ) < len(new_passwords):
+                assert time.monotonic() < deadline, "the changes never reached their write"
+                await asyncio.sleep(0.02)
+        return list(await asyncio.gather(*sent))
+    finally:
+        await locker.close()
+
+
+@pytest.mark.parametrize(
+    "new_passwords",
+    [[NEW_PASSWORD, NEW_PASSWORD], [NEW_PASSWORD, "another-passphrase"]],
+    ids=["same-new-password", "different-new-passwords"],
+)
+async def test_of_two_changes_at_once_one_wins_and_the_other_is_told_it_failed(
+    client: httpx.AsyncClient,
+    db: asyncpg.Connection,
+    database_url: str,
+    requester: Account,
+    new_passwords: list[str],
+) -> None:
+    responses = await _changes_released_together(client, db, database_url, requester, new_passwords)
+    won = [
+        (r, new) for r, new in zip(responses, new_passwords, strict=True) if r.status_code == 200
+    ]
+    lost = [r for r in responses if r.status_code != 200]
+    assert len(won) == 1 and len(lost) == 1, [r.text for r in responses]
+    assert_error(lost[0], 400, "FIELD_INVALID", "current_password")
+
+    # The token the winner got works; the account moved one version, to the winner's password.
+    response, password = won[0]
+    me = await client.get("/api/me", headers=bearer(response.json()["token"]))
+    assert me.status_code == 200, me.text
+    assert await db.fetchval("SELECT token_version FROM users WHERE id = $1", requester.id) == 1
+    login = await client.post("/api/login", json={"email": requester.email, "password": password})
+    assert login.status_code == 200, login.text

@@ -209,6 +209,42 @@ async def test_query_with_a_non_ascii_word_finds_it(
     assert await search(client, requester, "CAFÉ") == [ticket["id"]]
 
 
+# A word typed as it stands in the ticket finds it, and so does the word in the other case:
+# PostgreSQL lower-cases both sides (Python's "İ".lower() is "i" and a combining dot).
+SCRIPTS = {
+    "turkish-dotted-capital-i": ("İzmir printer", ["İzmir", "izmir", "İZMİR", "izm"]),
+    "turkish-lower-case": ("izmir printer", ["izmir", "İzmir", "IZMIR"]),
+    "german-sharp-s": ("Straße gesperrt", ["Straße", "straße", "STRASSE", "strasse"]),
+    "german-ss-found-by-sharp-s": ("STRASSE gesperrt", ["STRASSE", "strasse", "Straße"]),
+    "greek-final-sigma": ("Η οδός κλειστή", ["οδός", "ΟΔΌΣ", "οδό"]),
+    "greek-capitals": ("ΟΔΟΣ ΚΛΕΙΣΤΗ", ["ΟΔΟΣ", "οδος", "οδοσ", "κλειστη"]),
+    "accents": ("Résumé naïve café", ["Résumé", "RÉSUMÉ", "naïve", "NAÏVE", "café"]),
+    "decomposed-accents": ("Cafe\u0301 ouvert", ["café", "Cafe\u0301", "CAFÉ"]),
+    "cyrillic": ("Принтер сломался", ["Принтер", "принтер", "ПРИНТЕР"]),
+}
+
+
+@pytest.mark.parametrize(("title", "queries"), SCRIPTS.values(), ids=SCRIPTS.keys())
+async def test_a_word_is_found_as_it_stands_and_in_the_other_case(
+    client: httpx.AsyncClient, requester: Account, title: str, queries: list[str]
+) -> None:
+    ticket = await create_ticket(client, requester, title=title)
+    await create_ticket(client, requester, title="Printer on floor 3 is jammed")
+
+    for query in queries:
+        assert await search(client, requester, query) == [ticket["id"]], query
+
+
+async def test_a_dotless_i_word_is_not_confused_with_the_dotted_one(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    dotless = await create_ticket(client, requester, title="ılık su yok")
+    dotted = await create_ticket(client, requester, title="ilik kemik")
+
+    assert await search(client, requester, "ılık") == [dotless["id"]]
+    assert await search(client, requester, "ilik") == [dotted["id"]]
+
+
 async def test_blank_query_lists_everything(client: httpx.AsyncClient, requester: Account) -> None:
     first = await create_ticket(client, requester, title="Printer jammed")
     second = await create_ticket(client, requester, title="VPN drops")

@@ -5,12 +5,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.auth.tokens import read_token
 from helpdesk.config import Settings
-from helpdesk.db import SessionDep
+from helpdesk.db import ReadSessionmakerDep, SessionDep
 from helpdesk.errors import Forbidden, Unauthorized
-from helpdesk.ratelimit import RateLimiterDep
+from helpdesk.ratelimit import RateLimiter, RateLimiterDep
 from helpdesk.users import service as users
 from helpdesk.users.models import User
 
@@ -25,13 +26,19 @@ async def get_app_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
-async def get_optional_user(
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+async def caller_from_credentials(
     request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    limiter: RateLimiterDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    limiter: RateLimiter,
+    credentials: HTTPAuthorizationCredentials | None,
 ) -> User | None:
+    """The account a bearer token names, or None without one; 401 for a token that is
+    invalid, expired, revoked or of an account that is gone."""
     if credentials is None:
         return None
     claims = read_token(credentials.credentials, settings=settings)
@@ -46,7 +53,35 @@ async def get_optional_user(
     return user
 
 
-async def get_current_user(user: Annotated[User | None, Depends(get_optional_user)]) -> User:
+async def get_current_user(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    limiter: RateLimiterDep,
+    credentials: BearerCredentials,
+) -> User:
+    user = await caller_from_credentials(
+        request, session, settings=settings, limiter=limiter, credentials=credentials
+    )
+    if user is None:
+        raise Unauthorized()
+    return user
+
+
+async def get_detached_current_user(
+    request: Request,
+    sessionmaker: ReadSessionmakerDep,
+    settings: SettingsDep,
+    limiter: RateLimiterDep,
+    credentials: BearerCredentials,
+) -> User:
+    """The caller, read in a short session of its own that is closed before the route runs.
+    The route's own session takes a pooled connection only at its first statement, so
+    slow work before that (bcrypt) holds none."""
+    async with sessionmaker() as session:
+        user = await caller_from_credentials(
+            request, session, settings=settings, limiter=limiter, credentials=credentials
+        )
     if user is None:
         raise Unauthorized()
     return user
@@ -58,6 +93,6 @@ async def get_staff_user(user: Annotated[User, Depends(get_current_user)]) -> Us
     return user
 
 
-OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 CurrentUser = Annotated[User, Depends(get_current_user)]
+DetachedCurrentUser = Annotated[User, Depends(get_detached_current_user)]
 StaffUser = Annotated[User, Depends(get_staff_user)]

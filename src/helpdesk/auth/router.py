@@ -1,10 +1,10 @@
 from fastapi import APIRouter, Depends, Request
 
 from helpdesk.auth import service
-from helpdesk.auth.dependencies import CurrentUser, SettingsDep
+from helpdesk.auth.dependencies import DetachedCurrentUser, SettingsDep
 from helpdesk.auth.tokens import issue_token
 from helpdesk.config import Settings
-from helpdesk.db import SessionDep, SessionmakerDep
+from helpdesk.db import ReadSessionmakerDep, SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.ratelimit import RateLimiterDep, limit_auth_by_address, limit_auth_by_email
 from helpdesk.users.models import User
@@ -31,7 +31,7 @@ def _token_for(user: User, settings: Settings) -> TokenOut:
 async def login(
     data: LoginIn,
     request: Request,
-    sessionmaker: SessionmakerDep,
+    sessionmaker: ReadSessionmakerDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
 ) -> TokenOut:
@@ -45,17 +45,23 @@ async def login(
     return _token_for(user, settings)
 
 
-@router.post("/me/password", response_model=TokenOut, responses=error_responses(401))
+@router.post(
+    "/me/password",
+    response_model=TokenOut,
+    responses=error_responses(401),
+    dependencies=[Depends(limit_auth_by_address)],
+)
 async def change_password(
     data: PasswordChangeIn,
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
-    user: CurrentUser,
+    user: DetachedCurrentUser,
 ) -> TokenOut:
     """Every token issued before stops working; the response carries a new one."""
-    # Guesses at the current password count like login attempts on this account.
+    # Guesses at the current password count like login attempts, on this account and from
+    # this address (two accounts must not double an attacker's guesses).
     await limit_auth_by_email(request, limiter, user.email)
     user = await service.change_password(
         session,

@@ -35,9 +35,17 @@ async def change_password(
     new_password: str,
     bcrypt_rounds: int,
 ) -> User:
-    """Only with the current password: a stolen token alone cannot take the account over."""
+    """Only with the current password: a stolen token alone cannot take the account over.
+
+    `user` was read before (auth.dependencies.get_detached_current_user) and `session` has
+    run nothing yet: neither bcrypt run holds a pooled connection. The write then applies
+    only to the password that was checked; when another change got there first, this one
+    fails as a wrong current password would, and its token is revoked by the other."""
     if not await passwords.verify_password(current_password, user.password_hash):
         raise FieldInvalid("Current password is wrong", field="current_password")
     password_hash = await passwords.hash_password(new_password, rounds=bcrypt_rounds)
-    await users.set_password(session, user=user, password_hash=password_hash)
+    if not await users.set_password(session, user=user, password_hash=password_hash):
+        raise FieldInvalid(
+            "Current password is wrong: it was changed meanwhile", field="current_password"
+        )
     return user

@@ -8,25 +8,54 @@ query's words may be spread over the ticket and its comments, and one GIN index 
 every query, whether its words are common, rare, or never found together."""
 
 import re
+import unicodedata
 
 from sqlalchemy import ColumnClause, ColumnElement, Text, bindparam, func, literal_column, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from helpdesk.text import canonical
 from helpdesk.tickets.models import SEARCH_CONFIG, Ticket
 
 MAX_QUERY_LENGTH = 500
 MAX_QUERY_WORDS = 16
-# Letters and digits only: nothing the caller types can reach to_tsquery's own syntax.
-_WORD = re.compile(r"[^\W_]+")
 _CONFIG: ColumnClause[str] = literal_column(f"'{SEARCH_CONFIG}'::regconfig")
+_SIGMA, _FINAL_SIGMA = "\u03c3", "\u03c2"
+_SIGMAS = frozenset((_SIGMA, _FINAL_SIGMA, "\u03a3"))
+
+
+def _words(query: str) -> list[str]:
+    """Runs of letters, marks and digits, composed (NFC) as keyboards type them. Nothing
+    else reaches to_tsquery, so nothing the caller types can reach its syntax."""
+    kept = (char if unicodedata.category(char)[0] in "LMN" else " " for char in canonical(query))
+    return "".join(kept).split()
+
+
+def _spellings(word: str) -> list[str]:
+    """The word as typed, and the spellings a ticket may hold it in that lower-casing alone
+    does not reach. PostgreSQL lower-cases both sides (the ticket's words in its search
+    vector, the query's in to_tsquery), one rule for both: Python's lower() would not agree
+    with it ("İ" is "i" there, "i" and a combining dot here)."""
+    spellings = [word]
+    if word[-1] in _SIGMAS:  # "ΟΔΟΣ" is stored with a sigma, "οδος" with a final sigma
+        spellings += [word[:-1] + _SIGMA, word[:-1] + _FINAL_SIGMA]
+    spellings += [each.replace("ß", "ss").replace("ẞ", "ss") for each in spellings]
+    if re.search("ss", word, flags=re.IGNORECASE):
+        spellings.append(re.sub("ss", "ß", word, flags=re.IGNORECASE))
+    return list(dict.fromkeys(spellings))  # once each, in order
 
 
 def to_tsquery_text(query: str) -> str | None:
-    """'Printer crashes!' -> 'printer:* & crashes:*'; None when there is no word to find."""
-    words = _WORD.findall(query)[:MAX_QUERY_WORDS]
+    """'Printer crashes!' -> 'Printer:* & crashes:*', each word a prefix; a word a ticket
+    may spell otherwise is one of its spellings: 'Straße' -> '(Straße:* | Strasse:*)'.
+    None when there is no word to find."""
+    words = _words(query)[:MAX_QUERY_WORDS]
     if not words:
         return None
-    return " & ".join(f"{word.lower()}:*" for word in words)
+    terms = []
+    for word in words:
+        spellings = [f"{spelling}:*" for spelling in _spellings(word)]
+        terms.append(spellings[0] if len(spellings) == 1 else f"({' | '.join(spellings)})")
+    return " & ".join(terms)
 
 
 def matches(query_text: str) -> ColumnElement[bool]:
@@ -36,8 +65,8 @@ def matches(query_text: str) -> ColumnElement[bool]:
     see them to choose between the GIN index (rare words) and the list's order (common
     ones). A prepared statement's generic plan, which PostgreSQL adopts after five runs,
     would choose once for every word (measured at 1M tickets: a rare word took 44 ms with
-    it, 4 ms without). The text is letters, digits, ':*' and ' & ' (to_tsquery_text), and
-    SQLAlchemy quotes it as a string literal all the same."""
+    it, 4 ms without). The text is letters, marks, digits and the operators
+    to_tsquery_text writes, and SQLAlchemy quotes it as a string literal all the same."""
     terms = bindparam("search_terms", query_text, type_=Text, literal_execute=True)
     return Ticket.search_vector.op("@@")(func.to_tsquery(_CONFIG, terms))
 

@@ -2,8 +2,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from helpdesk.auth.dependencies import CurrentUser, OptionalUser, SettingsDep, StaffUser
-from helpdesk.db import SessionDep
+from helpdesk.auth.dependencies import (
+    BearerCredentials,
+    CurrentUser,
+    SettingsDep,
+    StaffUser,
+    caller_from_credentials,
+)
+from helpdesk.db import ReadSessionmakerDep, SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.pagination import Page, PageDep, make_page
 from helpdesk.ratelimit import RateLimiterDep, limit_auth_by_address, limit_auth_by_email
@@ -27,11 +33,20 @@ async def register(
     data: RegisterIn,
     request: Request,
     session: SessionDep,
-    caller: OptionalUser,
+    sessionmaker: ReadSessionmakerDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
+    credentials: BearerCredentials,
 ) -> UserOut:
     await limit_auth_by_email(request, limiter, data.email)
+    caller = None
+    if data.role != Role.user:
+        # Only a staff account needs the caller (an admin): a browser's old or broken
+        # token must not stop anyone signing up as a user.
+        async with sessionmaker() as read:
+            caller = await caller_from_credentials(
+                request, read, settings=settings, limiter=limiter, credentials=credentials
+            )
     user = await service.register(
         session, data=data, caller=caller, bcrypt_rounds=settings.bcrypt_rounds
     )

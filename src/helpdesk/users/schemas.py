@@ -5,6 +5,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
 from pydantic_core import PydanticCustomError
 
+from helpdesk import text
 from helpdesk.auth.passwords import MAX_PASSWORD_BYTES, MIN_PASSWORD_BYTES
 from helpdesk.schemas import RequestModel, Trimmed
 from helpdesk.users.models import Role
@@ -16,17 +17,33 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 
 
 def normalize_email(email: str) -> str:
-    """Emails are compared and stored lower-case, without surrounding spaces."""
-    return email.strip().lower()
+    """Emails are compared and stored in one spelling: NFKC (a full-width "admin@my" is
+    "admin@my"), lower-case, without surrounding spaces."""
+    return text.compatible(email).strip().lower()
 
 
 def _email(value: str) -> str:
     value = normalize_email(value)
     if not value:
         raise PydanticCustomError("field_required", "must not be blank")
+    if text.has_invisible(value):
+        raise PydanticCustomError("email_invisible", "must not contain invisible characters")
     if len(value) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(value):
         raise PydanticCustomError("email_invalid", "is not a valid email address")
+    local, domain = value.rsplit("@", 1)
+    if text.mixes_scripts(local) or any(text.mixes_scripts(label) for label in domain.split(".")):
+        # "admin@my" with a Cyrillic a (U+0430) would pass for the admin's address.
+        raise PydanticCustomError(
+            "email_mixed_scripts", "must not mix letters of different scripts in one part"
+        )
     return value
+
+
+def _name(value: str) -> str:
+    """Names are shown beside every comment: one spelling, nothing invisible in them."""
+    if "\x00" in value:  # refused, as in any text (schemas.RequestModel), not dropped
+        raise PydanticCustomError("string_nul", "must not contain the NUL character")
+    return text.without_invisible(text.compatible(value))
 
 
 def _password(value: str) -> str:
@@ -58,8 +75,11 @@ GivenPassword = Annotated[
 ]
 
 
+PersonName = Annotated[StrictStr, AfterValidator(_name), Trimmed(1, MAX_NAME_LENGTH)]
+
+
 class RegisterIn(RequestModel):
-    name: Annotated[StrictStr, Trimmed(1, MAX_NAME_LENGTH)]
+    name: PersonName
     email: Email
     password: NewPassword
     role: Role = Role.user

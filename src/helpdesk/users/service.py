@@ -82,17 +82,22 @@ async def is_staff_user(session: AsyncSession, *, user_id: int) -> bool:
     return role in STAFF_ROLES
 
 
-async def set_password(session: AsyncSession, *, user: User, password_hash: str) -> None:
+async def set_password(session: AsyncSession, *, user: User, password_hash: str) -> bool:
     """Store a new password hash and bump the token version, which revokes every token
-    issued before (two concurrent changes each bump it: both revoke)."""
-    # RETURNING gives the stored version in the same statement (another change may have
-    # bumped it since `user` was loaded); set as loaded values, so nothing is written twice.
+    issued before; only while the account is at the version `user` was read at (every
+    password change bumps it). False, and nothing written, when it no longer is."""
+    # RETURNING gives the stored version in the same statement; set as loaded values, so
+    # nothing is written twice. A concurrent change holds the row until it commits, and
+    # this statement then re-checks the version against what that change stored.
     token_version = await session.scalar(
         update(User)
-        .where(User.id == user.id)
+        .where(User.id == user.id, User.token_version == user.token_version)
         .values(password_hash=password_hash, token_version=User.token_version + 1)
         .returning(User.token_version)
         .execution_options(synchronize_session=False)
     )
+    if token_version is None:
+        return False
     set_committed_value(user, "password_hash", password_hash)
     set_committed_value(user, "token_version", token_version)
+    return True

@@ -1,0 +1,191 @@
+"""Keyset paging on the ticket lists: `cursor` and `next_cursor`. A cursor is accepted
+exactly as the API hands it out; anything else is 400 FIELD_INVALID on `cursor`, never a
+database error."""
+
+import base64
+import logging
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.conftest import Account, assert_error, create_ticket
+from tests.tickets.test_list import BREACHED, insert_tickets, list_ids, set_status
+
+
+async def _walk_by_cursor(
+    client: httpx.AsyncClient, account: Account, params: dict[str, Any], path: str = "/api/tickets"
+) -> list[list[int]]:
+    pages: list[list[int]] = []
+    cursor = None
+    while True:
+        query = params | ({"cursor": cursor} if cursor else {})
+        response = await client.get(path, params=query, headers=account.headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        pages.append([ticket["id"] for ticket in body["items"]])
+        if len(pages) > 1:
+            assert body["next_offset"] is None  # a page reached by cursor has no offset
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return pages
+
+
+async def test_cursor_pages_cover_the_list_once_in_order_like_offset(
+    client: httpx.AsyncClient, agent: Account, db: asyncpg.Connection
+) -> None:
+    """Ties on created_at included: two batches of tickets sharing one instant each."""
+    ids = await insert_tickets(db, agent.id, 7) + await insert_tickets(db, agent.id, 6)
+    pages = await _walk_by_cursor(client, agent, {"limit": 4})
+    assert [len(page) for page in pages] == [4, 4, 4, 1]
+    walked = [ticket_id for page in pages for ticket_id in page]
+    assert walked == await list_ids(client, agent, {"limit": 100})
+    assert sorted(walked) == sorted(ids)
+
+
+async def test_cursor_keeps_the_filters_and_the_callers_visibility(
+    client: httpx.AsyncClient, requester: Account, other_user: Account, db: asyncpg.Connection
+) -> None:
+    mine = await insert_tickets(db, requester.id, 5)
+    await insert_tickets(db, other_user.id, 5)
+    await set_status(db, mine[0], "closed")
+    pages = await _walk_by_cursor(client, requester, {"limit": 2, "status": "open"})
+    assert sorted(i for page in pages for i in page) == mine[1:]
+
+
+async def test_cursor_pages_the_breached_list(
+    client: httpx.AsyncClient, agent: Account, db: asyncpg.Connection
+) -> None:
+    overdue = await insert_tickets(db, agent.id, 5, due=timedelta(minutes=-5))
+    await insert_tickets(db, agent.id, 3)
+    pages = await _walk_by_cursor(client, agent, {"limit": 2}, path=BREACHED)
+    assert [len(page) for page in pages] == [2, 2, 1]
+    assert sorted(i for page in pages for i in page) == overdue
+
+
+async def test_a_new_ticket_does_not_shift_a_cursor_walk(
+    client: httpx.AsyncClient, agent: Account, db: asyncpg.Connection
+) -> None:
+    """Unlike offset, a ticket created between two pages neither repeats nor skips a row."""
+    ids = await insert_tickets(db, agent.id, 6)
+    first = (await client.get("/api/tickets", params={"limit": 3}, headers=agent.headers)).json()
+    await create_ticket(client, agent, title="Arrived meanwhile")
+    rest = await client.get(
+        "/api/tickets", params={"limit": 3, "cursor": first["next_cursor"]}, headers=agent.headers
+    )
+    walked = [t["id"] for t in first["items"]] + [t["id"] for t in rest.json()["items"]]
+    assert walked == sorted(ids, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["garbage", "", "bm90LWEtY3Vyc29y", "MjAyNi0xMS0yNFQwMDowMDowMHwx", "x" * 101, "%%%"],
+    ids=["garbage", "empty", "not-a-cursor", "naive-timestamp", "too-long", "symbols"],
+)
+async def test_a_bad_cursor_is_a_400_naming_it(
+    client: httpx.AsyncClient, agent: Account, cursor: str
+) -> None:
+    response = await client.get("/api/tickets", params={"cursor": cursor}, headers=agent.headers)
+    assert_error(response, 400, "FIELD_INVALID", "cursor")
+
+
+async def test_cursor_and_offset_together_are_refused(
+    client: httpx.AsyncClient, agent: Account, db: asyncpg.Connection
+) -> None:
+    await insert_tickets(db, agent.id, 3)
+    first = (await client.get("/api/tickets", params={"limit": 1}, headers=agent.headers)).json()
+    response = await client.get(
+        "/api/tickets",
+        params={"cursor": first["next_cursor"], "offset": 1},
+        headers=agent.headers,
+    )
+    assert_error(response, 400, "FIELD_INVALID", "offset")
+
+
+def _cursor(raw: str) -> str:
+    """A cursor as a client could craft one: the API's encoding of any text."""
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+CRAFTED = {
+    # Times PostgreSQL cannot hold once in UTC (year 0, year 10000): were a 500.
+    "year-1-at-plus-14": "0001-01-01T00:00:00+14:00|1",
+    "year-9999-at-minus-14": "9999-12-31T23:59:59-14:00|1",
+    # Forms the API never hands out.
+    "other-offset": "2026-11-24T10:00:00+01:00|5",
+    "z-suffix": "2026-11-24T10:00:00Z|5",
+    "iso-week-date": "2026-W48-2T10:00:00+00:00|5",
+    "ordinal-date": "2026-328T10:00:00+00:00|5",
+    "space-separator": "2026-11-24 10:00:00+00:00|5",
+    "milliseconds": "2026-11-24T10:00:00.123+00:00|5",
+    "underscore-in-id": "2026-11-24T10:00:00+00:00|5_0",
+    "space-before-id": "2026-11-24T10:00:00+00:00| 5",
+    "plus-sign-id": "2026-11-24T10:00:00+00:00|+5",
+    "leading-zero-id": "2026-11-24T10:00:00+00:00|05",
+    "arabic-indic-digits-id": "2026-11-24T10:00:00+00:00|\u0665",
+    "fullwidth-digits-year": "\uff12\uff10\uff12\uff16-11-24T10:00:00+00:00|5",
+    "id-zero": "2026-11-24T10:00:00+00:00|0",
+    "id-over-int4": "2026-11-24T10:00:00+00:00|2147483648",
+    "no-id": "2026-11-24T10:00:00+00:00|",
+    "month-13": "2026-13-24T10:00:00+00:00|5",
+    "trailing-text": "2026-11-24T10:00:00+00:00|5|6",
+}
+
+
+@pytest.mark.parametrize("path", ["/api/tickets", BREACHED])
+@pytest.mark.parametrize("raw", CRAFTED.values(), ids=CRAFTED.keys())
+async def test_a_crafted_cursor_is_a_400_naming_it_and_logs_no_error(
+    client: httpx.AsyncClient,
+    agent: Account,
+    db: asyncpg.Connection,
+    caplog: pytest.LogCaptureFixture,
+    path: str,
+    raw: str,
+) -> None:
+    await insert_tickets(db, agent.id, 2, due=timedelta(minutes=-5))
+    with caplog.at_level(logging.WARNING):
+        response = await client.get(path, params={"cursor": _cursor(raw)}, headers=agent.headers)
+    assert_error(response, 400, "FIELD_INVALID", "cursor")
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _cursor("2026-11-24T10:00:00+00:00|5") + "=",  # padding the API strips
+        " " + _cursor("2026-11-24T10:00:00+00:00|5"),
+        _cursor("2026-11-24T10:00:00+00:00|5") + "\n",
+    ],
+    ids=["padded", "leading-space", "newline"],
+)
+async def test_a_cursor_in_another_encoding_of_a_good_position_is_refused(
+    client: httpx.AsyncClient, agent: Account, cursor: str
+) -> None:
+    response = await client.get("/api/tickets", params={"cursor": cursor}, headers=agent.headers)
+    assert_error(response, 400, "FIELD_INVALID", "cursor")
+
+
+@pytest.mark.parametrize("path", ["/api/tickets", BREACHED])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0001-01-01T00:00:00+00:00|1", []),  # before every ticket: nothing after it
+        ("9999-12-31T23:59:59.999999+00:00|2147483647", "all"),  # after every ticket
+    ],
+    ids=["earliest", "latest"],
+)
+async def test_a_well_formed_cursor_at_the_ends_of_time_pages_normally(
+    client: httpx.AsyncClient,
+    agent: Account,
+    db: asyncpg.Connection,
+    path: str,
+    raw: str,
+    expected: Any,
+) -> None:
+    ids = await insert_tickets(db, agent.id, 3, due=timedelta(minutes=-5))
+    response = await client.get(path, params={"cursor": _cursor(raw)}, headers=agent.headers)
+    assert response.status_code == 200, response.text
+    listed = [ticket["id"] for ticket in response.json()["items"]]
+    assert listed == (sorted(ids, reverse=True) if expected == "all" else expected)
