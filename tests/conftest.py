@@ -1,51 +1,27 @@
 """Test fixtures. Every test runs against a real PostgreSQL: an embedded one started for
 the session, or $TEST_DATABASE_URL's (whose schema is dropped and rebuilt). The schema is
-built by running the Alembic migrations, and every test starts from empty tables."""
+built by running the Alembic migrations, and every test starts from empty tables. The
+helpers the tests share live in tests/support/."""
 
 import asyncio
 import os
-import re
 import tempfile
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import asyncpg
-import bcrypt
 import httpx
-import jwt
 import pytest
 from fastapi import FastAPI
 
 from helpdesk import migrate
-from helpdesk.auth.tokens import issue_token
 from helpdesk.config import Settings, to_asyncpg_url
-from helpdesk.db import EmbeddedPostgres
+from helpdesk.db.embedded import EmbeddedPostgres
 from helpdesk.main import create_app
+from tests.support.accounts import Account, Accounts
+from tests.support.apps import asgi_client
+from tests.support.db import TABLES
 from tests.support.server import TEST_JWT_SECRET, Server, plain_url
-
-PASSWORD = "Password123"
-TABLES = "users, tickets, comments, timeline_logs, idempotency_keys"
-# What every ticket in a response carries.
-TICKET_FIELDS = {
-    "id",
-    "title",
-    "description",
-    "status",
-    "priority",
-    "requester_id",
-    "assignee_id",
-    "sla_minutes",
-    "due_at",
-    "breached",
-    "version",
-    "created_at",
-    "updated_at",
-}
-ISO_8601_WITH_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
-_PASSWORD_HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(4)).decode()
 
 
 async def _reset_schema(url: str) -> None:
@@ -80,8 +56,9 @@ def database_url() -> Iterator[str]:
 def settings(database_url: str) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
-        database_url=None,
-        helpdesk_embedded_database_url=database_url,
+        # As `make run` serves: development, on this database (demo accounts listed).
+        helpdesk_env="development",
+        database_url=database_url,
         jwt_secret=TEST_JWT_SECRET,
         bcrypt_rounds=4,
         # Off for the suite; tests/test_rate_limits.py turns them on in apps of its own.
@@ -102,15 +79,14 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
 async def clean_tables(database_url: str) -> None:
     connection = await asyncpg.connect(plain_url(database_url))
     try:
-        await connection.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+        await connection.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
     finally:
         await connection.close()
 
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    async with asgi_client(app) as c:
         yield c
 
 
@@ -120,67 +96,6 @@ async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
     connection = await asyncpg.connect(plain_url(database_url))
     yield connection
     await connection.close()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-@dataclass
-class Account:
-    id: int
-    email: str
-    role: str
-    token: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return bearer(self.token)
-
-
-def claims_for(account: Account, **overrides: Any) -> dict[str, Any]:
-    """The claims of a valid token for `account`; an override of None leaves a claim out."""
-    now = datetime.now(UTC)
-    claims: dict[str, Any] = {
-        "sub": str(account.id),
-        "role": account.role,
-        "ver": 0,
-        "iat": now,
-        "exp": now + timedelta(minutes=5),
-        "iss": "helpdesk",
-        "aud": "helpdesk-api",
-    }
-    claims.update(overrides)
-    return {key: value for key, value in claims.items() if value is not None}
-
-
-def sign(claims: dict[str, Any], secret: str = TEST_JWT_SECRET, algorithm: str = "HS256") -> str:
-    return jwt.encode(claims, secret, algorithm=algorithm)
-
-
-class Accounts:
-    """Creates accounts straight in the database (password `Password123`), with a token."""
-
-    def __init__(self, db: asyncpg.Connection, settings: Settings) -> None:
-        self._db = db
-        self._settings = settings
-        self._count = 0
-
-    async def create(self, role: str = "user", email: str | None = None) -> Account:
-        self._count += 1
-        email = email or f"{role}{self._count}@example.test"
-        user_id = await self._db.fetchval(
-            "INSERT INTO users (name, email, password_hash, role) VALUES ($1, $2, $3, $4) "
-            "RETURNING id",
-            f"{role.title()} {self._count}",
-            email,
-            _PASSWORD_HASH,
-            role,
-        )
-        token = issue_token(
-            user_id=user_id, role=role, token_version=0, settings=self._settings
-        ).token
-        return Account(id=user_id, email=email, role=role, token=token)
 
 
 @pytest.fixture
@@ -211,31 +126,6 @@ async def requester(accounts: Accounts) -> Account:
 @pytest.fixture
 async def other_user(accounts: Accounts) -> Account:
     return await accounts.create("user")
-
-
-async def create_ticket(
-    client: httpx.AsyncClient, account: Account, **fields: Any
-) -> dict[str, Any]:
-    body = {"title": "Printer on floor 3 is jammed", **fields}
-    response = await client.post("/api/tickets", json=body, headers=account.headers)
-    assert response.status_code == 201, response.text
-    ticket: dict[str, Any] = response.json()
-    return ticket
-
-
-def assert_error(
-    response: httpx.Response, status: int, code: str, field: str | None = None
-) -> None:
-    """The project's error format, with the expected status, code and field."""
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error"}, body
-    assert body["error"]["code"] == code, body
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    if field is None:
-        assert "field" not in body["error"], body
-    else:
-        assert body["error"].get("field") == field, body
 
 
 # --- a real server in its own process, for tests that need real parallel connections ----

@@ -13,7 +13,10 @@ from fastapi.routing import APIRoute
 from helpdesk.config import MAX_HEADER_BYTES, Settings
 from helpdesk.logs import JsonFormatter
 from helpdesk.main import create_app
-from tests.conftest import Account, assert_error
+from tests.support.accounts import Account
+from tests.support.apps import asgi_client
+from tests.support.db import count_rows
+from tests.support.responses import assert_error
 
 
 async def test_unknown_route_is_not_found_in_the_error_format(client: httpx.AsyncClient) -> None:
@@ -90,8 +93,7 @@ async def test_an_unexpected_error_is_a_500_without_internals(settings: Settings
     # First in line, ahead of the web app's catch-all route.
     app.router.routes.insert(0, APIRoute("/api/boom", boom))
 
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with asgi_client(app) as client:
         response = await client.get("/api/boom")
     await app.state.engine.dispose()
     assert response.status_code == 500
@@ -282,7 +284,7 @@ async def test_headers_over_the_limit_are_refused_in_the_error_format(
     )
     assert_error(response, 431, "HEADERS_TOO_LARGE")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert await db.fetchval("SELECT count(*) FROM tickets") == 0
+    assert await count_rows(db, "tickets") == 0
     # Just under the limit is fine.
     ok = await client.get(
         "/api/me", headers={**agent.headers, "X-Padding": "a" * (MAX_HEADER_BYTES - 2000)}

@@ -15,7 +15,8 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import bearer
+from tests.support.accounts import bearer
+from tests.support.db import count_rows
 from tests.support.server import free_port, plain_url
 
 HELPDESK = str(Path(sys.executable).parent / "helpdesk")
@@ -114,7 +115,7 @@ async def test_production_creates_no_demo_account_but_create_user_makes_an_admin
         [HELPDESK, "migrate"], env=env, capture_output=True, text=True, timeout=60
     )
     assert migrate.returncode == 0, migrate.stderr
-    assert await db.fetchval("SELECT count(*) FROM users") == 0
+    assert await count_rows(db, "users") == 0
 
     create = subprocess.run(
         [

@@ -34,7 +34,9 @@ from schemathesis.specs.openapi.checks import (
 
 from helpdesk.config import Settings
 from helpdesk.main import create_app
-from tests.conftest import PASSWORD, TEST_JWT_SECRET, Account, Accounts, create_ticket
+from tests.support.accounts import PASSWORD, Account, Accounts
+from tests.support.server import TEST_JWT_SECRET
+from tests.support.tickets import add_comment, create_ticket
 
 T = TypeVar("T")
 ROLES = ("anonymous", "user", "agent", "admin")
@@ -91,8 +93,8 @@ def _documented_api() -> dict[str, Any]:
     like the suite's, whose database is not touched to build it."""
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
-        database_url=None,
-        helpdesk_embedded_database_url="postgresql+asyncpg://unused@127.0.0.1:1/unused",
+        helpdesk_env="development",
+        database_url="postgresql+asyncpg://unused@127.0.0.1:1/unused",
         jwt_secret=TEST_JWT_SECRET,
         redis_url=None,
     )
@@ -148,12 +150,7 @@ async def seeded(role: str, accounts: Accounts, client: httpx.AsyncClient) -> Se
         await create_ticket(client, admin, assignee_id=agent.id, priority="low"),
     ]
     for ticket in tickets[:2]:
-        response = await client.post(
-            f"/api/tickets/{ticket['id']}/comments",
-            json={"body": "Still jammed"},
-            headers=admin.headers,
-        )
-        assert response.status_code == 201, response.text
+        await add_comment(client, admin, ticket["id"], "Still jammed")
     return Seeded(
         headers=caller.headers if caller is not None else {},
         ticket_ids=[ticket["id"] for ticket in tickets],

@@ -6,7 +6,9 @@ import asyncio
 import asyncpg
 import httpx
 
-from tests.conftest import Account, assert_error
+from tests.support.accounts import Account
+from tests.support.db import count_rows
+from tests.support.responses import assert_error
 
 PARALLEL = 20
 
@@ -70,8 +72,8 @@ async def test_concurrent_creations_with_one_key_create_one_ticket(
     for response in responses:
         if response.status_code == 409:
             assert_error(response, 409, "IDEMPOTENCY_IN_PROGRESS", "Idempotency-Key")
-    assert await db.fetchval("SELECT count(*) FROM tickets") == 1
-    assert await db.fetchval("SELECT count(*) FROM timeline_logs") == 1
+    assert await count_rows(db, "tickets") == 1
+    assert await count_rows(db, "timeline_logs") == 1
 
 
 async def test_concurrent_registrations_with_one_email_create_one_account(

@@ -14,7 +14,10 @@ from fastapi import FastAPI
 
 from helpdesk.config import Settings
 from helpdesk.main import create_app
-from tests.conftest import PASSWORD, Account, Accounts, assert_error
+from tests.support.accounts import PASSWORD, Account, Accounts
+from tests.support.apps import asgi_client
+from tests.support.db import count_rows
+from tests.support.responses import assert_error
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 AUTH_LIMIT = 3
@@ -35,8 +38,7 @@ async def limited_app(settings: Settings, **overrides: Any) -> AsyncIterator[Fas
 
 
 def client_for(app: FastAPI, address: str = "10.0.0.1") -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(address, 40000))
-    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+    return asgi_client(app, address)
 
 
 def quota(response: httpx.Response, policy: str) -> tuple[int, int]:
@@ -108,7 +110,7 @@ async def test_registration_is_limited_and_a_refused_one_creates_nothing(
             assert (await client.post("/api/register", json=body)).status_code == 201
         body = {"name": "N", "email": "one-more@example.test", "password": "longenough"}
         assert_rate_limited(await client.post("/api/register", json=body), "auth-address")
-    assert await db.fetchval("SELECT count(*) FROM users") == AUTH_LIMIT
+    assert await count_rows(db, "users") == AUTH_LIMIT
     assert (
         await db.fetchval("SELECT count(*) FROM users WHERE email = 'one-more@example.test'") == 0
     )
@@ -175,7 +177,7 @@ async def test_api_requests_per_user_are_limited_with_headers_on_every_response(
 
         refused = await client.post("/api/tickets", json={"title": "t"}, headers=requester.headers)
         assert_rate_limited(refused, "api")
-        assert await db.fetchval("SELECT count(*) FROM tickets") == 0
+        assert await count_rows(db, "tickets") == 0
         # Errors of a counted request carry the headers too.
         missing = await client.get("/api/tickets/999", headers=other_user.headers)
         assert_error(missing, 404, "NOT_FOUND")

@@ -13,7 +13,9 @@ from helpdesk import web
 from helpdesk.config import Settings
 from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from helpdesk.main import create_app
-from tests.conftest import TEST_JWT_SECRET, assert_error
+from tests.support.apps import asgi_client
+from tests.support.responses import assert_error
+from tests.support.server import TEST_JWT_SECRET
 
 INDEX = "<!doctype html><title>Helpdesk</title><div id=root></div>"
 SCRIPT = "console.log('desk')"
@@ -31,9 +33,8 @@ def dist(tmp_path: Path) -> Path:
 
 
 async def _client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        async with asgi_client(app) as client:
             yield client
     finally:
         await app.state.engine.dispose()
@@ -134,13 +135,28 @@ async def test_without_a_build_the_api_runs_and_says_the_ui_was_skipped(
         assert (await client.get("/api/health")).status_code == 200
 
 
+# The service's rules a form needs, served so the web app keeps no copy of them.
+LIMITS = {
+    "title_max_length": 200,
+    "description_max_length": 10_000,
+    "comment_max_length": 10_000,
+    "query_max_length": 500,
+    "page_size": 20,
+    "max_page_size": 100,
+    "sla_minutes_max": 525_600,
+    "default_sla_minutes": {"urgent": 60, "high": 240, "medium": 1440, "low": 4320},
+}
+
+
 async def test_ui_config_lists_the_demo_accounts_in_the_demo_configuration(
     client: httpx.AsyncClient,
 ) -> None:
     response = await client.get("/api/ui-config")
     assert response.status_code == 200
     accounts = [{"name": name, "email": email, "role": role} for name, email, role in DEMO_ACCOUNTS]
-    assert response.json() == {"demo_accounts": accounts, "demo_password": DEMO_PASSWORD}
+    body = response.json()
+    assert body.pop("limits") == LIMITS
+    assert body == {"demo_accounts": accounts, "demo_password": DEMO_PASSWORD}
 
 
 async def test_ui_config_lists_no_account_in_production(database_url: str) -> None:
@@ -156,13 +172,15 @@ async def test_ui_config_lists_no_account_in_production(database_url: str) -> No
     async for client in _client(create_app(production)):
         response = await client.get("/api/ui-config")
         assert response.status_code == 200
-        assert response.json() == {"demo_accounts": [], "demo_password": None}
+        body = response.json()
+        assert body.pop("limits") == LIMITS
+        assert body == {"demo_accounts": [], "demo_password": None}
 
 
 async def test_a_wrong_method_on_an_api_path_is_still_a_405_with_the_web_app(
     web_client: httpx.AsyncClient,
 ) -> None:
-    """Found by the fuzzer: the web app's catch-all GET answered GET /api/login with 404."""
+    """The web app's catch-all GET must not answer an API path's other method."""
     response = await web_client.get("/api/login")
     assert_error(response, 405, "METHOD_NOT_ALLOWED")
     assert response.headers["Allow"] == "POST"

@@ -4,14 +4,15 @@ from fastapi import APIRouter
 
 from helpdesk import health, web
 from helpdesk.auth import router as auth
-from helpdesk.comments import router as comments
 from helpdesk.tickets import router as tickets
+from helpdesk.tickets.comments import router as comments
 from helpdesk.users import router as users
 
 api_router = APIRouter(prefix="/api")
 api_router.include_router(health.router)  # GET  /api/health
-api_router.include_router(auth.router)  # POST /api/login
-api_router.include_router(users.router)  # POST /api/register, GET /api/me, GET /api/users
+# POST /api/register, POST /api/login, GET /api/me, POST /api/me/password
+api_router.include_router(auth.router)
+api_router.include_router(users.router)  # GET  /api/users
 # /api/tickets: POST, GET, GET /breached, GET /{id}, PATCH /{id}
 api_router.include_router(tickets.router)
 api_router.include_router(comments.router)  # POST /api/tickets/{id}/comments

@@ -15,13 +15,15 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk import migrate as migrations
+from helpdesk.auth import service as accounts
+from helpdesk.auth.models import Role
+from helpdesk.auth.schemas import RegisterIn
 from helpdesk.config import MAX_HEADER_BYTES, Settings, development_secret, get_settings
-from helpdesk.db import EmbeddedPostgres, create_engine, create_sessionmaker
+from helpdesk.db.embedded import EmbeddedPostgres
+from helpdesk.db.session import create_engine, create_sessionmaker
 from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
+from helpdesk.idempotency.purge import purge_expired
 from helpdesk.logs import configure_logging
-from helpdesk.users import service as users
-from helpdesk.users.models import Role
-from helpdesk.users.schemas import RegisterIn
 
 app = typer.Typer(help="The helpdesk service.", no_args_is_help=True)
 log = logging.getLogger("helpdesk.cli")
@@ -30,22 +32,25 @@ log = logging.getLogger("helpdesk.cli")
 @contextmanager
 def database(settings: Settings) -> Iterator[Settings]:
     """The settings with a database to use: DATABASE_URL's, or an embedded PostgreSQL
-    started for the duration (and stopped after, unless another process still uses it)."""
-    if settings.is_production:
-        yield settings
-        return
-    embedded = EmbeddedPostgres(settings.helpdesk_data_dir)
-    url = embedded.start()
-    typer.echo(f"embedded PostgreSQL running, data in {embedded.data_dir}")
-    os.environ["HELPDESK_EMBEDDED_DATABASE_URL"] = url  # for the app (and its workers)
-    if not settings.jwt_secret:
-        os.environ["JWT_SECRET"] = development_secret(embedded.data_dir)
+    started for the duration (and stopped after, unless another process still uses it).
+    The app's processes read what was chosen here from the environment: the database, the
+    environment as resolved (development on the embedded one unless HELPDESK_ENV says
+    otherwise), and outside production the made-up secret when none was given."""
+    embedded = None
+    if settings.database_url is None:
+        embedded = EmbeddedPostgres(settings.helpdesk_data_dir)
+        os.environ["DATABASE_URL"] = embedded.start()
+        typer.echo(f"embedded PostgreSQL running, data in {embedded.data_dir}")
+    os.environ["HELPDESK_ENV"] = settings.environment.value
+    if not settings.jwt_secret and not settings.is_production:
+        os.environ["JWT_SECRET"] = development_secret(settings.helpdesk_data_dir)
     get_settings.cache_clear()
     try:
         yield get_settings()
     finally:
-        embedded.stop()
-        typer.echo("embedded PostgreSQL stopped")
+        if embedded is not None:
+            embedded.stop()
+            typer.echo("embedded PostgreSQL stopped")
 
 
 async def _in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[None]]) -> None:
@@ -115,7 +120,7 @@ def serve(
     PostgreSQL, with the demo accounts."""
     with database(_settings()) as settings:
         asyncio.run(migrations.upgrade(settings.sqlalchemy_url))
-        if not settings.is_production:
+        if settings.has_demo_accounts:
             _seed_demo(settings)
             accounts = ", ".join(email for _, email, _ in DEMO_ACCOUNTS)
             typer.echo(f"demo accounts: {accounts} (password {DEMO_PASSWORD})")
@@ -145,6 +150,22 @@ def migrate() -> None:
         typer.echo("migrations applied")
 
 
+@app.command("purge-idempotency-keys")
+def purge_idempotency_keys() -> None:
+    """Delete the Idempotency-Key records older than their 24 hours, in batches."""
+    with database(_settings()) as settings:
+        asyncio.run(migrations.upgrade(settings.sqlalchemy_url))
+
+        async def purge() -> int:
+            engine = create_engine(settings.sqlalchemy_url, pool_size=1)
+            try:
+                return await purge_expired(create_sessionmaker(engine))
+            finally:
+                await engine.dispose()
+
+        typer.echo(f"purged {asyncio.run(purge())} idempotency keys")
+
+
 @app.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo accounts (admin@my, agent@my, user@my) if they are missing."""
@@ -171,7 +192,7 @@ def create_user(
         asyncio.run(migrations.upgrade(settings.sqlalchemy_url))
 
         async def work(session: AsyncSession) -> None:
-            created = await users.create_user_if_missing(
+            created = await accounts.create_user_if_missing(
                 session,
                 name=data.name,
                 email=data.email,

@@ -1,10 +1,12 @@
 """Every setting the service reads, from the environment or `.env`, in one class."""
 
 import secrets
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
+from fastapi import Depends, Request
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -21,15 +23,27 @@ API_REQUESTS_PER_MINUTE = 300
 AUTH_ATTEMPTS_PER_MINUTE = 10
 
 
+class Environment(StrEnum):
+    """What the service runs as. development: demo accounts, and a secret made for it when
+    none is given. production: JWT_SECRET required, no demo account. test: neither demo
+    accounts nor a secret check (the test suite brings its own)."""
+
+    development = "development"
+    production = "production"
+    test = "test"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     port: int = 5000
     host: str = "127.0.0.1"
-    # Set: production, that server is used. Unset: an embedded PostgreSQL is started.
+    # HELPDESK_ENV. Unset: development on the embedded database, production when
+    # DATABASE_URL is set, so demo accounts and a made-up secret never reach a database
+    # someone named unless they ask for development there.
+    helpdesk_env: Environment | None = None
+    # The database; unset, `helpdesk serve` starts an embedded PostgreSQL.
     database_url: str | None = None
-    # Set by `helpdesk serve` for the app it starts on the embedded server; not for users.
-    helpdesk_embedded_database_url: str | None = None
     helpdesk_data_dir: Path = Path("var/pg")
     jwt_secret: str | None = None
     jwt_issuer: str = "helpdesk"
@@ -45,6 +59,9 @@ class Settings(BaseSettings):
     rate_limit_api_per_minute: int = Field(default=API_REQUESTS_PER_MINUTE, ge=0)
     rate_limit_auth_per_minute: int = Field(default=AUTH_ATTEMPTS_PER_MINUTE, ge=0)
     redis_url: str | None = None
+    # Idempotency keys past their 24 h are deleted this often by each API process; 0: never
+    # (then run `helpdesk purge-idempotency-keys` from cron).
+    idempotency_purge_every_seconds: float = Field(default=60 * 60, ge=0)
     # Addresses of the reverse proxies whose X-Forwarded-For is trusted (comma-separated, or
     # "*"); unset: the peer address is the client's, as when nothing sits in front.
     forwarded_allow_ips: str | None = None
@@ -57,15 +74,27 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def environment(self) -> Environment:
+        if self.helpdesk_env is not None:
+            return self.helpdesk_env
+        return Environment.development if self.database_url is None else Environment.production
+
+    @property
     def is_production(self) -> bool:
-        return self.database_url is not None
+        return self.environment == Environment.production
+
+    @property
+    def has_demo_accounts(self) -> bool:
+        return self.environment == Environment.development
 
     @model_validator(mode="after")
     def _production_needs_a_secret(self) -> "Settings":
         if not self.is_production:
             return self
         if not self.jwt_secret:
-            raise ValueError("JWT_SECRET must be set when DATABASE_URL is set (production)")
+            raise ValueError(
+                "JWT_SECRET must be set in production (DATABASE_URL set, or HELPDESK_ENV)"
+            )
         if len(self.jwt_secret) < MIN_JWT_SECRET_LENGTH:
             raise ValueError(f"JWT_SECRET must be at least {MIN_JWT_SECRET_LENGTH} characters")
         return self
@@ -78,10 +107,9 @@ class Settings(BaseSettings):
 
     @property
     def sqlalchemy_url(self) -> str:
-        url = self.database_url or self.helpdesk_embedded_database_url
-        if url is None:
+        if self.database_url is None:
             raise RuntimeError("no database: set DATABASE_URL or start through `helpdesk serve`")
-        return to_asyncpg_url(url)
+        return to_asyncpg_url(self.database_url)
 
 
 def to_asyncpg_url(url: str) -> str:
@@ -96,6 +124,7 @@ def development_secret(data_dir: Path) -> str:
     """The embedded setup's own random secret, created on first use (mode 0600)."""
     path = data_dir / DEVELOPMENT_SECRET_FILE
     if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
         path.write_text(secrets.token_urlsafe(48))
     return path.read_text().strip()
@@ -104,3 +133,12 @@ def development_secret(data_dir: Path) -> str:
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+async def get_app_settings(request: Request) -> Settings:
+    """The settings the app was created with (tests create apps with their own)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]

@@ -3,8 +3,8 @@ production only when someone runs `helpdesk seed-demo` on purpose."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from helpdesk.users import service as users
-from helpdesk.users.models import Role
+from helpdesk.auth import service as accounts
+from helpdesk.auth.models import Role
 
 DEMO_PASSWORD = "Password123"  # noqa: S105 (public, documented demo password)
 DEMO_ACCOUNTS = (
@@ -18,7 +18,7 @@ async def seed_demo_accounts(session: AsyncSession, *, bcrypt_rounds: int) -> li
     """The emails of the accounts that were missing and are now created."""
     created = []
     for name, email, role in DEMO_ACCOUNTS:
-        if await users.create_user_if_missing(
+        if await accounts.create_user_if_missing(
             session,
             name=name,
             email=email,

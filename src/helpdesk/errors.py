@@ -2,6 +2,7 @@
 `{"error": {"code", "message", "field"?}}`, whoever raised it."""
 
 import re
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,6 +13,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 class AppError(Exception):
+    """Unexpected server error. Each subclass is one status and code; its docstring is what
+    the OpenAPI document says of it."""
+
     status_code = 500
     code = "INTERNAL_SERVER_ERROR"
     message = "Unexpected server error"
@@ -30,24 +34,32 @@ class AppError(Exception):
 
 
 class BadRequest(AppError):
+    """The body is not a JSON object, or not JSON at all."""
+
     status_code = 400
     code = "BAD_REQUEST"
     message = "The request body must be a JSON object"
 
 
 class FieldRequired(AppError):
+    """A required field is missing or blank."""
+
     status_code = 400
     code = "FIELD_REQUIRED"
     message = "Required field is missing"
 
 
 class FieldInvalid(AppError):
+    """A field has an invalid value."""
+
     status_code = 400
     code = "FIELD_INVALID"
     message = "Field has an invalid value"
 
 
 class Unauthorized(AppError):
+    """Missing, invalid, expired or revoked token."""
+
     status_code = 401
     code = "UNAUTHORIZED"
     message = "Authentication required"
@@ -57,66 +69,88 @@ class Unauthorized(AppError):
 
 
 class InvalidCredentials(AppError):
+    """Wrong email or password."""
+
     status_code = 401
     code = "INVALID_CREDENTIALS"
     message = "Wrong email or password"
 
 
 class Forbidden(AppError):
+    """Not allowed for the caller's role."""
+
     status_code = 403
     code = "FORBIDDEN"
     message = "Insufficient permissions"
 
 
 class NotFound(AppError):
+    """Not found, or not visible to the caller."""
+
     status_code = 404
     code = "NOT_FOUND"
     message = "Resource not found"
 
 
 class MethodNotAllowed(AppError):
+    """The path does not take this method (see Allow)."""
+
     status_code = 405
     code = "METHOD_NOT_ALLOWED"
     message = "Method not allowed on this resource"
 
 
 class OptimisticLock(AppError):
+    """The ticket changed since the version sent in If-Match."""
+
     status_code = 409
     code = "OPTIMISTIC_LOCK"
     message = "Stale version, use latest version"
 
 
 class EmailTaken(AppError):
+    """An account with this email exists."""
+
     status_code = 409
     code = "EMAIL_TAKEN"
     message = "An account with this email already exists"
 
 
 class IdempotencyInProgress(AppError):
+    """A request with this Idempotency-Key is still running."""
+
     status_code = 409
     code = "IDEMPOTENCY_IN_PROGRESS"
     message = "A request with this Idempotency-Key is still being processed; retry"
 
 
 class PayloadTooLarge(AppError):
+    """Body over the size limit."""
+
     status_code = 413
     code = "PAYLOAD_TOO_LARGE"
     message = "Request body is too large"
 
 
 class HeadersTooLarge(AppError):
+    """Request headers over the size limit."""
+
     status_code = 431
     code = "HEADERS_TOO_LARGE"
     message = "Request headers are too large"
 
 
 class IdempotencyKeyReused(AppError):
+    """Idempotency-Key reused with another request."""
+
     status_code = 422
     code = "IDEMPOTENCY_KEY_REUSED"
     message = "This Idempotency-Key was used with a different request"
 
 
 class RateLimited(AppError):
+    """Over a rate limit; see Retry-After and the RateLimit headers."""
+
     status_code = 429
     code = "RATE_LIMIT"
     message = "Too many requests"
@@ -129,15 +163,30 @@ class RateLimited(AppError):
 
 
 class PreconditionRequired(AppError):
+    """If-Match header missing."""
+
     status_code = 428
     code = "FIELD_REQUIRED"
     message = "If-Match header with the ticket's version is required"
 
 
 class ServiceUnavailable(AppError):
+    """The database does not answer, or the service is overloaded."""
+
     status_code = 503
     code = "SERVICE_UNAVAILABLE"
     message = "The service is temporarily unavailable; retry shortly"
+
+
+class HTTPError(AppError):
+    """Any other HTTP error the framework raised."""
+
+    def __init__(
+        self, status_code: int, message: str, *, headers: dict[str, str] | None = None
+    ) -> None:
+        self.status_code = status_code
+        self.code = "BAD_REQUEST" if status_code < 500 else AppError.code
+        super().__init__(message, headers=headers)
 
 
 # --- the documented shape, for OpenAPI -------------------------------------------------
@@ -154,20 +203,21 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
-_DESCRIPTIONS = {
-    400: "Invalid input (FIELD_REQUIRED, FIELD_INVALID, BAD_REQUEST)",
-    401: "Missing, invalid or expired token (UNAUTHORIZED) or wrong credentials",
-    403: "Not allowed for the caller's role (FORBIDDEN)",
-    404: "Not found, or not visible to the caller (NOT_FOUND)",
-    409: "Conflict (OPTIMISTIC_LOCK, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS)",
-    413: "Body over the size limit (PAYLOAD_TOO_LARGE)",
-    431: "Request headers too large (HEADERS_TOO_LARGE)",
-    422: "Idempotency-Key reused with another request (IDEMPOTENCY_KEY_REUSED)",
-    428: "If-Match header missing (FIELD_REQUIRED)",
-    429: "Over a rate limit (RATE_LIMIT); see Retry-After and the RateLimit headers",
-    500: "Unexpected server error (INTERNAL_SERVER_ERROR)",
-    503: "Database unavailable (SERVICE_UNAVAILABLE)",
-}
+def _error_classes(cls: type[AppError] = AppError) -> list[type[AppError]]:
+    found = [cls]
+    for subclass in cls.__subclasses__():
+        found += _error_classes(subclass)
+    return found
+
+
+def describe(status: int) -> str:
+    """What a status means in this API, from the error classes that answer with it:
+    "Conflict: OPTIMISTIC_LOCK (the ticket changed ...), EMAIL_TAKEN (...)"."""
+    classes = [
+        cls for cls in _error_classes() if cls.status_code == status and cls is not HTTPError
+    ]
+    parts = [f"{cls.code} ({(cls.__doc__ or '').strip().rstrip('.')})" for cls in classes]
+    return f"{HTTPStatus(status).phrase}: " + "; ".join(parts)
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -175,30 +225,28 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     # Any request may be too large, rate limited, or meet a failure.
     wanted = (*statuses, 400, 413, 429, 431, 500, 503)
     return {
-        status: {"model": ErrorResponse, "description": _DESCRIPTIONS[status]}
+        status: {"model": ErrorResponse, "description": describe(status)}
         for status in sorted(set(wanted))
     }
 
 
-# --- rendering ----------------------------------------------------------------------------
+# --- rendering: the one place an error becomes a response ----------------------------------
 
 
-def error_json(
-    status_code: int,
-    code: str,
-    message: str,
-    field: str | None = None,
-    headers: dict[str, str] | None = None,
-) -> JSONResponse:
-    detail: dict[str, str] = {"code": code, "message": message}
-    if field is not None:
-        detail["field"] = field
-    return JSONResponse({"error": detail}, status_code=status_code, headers=headers)
+def render(error: AppError, *, request_id: str | None = None) -> JSONResponse:
+    """`{"error": {"code", "message", "field"?, "request_id"?}}` with the error's status and
+    headers. The request id is given on a 500, so an operator can find the logged error."""
+    detail: dict[str, str] = {"code": error.code, "message": error.message}
+    if error.field is not None:
+        detail["field"] = error.field
+    if request_id is not None:
+        detail["request_id"] = request_id
+    return JSONResponse({"error": detail}, status_code=error.status_code, headers=error.headers)
 
 
 async def _app_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return error_json(exc.status_code, exc.code, exc.message, exc.field, exc.headers)
+    return render(exc)
 
 
 def _loc_field(loc: tuple[int | str, ...]) -> str | None:
@@ -244,13 +292,13 @@ def validation_to_app_error(exc: RequestValidationError) -> AppError:
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return await _app_error(_, validation_to_app_error(exc))
+    return render(validation_to_app_error(exc))
 
 
 def documented_methods(request: Request) -> str | None:
     """The methods the API documents for the path. Starlette's 405 names only the first
-    route that matched it, and FastAPI makes one route per method: GET and POST
-    /api/tickets are two routes, and DELETE /api/tickets was told `Allow: POST`."""
+    route that matched it, and FastAPI makes one route per method (GET and POST
+    /api/tickets are two routes)."""
     paths: dict[str, dict[str, Any]] = request.app.openapi()["paths"]
     for template, operations in paths.items():
         pattern = "[^/]+".join(re.escape(part) for part in re.split(r"\{[^}]+\}", template))
@@ -262,32 +310,17 @@ def documented_methods(request: Request) -> str | None:
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers or {})
-    mapped: AppError
+    error: AppError
     if exc.status_code == 404:
-        mapped = NotFound()
+        error = NotFound(headers=headers)
     elif exc.status_code == 405:
-        mapped = MethodNotAllowed()
         allow = documented_methods(request)
-        if allow is not None:
-            headers["Allow"] = allow
+        error = MethodNotAllowed(headers=headers | ({"Allow": allow} if allow else {}))
     elif exc.status_code == 413:
-        mapped = PayloadTooLarge()
+        error = PayloadTooLarge(headers=headers)
     else:
-        mapped = AppError(str(exc.detail))
-        mapped.status_code = exc.status_code
-        mapped.code = "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_SERVER_ERROR"
-    response = await _app_error(request, mapped)
-    response.headers.update(headers)
-    return response
-
-
-def internal_error(request_id: str | None) -> JSONResponse:
-    """The 500 for an unexpected exception (rendered by middleware.RequestContext, which
-    logs the traceback): the request id lets an operator find it; nothing more is said."""
-    detail = {"code": AppError.code, "message": AppError.message}
-    if request_id is not None:
-        detail["request_id"] = request_id
-    return JSONResponse({"error": detail}, status_code=500)
+        error = HTTPError(exc.status_code, str(exc.detail), headers=headers)
+    return render(error)
 
 
 def install_error_handlers(app: FastAPI) -> None:

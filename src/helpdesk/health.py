@@ -1,9 +1,8 @@
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from helpdesk.errors import ServiceUnavailable, error_json, error_responses
+from helpdesk.errors import ServiceUnavailable, error_responses
 
 router = APIRouter(tags=["health"])
 
@@ -14,12 +13,11 @@ class Health(BaseModel):
 
 
 @router.get("/health", response_model=Health, responses=error_responses(503))
-async def health(request: Request) -> JSONResponse:
+async def health(request: Request) -> Health:
     """200 when the database answers, 503 when it does not."""
     try:
         async with request.app.state.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception:
-        error = ServiceUnavailable("The database does not answer")
-        return error_json(error.status_code, error.code, error.message)
-    return JSONResponse(Health(status="ok", database="ok").model_dump())
+        raise ServiceUnavailable("The database does not answer") from None
+    return Health(status="ok", database="ok")

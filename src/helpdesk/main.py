@@ -1,5 +1,7 @@
 """The application factory: settings, database, middleware, error handlers, routers."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -10,13 +12,10 @@ from fastapi.openapi.utils import get_openapi
 
 from helpdesk.api import api_router
 from helpdesk.config import MAX_HEADER_BYTES, Settings, get_settings
-from helpdesk.db import (
-    create_engine,
-    create_read_sessionmaker,
-    create_sessionmaker,
-    install_database_error_handlers,
-)
+from helpdesk.db.errors import install_database_error_handlers
+from helpdesk.db.session import create_engine, create_read_sessionmaker, create_sessionmaker
 from helpdesk.errors import install_error_handlers
+from helpdesk.idempotency.purge import purge_periodically
 from helpdesk.middleware import RequestContext, RequestSizeLimit
 from helpdesk.ratelimit import RateLimiter
 from helpdesk.web import mount_web
@@ -37,8 +36,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = create_engine(settings.sqlalchemy_url, pool_size=settings.db_pool_size)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        purge = None
+        if settings.idempotency_purge_every_seconds > 0:
+            purge = asyncio.create_task(
+                purge_periodically(
+                    app.state.sessionmaker, every_seconds=settings.idempotency_purge_every_seconds
+                )
+            )
         yield
+        if purge is not None:
+            purge.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await purge
         await engine.dispose()
 
     app = FastAPI(

@@ -10,7 +10,7 @@ import uuid
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from helpdesk.errors import AppError, HeadersTooLarge, PayloadTooLarge, error_json, internal_error
+from helpdesk.errors import AppError, HeadersTooLarge, PayloadTooLarge, render
 from helpdesk.logs import request_id_var
 from helpdesk.ratelimit import rate_limit_headers
 
@@ -76,7 +76,7 @@ class RequestSizeLimit:
         return PayloadTooLarge(f"Request body must be at most {self.max_bytes} bytes")
 
     async def _refuse(self, error: AppError, scope: Scope, receive: Receive, send: Send) -> None:
-        response = error_json(error.status_code, error.code, error.message)
+        response = render(error)
         response.headers["Connection"] = "close"
         await response(scope, receive, send)
 
@@ -134,7 +134,7 @@ class RequestContext:
             error_log.exception("unhandled error on %s %s", scope["method"], scope["path"])
             if response_started:
                 raise  # too late for a clean answer: let the server drop the connection
-            await internal_error(request_id)(scope, receive, send_with_headers)
+            await render(AppError(), request_id=request_id)(scope, receive, send_with_headers)
         finally:
             access_log.info(
                 "request",

@@ -82,7 +82,8 @@ class Trimmed:
         return documented
 
 
-TitleText = Annotated[StrictStr, Trimmed(1, 200)]
+MAX_TITLE_LENGTH = 200
+TitleText = Annotated[StrictStr, Trimmed(1, MAX_TITLE_LENGTH)]
 
 # Ids (and offsets) are PostgreSQL integers; a larger number cannot name a row and must not
 # reach the driver.

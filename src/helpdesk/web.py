@@ -10,10 +10,17 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from helpdesk.auth.dependencies import SettingsDep
+from helpdesk.auth.models import Role
+from helpdesk.config import SettingsDep
 from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from helpdesk.errors import MethodNotAllowed, NotFound, documented_methods
-from helpdesk.users.models import Role
+from helpdesk.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from helpdesk.schemas import MAX_TITLE_LENGTH
+from helpdesk.tickets.comments.schemas import MAX_COMMENT_LENGTH
+from helpdesk.tickets.models import MAX_SLA_MINUTES, Priority
+from helpdesk.tickets.schemas import MAX_DESCRIPTION_LENGTH
+from helpdesk.tickets.search import MAX_QUERY_LENGTH
+from helpdesk.tickets.sla import DEFAULT_SLA_MINUTES
 
 # src/helpdesk/web.py -> the repository's web/dist (the package is installed editable).
 WEB_DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
@@ -34,22 +41,50 @@ class DemoAccount(BaseModel):
     role: Role
 
 
+class Limits(BaseModel):
+    """The service's own rules a form needs before it sends anything, served so that the
+    web app never keeps a copy of them."""
+
+    title_max_length: int
+    description_max_length: int
+    comment_max_length: int
+    query_max_length: int
+    page_size: int
+    max_page_size: int
+    sla_minutes_max: int
+    default_sla_minutes: dict[Priority, int]
+
+
+LIMITS = Limits(
+    title_max_length=MAX_TITLE_LENGTH,
+    description_max_length=MAX_DESCRIPTION_LENGTH,
+    comment_max_length=MAX_COMMENT_LENGTH,
+    query_max_length=MAX_QUERY_LENGTH,
+    page_size=DEFAULT_PAGE_SIZE,
+    max_page_size=MAX_PAGE_SIZE,
+    sla_minutes_max=MAX_SLA_MINUTES,
+    default_sla_minutes=DEFAULT_SLA_MINUTES,
+)
+
+
 class UiConfig(BaseModel):
     demo_accounts: list[DemoAccount]
     demo_password: str | None
+    limits: Limits
 
 
 @router.get("/ui-config", response_model=UiConfig)
 async def ui_config(settings: SettingsDep) -> UiConfig:
-    """The demo accounts and their password, listed only without DATABASE_URL (the
-    embedded, demo configuration); in production both are empty."""
-    if settings.is_production:
-        return UiConfig(demo_accounts=[], demo_password=None)
+    """The demo accounts and their password, listed only in development (HELPDESK_ENV);
+    in production and test both are empty."""
+    if not settings.has_demo_accounts:
+        return UiConfig(demo_accounts=[], demo_password=None, limits=LIMITS)
     return UiConfig(
         demo_accounts=[
             DemoAccount(name=name, email=email, role=role) for name, email, role in DEMO_ACCOUNTS
         ],
         demo_password=DEMO_PASSWORD,
+        limits=LIMITS,
     )
 
 

@@ -2,14 +2,14 @@
 the response carries a new one."""
 
 import asyncio
-import time
 
 import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD, Account, assert_error, bearer
-from tests.support.server import plain_url
+from tests.support.accounts import PASSWORD, Account, bearer
+from tests.support.db import row_locked, wait_for_lock_waits
+from tests.support.responses import assert_error
 
 NEW_PASSWORD = "a-new-passphrase"
 
@@ -135,23 +135,12 @@ async def _changes_released_together(
 ) -> list[httpx.Response]:
     """Password changes of one account sent at once, each reaching its write while another
     connection holds the account's row, then let go together: the race at its widest."""
-    locker = await asyncpg.connect(plain_url(database_url))
-    try:
-        async with locker.transaction():
-            await locker.execute("SELECT id FROM users WHERE id = $1 FOR UPDATE", account.id)
-            sent = [
-                asyncio.create_task(change(client, account, PASSWORD, new)) for new in new_passwords
-            ]
-            deadline = time.monotonic() + 30
-            while await db.fetchval(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND query LIKE 'UPDATE users%'"
-            ) < len(new_passwords):
-                assert time.monotonic() < deadline, "the changes never reached their write"
-                await asyncio.sleep(0.02)
-        return list(await asyncio.gather(*sent))
-    finally:
-        await locker.close()
+    async with row_locked(database_url, "users", account.id):
+        sent = [
+            asyncio.create_task(change(client, account, PASSWORD, new)) for new in new_passwords
+        ]
+        await wait_for_lock_waits(db, count=len(new_passwords), query_like="UPDATE users%")
+    return list(await asyncio.gather(*sent))
 
 
 @pytest.mark.parametrize(

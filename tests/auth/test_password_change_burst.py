@@ -10,7 +10,8 @@ import asyncpg
 import bcrypt
 import httpx
 
-from tests.conftest import Account, Accounts, bearer, create_ticket
+from tests.support.accounts import Account, Accounts, bearer
+from tests.support.tickets import create_ticket
 
 PRODUCTION_COST = 12
 ACCOUNTS = 4

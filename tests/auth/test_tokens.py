@@ -3,14 +3,25 @@
 
 import base64
 import json
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import Account, assert_error, bearer, claims_for, sign
+from tests.support.accounts import (
+    Account,
+    Accounts,
+    bearer,
+    claims_for,
+    expired_token,
+    register,
+    sign,
+    token_signed_elsewhere,
+)
+from tests.support.db import count_rows
+from tests.support.responses import assert_error
 
 
 def _b64(data: dict[str, Any]) -> str:
@@ -41,63 +52,33 @@ async def test_malformed_authorization_header_is_unauthorized(
     assert_error(response, 401, "UNAUTHORIZED")
 
 
-async def test_token_signed_with_another_secret_is_unauthorized(
-    client: httpx.AsyncClient, requester: Account
-) -> None:
-    token = sign(claims_for(requester), secret="another-secret-another-secret-12345678")
-    response = await client.get("/api/me", headers=bearer(token))
-    assert_error(response, 401, "UNAUTHORIZED")
+def _without(claim: str) -> Callable[[Account], str]:
+    return lambda account: sign(claims_for(account, **{claim: None}))
 
 
-async def test_expired_token_is_unauthorized(client: httpx.AsyncClient, requester: Account) -> None:
-    now = datetime.now(UTC)
-    token = sign(claims_for(requester, iat=now - timedelta(hours=2), exp=now - timedelta(hours=1)))
-    response = await client.get("/api/me", headers=bearer(token))
-    assert_error(response, 401, "UNAUTHORIZED")
+def _with_subject(sub: str) -> Callable[[Account], str]:
+    return lambda account: sign(claims_for(account, sub=sub))
 
 
-@pytest.mark.parametrize("claim", ["sub", "exp", "ver", "iss", "aud"])
-async def test_token_without_a_required_claim_is_unauthorized(
-    client: httpx.AsyncClient, requester: Account, claim: str
-) -> None:
-    claims = claims_for(requester)
-    del claims[claim]
-    response = await client.get("/api/me", headers=bearer(sign(claims)))
-    assert_error(response, 401, "UNAUTHORIZED")
-
-
-async def test_unsigned_alg_none_token_is_unauthorized(
-    client: httpx.AsyncClient, requester: Account
-) -> None:
-    token = f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims_for(requester))}."
-    response = await client.get("/api/me", headers=bearer(token))
-    assert_error(response, 401, "UNAUTHORIZED")
+# Tokens for an existing account that must not be accepted: each is the valid token above
+# with one thing wrong.
+BAD_TOKENS = {
+    "another-secret": token_signed_elsewhere,
+    "expired": expired_token,
+    **{f"without-{claim}": _without(claim) for claim in ("sub", "exp", "ver", "iss", "aud")},
+    "unsigned-alg-none": lambda a: f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims_for(a))}.",
+    # The algorithm is pinned: HS512 with the right secret is still refused.
+    "another-algorithm": lambda a: sign(claims_for(a), algorithm="HS512"),
+    **{f"subject-{sub}": _with_subject(sub) for sub in ("not-a-number", "999999", str(2**40))},
+}
 
 
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
-async def test_token_with_another_algorithm_is_unauthorized(
-    client: httpx.AsyncClient, requester: Account
+@pytest.mark.parametrize("kind", BAD_TOKENS)
+async def test_a_token_with_anything_wrong_is_unauthorized(
+    client: httpx.AsyncClient, requester: Account, kind: str
 ) -> None:
-    """The algorithm is pinned: HS512 with the right secret is still refused."""
-    token = sign(claims_for(requester), algorithm="HS512")
-    response = await client.get("/api/me", headers=bearer(token))
-    assert_error(response, 401, "UNAUTHORIZED")
-
-
-@pytest.mark.parametrize("sub", ["not-a-number", "999999", str(2**40)])
-async def test_token_whose_subject_is_no_account_is_unauthorized(
-    client: httpx.AsyncClient, requester: Account, sub: str
-) -> None:
-    response = await client.get("/api/me", headers=bearer(sign(claims_for(requester, sub=sub))))
-    assert_error(response, 401, "UNAUTHORIZED")
-
-
-async def test_token_of_a_deleted_account_is_unauthorized(
-    client: httpx.AsyncClient, db: asyncpg.Connection, requester: Account
-) -> None:
-    assert (await client.get("/api/me", headers=requester.headers)).status_code == 200
-    await db.execute("DELETE FROM users WHERE id = $1", requester.id)
-    response = await client.get("/api/me", headers=requester.headers)
+    response = await client.get("/api/me", headers=bearer(BAD_TOKENS[kind](requester)))
     assert_error(response, 401, "UNAUTHORIZED")
 
 
@@ -112,13 +93,41 @@ async def test_role_claim_of_admin_gives_a_user_only_a_users_rights(
     assert_error(response, 403, "FORBIDDEN")
 
 
-async def test_role_change_in_the_database_applies_to_an_existing_token(
-    client: httpx.AsyncClient, db: asyncpg.Connection, agent: Account
+@pytest.mark.parametrize(
+    ("role", "change", "url", "status", "code"),
+    [
+        pytest.param(
+            "user",
+            "DELETE FROM users WHERE id = $1",
+            "/api/me",
+            401,
+            "UNAUTHORIZED",
+            id="account-deleted",
+        ),
+        pytest.param(
+            "agent",
+            "UPDATE users SET role = 'user' WHERE id = $1",
+            "/api/users",
+            403,
+            "FORBIDDEN",
+            id="agent-made-a-user",
+        ),
+    ],
+)
+async def test_a_change_to_the_account_applies_to_the_tokens_it_already_holds(
+    client: httpx.AsyncClient,
+    db: asyncpg.Connection,
+    accounts: Accounts,
+    role: str,
+    change: str,
+    url: str,
+    status: int,
+    code: str,
 ) -> None:
-    assert (await client.get("/api/users", headers=agent.headers)).status_code == 200
-    await db.execute("UPDATE users SET role = 'user' WHERE id = $1", agent.id)
-    response = await client.get("/api/users", headers=agent.headers)
-    assert_error(response, 403, "FORBIDDEN")
+    account = await accounts.create(role)
+    assert (await client.get(url, headers=account.headers)).status_code == 200
+    await db.execute(change, account.id)
+    assert_error(await client.get(url, headers=account.headers), status, code)
 
 
 async def test_bad_token_on_register_for_staff_is_unauthorized_and_creates_nothing(
@@ -126,18 +135,9 @@ async def test_bad_token_on_register_for_staff_is_unauthorized_and_creates_nothi
 ) -> None:
     """Only a staff role needs the token (signing up as a user ignores it: see
     tests/users/test_register_lookalikes.py)."""
-    response = await client.post(
-        "/api/register",
-        json={
-            "name": "Ada",
-            "email": "ada@example.test",
-            "password": "longenough",
-            "role": "agent",
-        },
-        headers=bearer("garbage"),
-    )
+    response = await register(client, bearer("garbage"), role="agent")
     assert_error(response, 401, "UNAUTHORIZED")
-    assert await db.fetchval("SELECT count(*) FROM users") == 0
+    assert await count_rows(db, "users") == 0
 
 
 @pytest.mark.parametrize("password", ["x" * 73, "é" * 37, "x" * 100_000])

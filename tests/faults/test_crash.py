@@ -14,8 +14,9 @@ from typing import Any
 import asyncpg
 import httpx
 
-from tests.conftest import Account
-from tests.faults.conftest import Servers
+from tests.support.accounts import Account
+from tests.support.db import count_rows
+from tests.support.faults import Servers
 
 REQUESTS = 200
 PARALLEL = 16  # under the server's pool (10 + 10 overflow): no request waits for a slot
@@ -148,8 +149,8 @@ async def test_a_crash_mid_burst_loses_no_acknowledged_ticket_and_duplicates_non
     stored = await _stored(db, requester)
     assert sorted(stored) == sorted(_key(n) for n in range(REQUESTS))
     assert all(stored[key] == retries[key].json()["id"] for key in stored)
-    assert await db.fetchval("SELECT count(*) FROM tickets") == REQUESTS
-    assert await db.fetchval("SELECT count(*) FROM timeline_logs") == REQUESTS
+    assert await count_rows(db, "tickets") == REQUESTS
+    assert await count_rows(db, "timeline_logs") == REQUESTS
     print(
         f"\ncrash: {len(burst.acknowledged)} of {REQUESTS} creations acknowledged "
         f"(SIGKILL at the {KILL_AFTER}th), {unacknowledged_but_stored} more stored but "

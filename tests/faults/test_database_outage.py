@@ -8,8 +8,9 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from tests.conftest import assert_error, bearer
-from tests.faults.conftest import Cluster, Servers
+from tests.support.accounts import bearer
+from tests.support.faults import Cluster, Servers
+from tests.support.responses import assert_error
 
 # The promise: while the database is down, a request fails within this.
 FAIL_WITHIN_SECONDS = 5.0

@@ -5,15 +5,15 @@ logged in the middle of a password change."""
 import asyncio
 import json
 import signal
-import time
 from typing import Any
 
 import asyncpg
 import httpx
 
-from tests.conftest import Account, assert_error, bearer
-from tests.faults.conftest import Servers
-from tests.support.server import plain_url
+from tests.support.accounts import Account, bearer
+from tests.support.db import row_locked, wait_for_lock_waits
+from tests.support.faults import Servers
+from tests.support.responses import assert_error
 
 FIRST = "first-Secret-4821"
 SECOND = "second-Secret-9034"
@@ -28,28 +28,17 @@ async def _password_change_cut_by_the_database(
 ) -> httpx.Response:
     """A password change whose UPDATE (carrying the new hash) loses its connection: the
     database error that the server logs is about the very statement holding the hash."""
-    locker = await asyncpg.connect(plain_url(database_url))
-    try:
-        async with locker.transaction():
-            await locker.execute("SELECT id FROM users WHERE id = $1 FOR UPDATE", user_id)
-            change = asyncio.create_task(
-                http.post(
-                    "/api/me/password",
-                    json={"current_password": SECOND, "new_password": THIRD},
-                    headers=bearer(token),
-                )
+    async with row_locked(database_url, "users", user_id):
+        change = asyncio.create_task(
+            http.post(
+                "/api/me/password",
+                json={"current_password": SECOND, "new_password": THIRD},
+                headers=bearer(token),
             )
-            deadline = time.monotonic() + 30
-            while not await db.fetchval(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock' "
-                "AND query LIKE 'UPDATE users%'"
-            ):
-                assert time.monotonic() < deadline, "the password change never blocked"
-                await asyncio.sleep(0.02)
-            return await change
-    finally:
-        await locker.close()
+        )
+        waiting = await wait_for_lock_waits(db, query_like="UPDATE users%")
+        await db.execute("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", waiting)
+        return await change
 
 
 def _access_lines(log: str) -> list[dict[str, Any]]:

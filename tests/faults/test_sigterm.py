@@ -9,18 +9,25 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import Account
-from tests.faults.conftest import Servers
-from tests.support.server import plain_url
+from tests.support.accounts import Account
+from tests.support.db import row_locked, wait_for_lock_waits
+from tests.support.faults import Servers
+from tests.support.tickets import patch_ticket, stored_timeline
+
+STOP_LISTENING_SECONDS = 30
 
 
-async def _wait_for_a_lock_wait(db: asyncpg.Connection) -> None:
-    deadline = time.monotonic() + 30
-    while not await db.fetchval(
-        "SELECT count(*) FROM pg_stat_activity "
-        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-    ):
-        assert time.monotonic() < deadline, "the request never reached the locked row"
+async def _wait_until_connections_are_refused(port: int) -> None:
+    """Until nothing listens on `port` any more: the first thing a server does on SIGTERM."""
+    deadline = time.monotonic() + STOP_LISTENING_SECONDS
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except ConnectionRefusedError:
+            return
+        writer.close()
+        await writer.wait_closed()
+        assert time.monotonic() < deadline, "the server still takes connections after SIGTERM"
         await asyncio.sleep(0.02)
 
 
@@ -34,31 +41,21 @@ async def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(
         ticket_id = created.json()["id"]
 
         # A row lock held from outside keeps the PATCH in flight, inside its transaction.
-        locker = await asyncpg.connect(plain_url(database_url))
-        try:
-            lock = locker.transaction()
-            await lock.start()
-            await locker.execute("SELECT id FROM tickets WHERE id = $1 FOR UPDATE", ticket_id)
+        async with row_locked(database_url, "tickets", ticket_id):
             patch = asyncio.create_task(
-                http.patch(
-                    f"/api/tickets/{ticket_id}",
-                    json={"title": "Finished after SIGTERM"},
-                    headers={**admin.headers, "If-Match": '"1"'},
-                )
+                patch_ticket(http, admin, ticket_id, {"title": "Finished after SIGTERM"})
             )
-            await _wait_for_a_lock_wait(db)
+            await wait_for_lock_waits(db)
 
             server.process.send_signal(signal.SIGTERM)
-            await asyncio.sleep(1)
+            await _wait_until_connections_are_refused(server.port)
+            # The server has begun to stop, and waits for the PATCH it holds.
             assert not patch.done()
             assert server.process.poll() is None
             # No new connection is taken any more.
             async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as late:
                 with pytest.raises(httpx.ConnectError):
                     await late.get("/api/health")
-            await lock.rollback()
-        finally:
-            await locker.close()
 
         response = await patch
     assert response.status_code == 200, response.text
@@ -69,7 +66,7 @@ async def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(
 
     row = await db.fetchrow("SELECT title, version FROM tickets WHERE id = $1", ticket_id)
     assert dict(row) == {"title": "Finished after SIGTERM", "version": 2}
-    actions = await db.fetch(
-        "SELECT action FROM timeline_logs WHERE ticket_id = $1 ORDER BY id", ticket_id
-    )
-    assert [r["action"] for r in actions] == ["ticket.created", "ticket.updated"]
+    assert await stored_timeline(db, ticket_id) == [
+        ("ticket.created", admin.id),
+        ("ticket.updated", admin.id),
+    ]

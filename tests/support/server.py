@@ -1,17 +1,31 @@
-"""`helpdesk serve` in its own process, as an operator runs it (production mode:
-DATABASE_URL set), for tests that need real parallel connections or a process to break."""
+"""`helpdesk serve` in its own process, as an operator runs it: the one way the tests and
+the benchmarks start the real server.
+
+On a database of the caller's (production mode: DATABASE_URL set), or with
+`database_url=None` on an embedded PostgreSQL in a data directory of its own, as
+`make run` starts it."""
 
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from types import TracebackType
 
 import httpx
+import psutil
 
-STARTUP_SECONDS = 60
+STARTUP_SECONDS = 120  # the health check answers, and every worker process is up
+STOP_SECONDS = 30
 TEST_JWT_SECRET = "test-secret-test-secret-test-secret-1234"
+# Settings of the caller's environment that would point the server at another database,
+# secret, address or Redis: the server gets only what `server_environment` says.
+NOT_INHERITED = ("DATABASE_URL", "TEST_DATABASE_URL", "JWT_SECRET", "REDIS_URL", "HOST", "PORT")
 
 
 def free_port() -> int:
@@ -26,52 +40,81 @@ def plain_url(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
+def server_environment(
+    database_url: str | None, *, env: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The settings a started server runs with: rate limits off and bcrypt cheap, and on a
+    database of the caller's, that database and the tests' JWT secret; `env` on top. (On
+    its embedded PostgreSQL the server makes its own secret, as `make run` does.)"""
+    settings = {
+        "BCRYPT_ROUNDS": "4",
+        "RATE_LIMIT_API_PER_MINUTE": "0",
+        "RATE_LIMIT_AUTH_PER_MINUTE": "0",
+    }
+    if database_url is not None:
+        settings |= {"DATABASE_URL": plain_url(database_url), "JWT_SECRET": TEST_JWT_SECRET}
+    return settings | dict(env or {})
+
+
 class Server:
-    """`helpdesk serve` on a database, its stdout and stderr kept in `log_path`. The rate
-    limits are off and bcrypt is cheap unless `env` says otherwise."""
+    """`helpdesk serve --workers N` on a database (None: an embedded PostgreSQL of its own),
+    its stdout and stderr appended to `log_path`, settings as `server_environment` gives
+    them. Usable as a context manager: started on entry, terminated on exit."""
 
     def __init__(
-        self, database_url: str, log_path: Path, *, env: dict[str, str] | None = None
+        self,
+        database_url: str | None,
+        log_path: Path,
+        *,
+        env: Mapping[str, str] | None = None,
+        workers: int = 1,
+        port: int | None = None,
     ) -> None:
-        self.database_url = plain_url(database_url)
+        self.database_url = None if database_url is None else plain_url(database_url)
         self.log_path = log_path
-        self.port = free_port()
+        self.workers = workers
+        self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self._env = env or {}
+        self._env = dict(env or {})
         self._process: subprocess.Popen[bytes] | None = None
+        self._data_root: Path | None = None
 
     def start(self) -> "Server":
         env = {
             key: value
             for key, value in os.environ.items()
-            if key not in ("DATABASE_URL", "TEST_DATABASE_URL") and not key.startswith("HELPDESK_")
+            if key not in NOT_INHERITED and not key.startswith("HELPDESK_")
         }
-        env |= {
-            "DATABASE_URL": self.database_url,
-            "JWT_SECRET": TEST_JWT_SECRET,
-            "BCRYPT_ROUNDS": "4",
-            "RATE_LIMIT_API_PER_MINUTE": "0",
-            "RATE_LIMIT_AUTH_PER_MINUTE": "0",
-        } | self._env
+        if self.database_url is None:
+            self._data_root = Path(tempfile.mkdtemp(prefix="helpdesk-server-"))
+            self._data_root.chmod(0o755)  # as root, the embedded server runs as its own user
+            env["HELPDESK_DATA_DIR"] = str(self._data_root / "pg")
+        env |= server_environment(self.database_url, env=self._env)
+        # -P: the working directory (a temporary one) is not on the server's sys.path.
+        command = [sys.executable, "-P", "-m", "helpdesk.cli", "serve"]
+        command += ["--port", str(self.port), "--workers", str(self.workers)]
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "helpdesk.cli", "serve", "--port", str(self.port)],
+                command,
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                cwd=self.log_path.parent,  # no stray .env is read
+                cwd=self._data_root or self.log_path.parent,  # no stray .env is read
             )
         deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            try:
-                if httpx.get(f"{self.base_url}/api/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
+        while not self._ready():
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"the server did not start:\n{self.log()}")
+                raise RuntimeError(f"the server did not start ({self.log_path}):\n{self.log()}")
             time.sleep(0.1)
+        return self
+
+    def _ready(self) -> bool:
+        try:
+            healthy = httpx.get(f"{self.base_url}/api/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+        return healthy and len(self.worker_processes()) >= self.workers
 
     @property
     def process(self) -> subprocess.Popen[bytes]:
@@ -82,10 +125,59 @@ class Server:
     def pid(self) -> int:
         return self.process.pid
 
+    def worker_processes(self) -> list[psutil.Process]:
+        """The processes that serve requests: uvicorn's spawned workers, or with one
+        worker, the server process itself."""
+        try:
+            root = psutil.Process(self.pid)
+            children = root.children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+        spawned = [child for child in children if any("spawn_main" in p for p in _cmdline(child))]
+        return spawned or [root]
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
+        """Killed at once; on its embedded PostgreSQL, terminated instead, so that it stops
+        that PostgreSQL too."""
+        if self.database_url is None:
+            self.terminate()
+            return
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
-            self._process.wait(timeout=30)
+            self._process.wait(timeout=STOP_SECONDS)
+
+    def terminate(self) -> None:
+        """SIGTERM, as an operator stops it: requests in flight finish, then it exits
+        (killed if it takes longer than STOP_SECONDS)."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.send_signal(signal.SIGTERM)
+            try:
+                self._process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        if self._data_root is not None:
+            shutil.rmtree(self._data_root, ignore_errors=True)
+            self._data_root = None
+
+    def __enter__(self) -> "Server":
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.terminate()
+
+
+def _cmdline(process: psutil.Process) -> list[str]:
+    try:
+        cmdline: list[str] = process.cmdline()
+    except psutil.Error:
+        return []
+    return cmdline

@@ -7,24 +7,14 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import (
-    ISO_8601_WITH_OFFSET,
-    TICKET_FIELDS,
-    Account,
-    Accounts,
-    assert_error,
-    create_ticket,
-)
-
-
-async def post_ticket(client: httpx.AsyncClient, account: Account, body: Any) -> httpx.Response:
-    return await client.post("/api/tickets", json=body, headers=account.headers)
+from tests.support.accounts import Account, Accounts
+from tests.support.db import count_rows
+from tests.support.responses import ISO_8601_WITH_OFFSET, TICKET_FIELDS, assert_error
+from tests.support.tickets import TICKETS, create_ticket, post_ticket, stored_timeline
 
 
 async def stored_counts(db: asyncpg.Connection) -> tuple[int, int]:
-    tickets = await db.fetchval("SELECT count(*) FROM tickets")
-    entries = await db.fetchval("SELECT count(*) FROM timeline_logs")
-    return tickets, entries
+    return await count_rows(db, "tickets"), await count_rows(db, "timeline_logs")
 
 
 # --- the created ticket ----------------------------------------------------------------------
@@ -78,12 +68,27 @@ async def test_created_ticket_is_stored_as_returned(
     assert row["created_at"] == datetime.fromisoformat(ticket["created_at"])
 
 
-async def test_description_defaults_to_empty_text(
-    client: httpx.AsyncClient, requester: Account
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ({"title": "No details"}, {"description": ""}),
+        ({"title": "  \t Printer jammed \n "}, {"title": "Printer jammed"}),
+        ({"title": f"  {'t' * 200}  "}, {"title": "t" * 200}),
+        ({"description": "d" * 10_000}, {"description": "d" * 10_000}),
+    ],
+    ids=[
+        "description-defaults-to-empty",
+        "title-trimmed",
+        "title-of-200-characters-after-trimming",
+        "description-of-10000-characters",
+    ],
+)
+async def test_a_created_ticket_holds_the_text_sent_trimmed(
+    client: httpx.AsyncClient, requester: Account, sent: dict[str, str], stored: dict[str, str]
 ) -> None:
-    ticket = await create_ticket(client, requester, title="No details")
+    ticket = await create_ticket(client, requester, **sent)
 
-    assert ticket["description"] == ""
+    assert {field: ticket[field] for field in stored} == stored
 
 
 @pytest.mark.parametrize("field", ["created_at", "updated_at", "due_at"])
@@ -98,145 +103,29 @@ async def test_timestamps_are_iso_8601_with_an_offset(
     assert parsed.utcoffset() is not None
 
 
-async def test_title_is_trimmed(client: httpx.AsyncClient, requester: Account) -> None:
-    ticket = await create_ticket(client, requester, title="  \t Printer jammed \n ")
-
-    assert ticket["title"] == "Printer jammed"
-
-
-async def test_title_of_200_characters_after_trimming_is_accepted(
-    client: httpx.AsyncClient, requester: Account
-) -> None:
-    title = "t" * 200
-
-    ticket = await create_ticket(client, requester, title=f"  {title}  ")
-
-    assert ticket["title"] == title
-
-
-async def test_description_of_10000_characters_is_accepted(
-    client: httpx.AsyncClient, requester: Account
-) -> None:
-    description = "d" * 10_000
-
-    ticket = await create_ticket(client, requester, description=description)
-
-    assert ticket["description"] == description
-
-
-@pytest.mark.parametrize("priority", ["low", "medium", "high", "urgent"])
-async def test_every_priority_is_accepted(
-    client: httpx.AsyncClient, requester: Account, priority: str
-) -> None:
-    ticket = await create_ticket(client, requester, priority=priority)
-
-    assert ticket["priority"] == priority
-
-
-# --- validation ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("title", ["", "   ", "\t\n"])
-async def test_blank_title_is_field_required(
-    client: httpx.AsyncClient, requester: Account, title: str
-) -> None:
-    response = await post_ticket(client, requester, {"title": title})
-
-    assert_error(response, 400, "FIELD_REQUIRED", "title")
-
-
-async def test_missing_title_is_field_required(
-    client: httpx.AsyncClient, requester: Account
-) -> None:
-    response = await post_ticket(client, requester, {"description": "no title"})
-
-    assert_error(response, 400, "FIELD_REQUIRED", "title")
-
-
-async def test_title_of_201_characters_is_invalid(
-    client: httpx.AsyncClient, requester: Account
-) -> None:
-    response = await post_ticket(client, requester, {"title": "t" * 201})
-
-    assert_error(response, 400, "FIELD_INVALID", "title")
-
-
-async def test_title_that_is_not_text_is_invalid(
-    client: httpx.AsyncClient, requester: Account
-) -> None:
-    response = await post_ticket(client, requester, {"title": 5})
-
-    assert_error(response, 400, "FIELD_INVALID", "title")
-
-
-async def test_description_of_10001_characters_is_invalid(
-    client: httpx.AsyncClient, requester: Account
-) -> None:
-    response = await post_ticket(client, requester, {"title": "x", "description": "d" * 10_001})
-
-    assert_error(response, 400, "FIELD_INVALID", "description")
-
-
-async def test_unknown_priority_is_invalid(client: httpx.AsyncClient, requester: Account) -> None:
-    response = await post_ticket(client, requester, {"title": "x", "priority": "zzz"})
-
-    assert_error(response, 400, "FIELD_INVALID", "priority")
-
-
-async def test_unknown_field_is_invalid(client: httpx.AsyncClient, requester: Account) -> None:
-    response = await post_ticket(client, requester, {"title": "x", "status": "closed"})
-
-    assert_error(response, 400, "FIELD_INVALID", "status")
-
-
-async def test_body_that_is_not_an_object_is_bad_request(
-    client: httpx.AsyncClient, requester: Account
-) -> None:
-    response = await post_ticket(client, requester, ["title"])
-
-    assert_error(response, 400, "BAD_REQUEST")
-
-
-async def test_title_with_a_nul_character_is_refused_not_a_server_error(
-    client: httpx.AsyncClient, requester: Account
-) -> None:
-    response = await post_ticket(client, requester, {"title": "Printer\u0000jammed"})
-
-    assert_error(response, 400, "FIELD_INVALID", "title")
-
-
-async def test_create_without_a_token_is_unauthorized(client: httpx.AsyncClient) -> None:
-    response = await client.post("/api/tickets", json={"title": "x"})
-
-    assert_error(response, 401, "UNAUTHORIZED")
-
-
 # --- SLA ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("priority", "minutes"), [("urgent", 60), ("high", 240), ("medium", 1440), ("low", 4320)]
 )
-async def test_sla_minutes_default_from_priority(
-    client: httpx.AsyncClient, requester: Account, priority: str, minutes: int
+async def test_each_priority_is_accepted_and_due_after_its_default_sla_exactly(
+    client: httpx.AsyncClient,
+    requester: Account,
+    db: asyncpg.Connection,
+    priority: str,
+    minutes: int,
 ) -> None:
     ticket = await create_ticket(client, requester, priority=priority)
 
+    assert ticket["priority"] == priority
     assert ticket["sla_minutes"] == minutes
-
-
-@pytest.mark.parametrize("priority", ["urgent", "high", "medium", "low"])
-async def test_due_at_is_created_at_plus_sla_minutes_exactly(
-    client: httpx.AsyncClient, requester: Account, db: asyncpg.Connection, priority: str
-) -> None:
-    ticket = await create_ticket(client, requester, priority=priority)
-
     gap = datetime.fromisoformat(ticket["due_at"]) - datetime.fromisoformat(ticket["created_at"])
-    assert gap == timedelta(minutes=ticket["sla_minutes"])
+    assert gap == timedelta(minutes=minutes)
     stored_gap = await db.fetchval(
         "SELECT due_at - created_at FROM tickets WHERE id = $1", ticket["id"]
     )
-    assert stored_gap == timedelta(minutes=ticket["sla_minutes"])
+    assert stored_gap == timedelta(minutes=minutes)
 
 
 @pytest.mark.parametrize("role", ["agent", "admin"])
@@ -271,16 +160,6 @@ async def test_ticket_with_sla_of_zero_is_breached_at_once(
     assert ticket["breached"] is True
 
 
-@pytest.mark.parametrize("minutes", [-1, 525601, "60", 60.5, True])
-async def test_sla_minutes_out_of_range_or_not_an_integer_is_invalid(
-    client: httpx.AsyncClient, agent: Account, db: asyncpg.Connection, minutes: object
-) -> None:
-    response = await post_ticket(client, agent, {"title": "x", "sla_minutes": minutes})
-
-    assert_error(response, 400, "FIELD_INVALID", "sla_minutes")
-    assert await stored_counts(db) == (0, 0)
-
-
 # --- assignee ----------------------------------------------------------------------------------
 
 
@@ -306,48 +185,117 @@ async def test_agent_may_assign_the_ticket_to_themselves(
     assert ticket["assignee_id"] == agent.id
 
 
-async def test_assignee_who_is_a_plain_user_is_invalid(
-    client: httpx.AsyncClient, agent: Account, requester: Account, db: asyncpg.Connection
-) -> None:
-    response = await post_ticket(client, agent, {"title": "x", "assignee_id": requester.id})
+# --- refused: nothing stored ------------------------------------------------------------------
 
-    assert_error(response, 400, "FIELD_INVALID", "assignee_id")
+AGENT, REQUESTER = "<agent>", "<requester>"  # ids known once the accounts exist
+
+
+def refused(caller: str, label: str, body: Any, status: int, code: str, field: str | None) -> Any:
+    return pytest.param(caller, body, status, code, field, id=f"{caller}: {label}")
+
+
+REFUSED = [
+    # What anyone may get wrong.
+    *[
+        refused("user", f"blank title {title!r}", {"title": title}, 400, "FIELD_REQUIRED", "title")
+        for title in ("", "   ", "\t\n")
+    ],
+    refused("user", "no title", {"description": "no title"}, 400, "FIELD_REQUIRED", "title"),
+    refused("user", "empty body", {}, 400, "FIELD_REQUIRED", "title"),
+    refused("user", "title of 201", {"title": "t" * 201}, 400, "FIELD_INVALID", "title"),
+    refused("user", "title not text", {"title": 5}, 400, "FIELD_INVALID", "title"),
+    refused(
+        "user", "NUL in title", {"title": "Printer\u0000jammed"}, 400, "FIELD_INVALID", "title"
+    ),
+    refused(
+        "user",
+        "description of 10001",
+        {"title": "x", "description": "d" * 10_001},
+        400,
+        "FIELD_INVALID",
+        "description",
+    ),
+    refused(
+        "user",
+        "unknown priority",
+        {"title": "x", "priority": "zzz"},
+        400,
+        "FIELD_INVALID",
+        "priority",
+    ),
+    refused(
+        "user", "unknown field", {"title": "x", "status": "closed"}, 400, "FIELD_INVALID", "status"
+    ),
+    refused("user", "body not an object", ["title"], 400, "BAD_REQUEST", None),
+    # What only staff may set.
+    *[
+        refused(
+            "user",
+            f"sla_minutes {minutes}",
+            {"title": "x", "sla_minutes": minutes},
+            403,
+            "FORBIDDEN",
+            "sla_minutes",
+        )
+        for minutes in (0, 30, 60, 1440)
+    ],
+    refused(
+        "user", "assignee", {"title": "x", "assignee_id": AGENT}, 403, "FORBIDDEN", "assignee_id"
+    ),
+    # What staff may set, within bounds.
+    *[
+        refused(
+            "agent",
+            f"sla_minutes {minutes!r}",
+            {"title": "x", "sla_minutes": minutes},
+            400,
+            "FIELD_INVALID",
+            "sla_minutes",
+        )
+        for minutes in (-1, 525601, "60", 60.5, True)
+    ],
+    *[
+        refused(
+            "agent",
+            f"assignee {assignee_id!r}",
+            {"title": "x", "assignee_id": assignee_id},
+            400,
+            "FIELD_INVALID",
+            "assignee_id",
+        )
+        for assignee_id in (REQUESTER, 12345, 0, -1, 99999999999, "2")
+    ],
+]
+
+
+@pytest.mark.parametrize(("caller", "body", "status", "code", "field"), REFUSED)
+async def test_a_refused_create_stores_nothing(
+    client: httpx.AsyncClient,
+    agent: Account,
+    requester: Account,
+    db: asyncpg.Connection,
+    caller: str,
+    body: Any,
+    status: int,
+    code: str,
+    field: str | None,
+) -> None:
+    if isinstance(body, dict) and body.get("assignee_id") in (AGENT, REQUESTER):
+        body = {**body, "assignee_id": (agent if body["assignee_id"] == AGENT else requester).id}
+
+    response = await post_ticket(client, agent if caller == "agent" else requester, body)
+
+    assert_error(response, status, code, field)
     assert await stored_counts(db) == (0, 0)
 
 
-@pytest.mark.parametrize("assignee_id", [12345, 0, -1, 99999999999, "2"])
-async def test_assignee_that_is_no_account_is_invalid(
-    client: httpx.AsyncClient, agent: Account, db: asyncpg.Connection, assignee_id: object
-) -> None:
-    response = await post_ticket(client, agent, {"title": "x", "assignee_id": assignee_id})
+async def test_create_without_a_token_is_unauthorized(client: httpx.AsyncClient) -> None:
+    response = await client.post(TICKETS, json={"title": "x"})
 
-    assert_error(response, 400, "FIELD_INVALID", "assignee_id")
-    assert await stored_counts(db) == (0, 0)
+    assert_error(response, 401, "UNAUTHORIZED")
 
 
-# --- what a plain user may not set ------------------------------------------------------------
-
-
-async def test_user_may_not_set_assignee_id(
-    client: httpx.AsyncClient, requester: Account, agent: Account, db: asyncpg.Connection
-) -> None:
-    response = await post_ticket(client, requester, {"title": "x", "assignee_id": agent.id})
-
-    assert_error(response, 403, "FORBIDDEN", "assignee_id")
-    assert await stored_counts(db) == (0, 0)
-
-
-@pytest.mark.parametrize("minutes", [0, 60, 1440])
-async def test_user_may_not_set_sla_minutes(
-    client: httpx.AsyncClient, requester: Account, db: asyncpg.Connection, minutes: int
-) -> None:
-    response = await post_ticket(client, requester, {"title": "x", "sla_minutes": minutes})
-
-    assert_error(response, 403, "FORBIDDEN", "sla_minutes")
-    assert await stored_counts(db) == (0, 0)
-
-
-# --- timeline and nothing stored on refusal ---------------------------------------------------
+# --- timeline ----------------------------------------------------------------------------------
 
 
 async def test_create_writes_a_ticket_created_timeline_entry(
@@ -361,50 +309,16 @@ async def test_create_writes_a_ticket_created_timeline_entry(
     assert [entry["action"] for entry in timeline] == ["ticket.created"]
     assert timeline[0]["actor_id"] == requester.id
     assert timeline[0]["ticket_id"] == ticket["id"]
-    rows = await db.fetch(
-        "SELECT action, actor_id FROM timeline_logs WHERE ticket_id = $1", ticket["id"]
-    )
-    assert [(r["action"], r["actor_id"]) for r in rows] == [("ticket.created", requester.id)]
-
-
-@pytest.mark.parametrize(
-    ("body", "status", "code", "field"),
-    [
-        ({"title": ""}, 400, "FIELD_REQUIRED", "title"),
-        ({}, 400, "FIELD_REQUIRED", "title"),
-        ({"title": "t" * 201}, 400, "FIELD_INVALID", "title"),
-        ({"title": "x", "description": "d" * 10_001}, 400, "FIELD_INVALID", "description"),
-        ({"title": "x", "priority": "zzz"}, 400, "FIELD_INVALID", "priority"),
-        ({"title": "x", "sla_minutes": 30}, 403, "FORBIDDEN", "sla_minutes"),
-        ({"title": "x", "assignee_id": "<agent>"}, 403, "FORBIDDEN", "assignee_id"),
-    ],
-)
-async def test_refused_create_by_a_user_stores_nothing(
-    client: httpx.AsyncClient,
-    agent: Account,
-    requester: Account,
-    db: asyncpg.Connection,
-    body: dict[str, Any],
-    status: int,
-    code: str,
-    field: str,
-) -> None:
-    if body.get("assignee_id") == "<agent>":
-        body = {**body, "assignee_id": agent.id}
-
-    response = await post_ticket(client, requester, body)
-
-    assert_error(response, status, code, field)
-    assert await stored_counts(db) == (0, 0)
+    assert await stored_timeline(db, ticket["id"]) == [("ticket.created", requester.id)]
 
 
 async def test_a_lone_surrogate_in_the_title_is_refused_not_a_server_error(
     client: httpx.AsyncClient, requester: Account, db: asyncpg.Connection
 ) -> None:
     response = await client.post(
-        "/api/tickets",
+        TICKETS,
         content=b'{"title": "broken \\ud800 text"}',
         headers={**requester.headers, "Content-Type": "application/json"},
     )
     assert_error(response, 400, "FIELD_INVALID", "title")
-    assert await db.fetchval("SELECT count(*) FROM tickets") == 0
+    assert await stored_counts(db) == (0, 0)

@@ -2,7 +2,6 @@
 exactly as the API hands it out; anything else is 400 FIELD_INVALID on `cursor`, never a
 database error."""
 
-import base64
 import logging
 from datetime import timedelta
 from typing import Any
@@ -11,12 +10,21 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import Account, assert_error, create_ticket
-from tests.tickets.test_list import BREACHED, insert_tickets, list_ids, set_status
+from tests.support.accounts import Account
+from tests.support.cursors import CRAFTED, MALFORMED, craft_cursor
+from tests.support.responses import assert_error
+from tests.support.tickets import (
+    BREACHED,
+    TICKETS,
+    create_ticket,
+    insert_tickets,
+    list_ids,
+    set_status,
+)
 
 
 async def _walk_by_cursor(
-    client: httpx.AsyncClient, account: Account, params: dict[str, Any], path: str = "/api/tickets"
+    client: httpx.AsyncClient, account: Account, params: dict[str, Any], path: str = TICKETS
 ) -> list[list[int]]:
     pages: list[list[int]] = []
     cursor = None
@@ -70,24 +78,20 @@ async def test_a_new_ticket_does_not_shift_a_cursor_walk(
 ) -> None:
     """Unlike offset, a ticket created between two pages neither repeats nor skips a row."""
     ids = await insert_tickets(db, agent.id, 6)
-    first = (await client.get("/api/tickets", params={"limit": 3}, headers=agent.headers)).json()
+    first = (await client.get(TICKETS, params={"limit": 3}, headers=agent.headers)).json()
     await create_ticket(client, agent, title="Arrived meanwhile")
     rest = await client.get(
-        "/api/tickets", params={"limit": 3, "cursor": first["next_cursor"]}, headers=agent.headers
+        TICKETS, params={"limit": 3, "cursor": first["next_cursor"]}, headers=agent.headers
     )
     walked = [t["id"] for t in first["items"]] + [t["id"] for t in rest.json()["items"]]
     assert walked == sorted(ids, reverse=True)
 
 
-@pytest.mark.parametrize(
-    "cursor",
-    ["garbage", "", "bm90LWEtY3Vyc29y", "MjAyNi0xMS0yNFQwMDowMDowMHwx", "x" * 101, "%%%"],
-    ids=["garbage", "empty", "not-a-cursor", "naive-timestamp", "too-long", "symbols"],
-)
+@pytest.mark.parametrize("cursor", MALFORMED.values(), ids=MALFORMED.keys())
 async def test_a_bad_cursor_is_a_400_naming_it(
     client: httpx.AsyncClient, agent: Account, cursor: str
 ) -> None:
-    response = await client.get("/api/tickets", params={"cursor": cursor}, headers=agent.headers)
+    response = await client.get(TICKETS, params={"cursor": cursor}, headers=agent.headers)
     assert_error(response, 400, "FIELD_INVALID", "cursor")
 
 
@@ -95,46 +99,16 @@ async def test_cursor_and_offset_together_are_refused(
     client: httpx.AsyncClient, agent: Account, db: asyncpg.Connection
 ) -> None:
     await insert_tickets(db, agent.id, 3)
-    first = (await client.get("/api/tickets", params={"limit": 1}, headers=agent.headers)).json()
+    first = (await client.get(TICKETS, params={"limit": 1}, headers=agent.headers)).json()
     response = await client.get(
-        "/api/tickets",
+        TICKETS,
         params={"cursor": first["next_cursor"], "offset": 1},
         headers=agent.headers,
     )
     assert_error(response, 400, "FIELD_INVALID", "offset")
 
 
-def _cursor(raw: str) -> str:
-    """A cursor as a client could craft one: the API's encoding of any text."""
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-CRAFTED = {
-    # Times PostgreSQL cannot hold once in UTC (year 0, year 10000): were a 500.
-    "year-1-at-plus-14": "0001-01-01T00:00:00+14:00|1",
-    "year-9999-at-minus-14": "9999-12-31T23:59:59-14:00|1",
-    # Forms the API never hands out.
-    "other-offset": "2026-11-24T10:00:00+01:00|5",
-    "z-suffix": "2026-11-24T10:00:00Z|5",
-    "iso-week-date": "2026-W48-2T10:00:00+00:00|5",
-    "ordinal-date": "2026-328T10:00:00+00:00|5",
-    "space-separator": "2026-11-24 10:00:00+00:00|5",
-    "milliseconds": "2026-11-24T10:00:00.123+00:00|5",
-    "underscore-in-id": "2026-11-24T10:00:00+00:00|5_0",
-    "space-before-id": "2026-11-24T10:00:00+00:00| 5",
-    "plus-sign-id": "2026-11-24T10:00:00+00:00|+5",
-    "leading-zero-id": "2026-11-24T10:00:00+00:00|05",
-    "arabic-indic-digits-id": "2026-11-24T10:00:00+00:00|\u0665",
-    "fullwidth-digits-year": "\uff12\uff10\uff12\uff16-11-24T10:00:00+00:00|5",
-    "id-zero": "2026-11-24T10:00:00+00:00|0",
-    "id-over-int4": "2026-11-24T10:00:00+00:00|2147483648",
-    "no-id": "2026-11-24T10:00:00+00:00|",
-    "month-13": "2026-13-24T10:00:00+00:00|5",
-    "trailing-text": "2026-11-24T10:00:00+00:00|5|6",
-}
-
-
-@pytest.mark.parametrize("path", ["/api/tickets", BREACHED])
+@pytest.mark.parametrize("path", [TICKETS, BREACHED])
 @pytest.mark.parametrize("raw", CRAFTED.values(), ids=CRAFTED.keys())
 async def test_a_crafted_cursor_is_a_400_naming_it_and_logs_no_error(
     client: httpx.AsyncClient,
@@ -146,28 +120,14 @@ async def test_a_crafted_cursor_is_a_400_naming_it_and_logs_no_error(
 ) -> None:
     await insert_tickets(db, agent.id, 2, due=timedelta(minutes=-5))
     with caplog.at_level(logging.WARNING):
-        response = await client.get(path, params={"cursor": _cursor(raw)}, headers=agent.headers)
+        response = await client.get(
+            path, params={"cursor": craft_cursor(raw)}, headers=agent.headers
+        )
     assert_error(response, 400, "FIELD_INVALID", "cursor")
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
-@pytest.mark.parametrize(
-    "cursor",
-    [
-        _cursor("2026-11-24T10:00:00+00:00|5") + "=",  # padding the API strips
-        " " + _cursor("2026-11-24T10:00:00+00:00|5"),
-        _cursor("2026-11-24T10:00:00+00:00|5") + "\n",
-    ],
-    ids=["padded", "leading-space", "newline"],
-)
-async def test_a_cursor_in_another_encoding_of_a_good_position_is_refused(
-    client: httpx.AsyncClient, agent: Account, cursor: str
-) -> None:
-    response = await client.get("/api/tickets", params={"cursor": cursor}, headers=agent.headers)
-    assert_error(response, 400, "FIELD_INVALID", "cursor")
-
-
-@pytest.mark.parametrize("path", ["/api/tickets", BREACHED])
+@pytest.mark.parametrize("path", [TICKETS, BREACHED])
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
@@ -185,7 +145,7 @@ async def test_a_well_formed_cursor_at_the_ends_of_time_pages_normally(
     expected: Any,
 ) -> None:
     ids = await insert_tickets(db, agent.id, 3, due=timedelta(minutes=-5))
-    response = await client.get(path, params={"cursor": _cursor(raw)}, headers=agent.headers)
+    response = await client.get(path, params={"cursor": craft_cursor(raw)}, headers=agent.headers)
     assert response.status_code == 200, response.text
     listed = [ticket["id"] for ticket in response.json()["items"]]
     assert listed == (sorted(ids, reverse=True) if expected == "all" else expected)

@@ -3,20 +3,19 @@ one spelling (NFKC, lower case); invisible characters and a local part mixing sc
 refused; names are stored in one spelling with nothing invisible in them. And anyone may
 sign up as a user, whatever token their browser still holds."""
 
-from datetime import UTC, datetime, timedelta
-
 import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import Account, assert_error, bearer, claims_for, sign
-
-PASSWORD = "longenough"
-
-
-async def register(client: httpx.AsyncClient, email: str, name: str = "Someone") -> httpx.Response:
-    body = {"name": name, "email": email, "password": PASSWORD}
-    return await client.post("/api/register", json=body)
+from tests.support.accounts import (
+    NEW_ACCOUNT,
+    Account,
+    bearer,
+    expired_token,
+    register,
+    token_signed_elsewhere,
+)
+from tests.support.responses import assert_error
 
 
 async def emails(db: asyncpg.Connection) -> list[str]:
@@ -31,20 +30,22 @@ async def emails(db: asyncpg.Connection) -> list[str]:
 async def test_an_email_that_reads_as_a_taken_one_is_email_taken(
     client: httpx.AsyncClient, db: asyncpg.Connection, lookalike: str
 ) -> None:
-    assert (await register(client, "admin@my")).status_code == 201
-    assert_error(await register(client, lookalike), 409, "EMAIL_TAKEN", "email")
+    assert (await register(client, email="admin@my")).status_code == 201
+    assert_error(await register(client, email=lookalike), 409, "EMAIL_TAKEN", "email")
     assert await emails(db) == ["admin@my"]
 
 
 async def test_a_full_width_email_is_stored_in_its_plain_spelling_and_logs_in(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:
-    response = await register(client, "\uff47\uff52\uff41\uff43\uff45@example.test")
+    response = await register(client, email="\uff47\uff52\uff41\uff43\uff45@example.test")
     assert response.status_code == 201, response.text
     assert response.json()["email"] == "grace@example.test"
     assert await emails(db) == ["grace@example.test"]
     for typed in ("grace@example.test", "\uff47\uff52\uff41\uff43\uff45@example.test"):
-        login = await client.post("/api/login", json={"email": typed, "password": PASSWORD})
+        login = await client.post(
+            "/api/login", json={"email": typed, "password": NEW_ACCOUNT["password"]}
+        )
         assert login.status_code == 200, login.text
 
 
@@ -66,8 +67,8 @@ async def test_a_full_width_email_is_stored_in_its_plain_spelling_and_logs_in(
 async def test_an_email_with_an_invisible_character_is_refused(
     client: httpx.AsyncClient, db: asyncpg.Connection, email: str
 ) -> None:
-    assert (await register(client, "admin@my")).status_code == 201
-    assert_error(await register(client, email), 400, "FIELD_INVALID", "email")
+    assert (await register(client, email="admin@my")).status_code == 201
+    assert_error(await register(client, email=email), 400, "FIELD_INVALID", "email")
     assert await emails(db) == ["admin@my"]
 
 
@@ -85,7 +86,7 @@ async def test_an_email_with_an_invisible_character_is_refused(
 async def test_an_email_mixing_scripts_in_one_part_is_refused(
     client: httpx.AsyncClient, db: asyncpg.Connection, email: str
 ) -> None:
-    assert_error(await register(client, email), 400, "FIELD_INVALID", "email")
+    assert_error(await register(client, email=email), 400, "FIELD_INVALID", "email")
     assert await emails(db) == []
 
 
@@ -103,7 +104,7 @@ async def test_an_email_mixing_scripts_in_one_part_is_refused(
 async def test_an_email_in_one_script_per_part_is_accepted(
     client: httpx.AsyncClient, db: asyncpg.Connection, email: str
 ) -> None:
-    response = await register(client, email)
+    response = await register(client, email=email)
     assert response.status_code == 201, response.text
     assert await emails(db) == [email]
 
@@ -123,7 +124,7 @@ async def test_an_email_in_one_script_per_part_is_accepted(
 async def test_a_name_is_stored_in_one_spelling_without_invisible_characters(
     client: httpx.AsyncClient, db: asyncpg.Connection, typed: str, stored: str
 ) -> None:
-    response = await register(client, "ada@example.test", name=typed)
+    response = await register(client, name=typed)
     assert response.status_code == 201, response.text
     assert response.json()["name"] == stored
     assert await db.fetchval("SELECT name FROM users") == stored
@@ -132,7 +133,7 @@ async def test_a_name_is_stored_in_one_spelling_without_invisible_characters(
 async def test_a_name_of_only_invisible_characters_is_missing(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:
-    response = await register(client, "ada@example.test", name="\u200b\u200d\u00ad")
+    response = await register(client, name="\u200b\u200d\u00ad")
     assert_error(response, 400, "FIELD_REQUIRED", "name")
     assert await emails(db) == []
 
@@ -140,15 +141,10 @@ async def test_a_name_of_only_invisible_characters_is_missing(
 # --- a token that sign-up does not need is not checked ---------------------------------------
 
 
-def _expired(account: Account) -> dict[str, str]:
-    past = datetime.now(UTC) - timedelta(hours=2)
-    return bearer(sign(claims_for(account, iat=past, exp=past + timedelta(minutes=5))))
-
-
 STALE_TOKENS = {
     "garbage": lambda account: {"Authorization": "Bearer not-a-token"},
-    "expired": _expired,
-    "wrong-signature": lambda account: bearer(sign(claims_for(account), secret="x" * 40)),
+    "expired": lambda account: bearer(expired_token(account)),
+    "wrong-signature": lambda account: bearer(token_signed_elsewhere(account)),
     "not-bearer": lambda account: {"Authorization": "Basic YWRtaW46YWRtaW4="},
 }
 
@@ -164,11 +160,7 @@ async def test_signing_up_as_a_user_ignores_a_stale_or_broken_token(
 ) -> None:
     headers = STALE_TOKENS[kind](requester)
     extra = {} if role is None else {"role": role}
-    response = await client.post(
-        "/api/register",
-        json={"name": "New", "email": "new@example.test", "password": PASSWORD, **extra},
-        headers=headers,
-    )
+    response = await register(client, headers, email="new@example.test", **extra)
     assert response.status_code == 201, response.text
     assert response.json()["role"] == "user"
     assert await emails(db) == [requester.email, "new@example.test"]
@@ -178,11 +170,7 @@ async def test_signing_up_as_a_user_ignores_a_stale_or_broken_token(
 async def test_asking_for_a_staff_role_with_a_bad_token_stays_unauthorized(
     client: httpx.AsyncClient, db: asyncpg.Connection, admin: Account, kind: str
 ) -> None:
-    response = await client.post(
-        "/api/register",
-        json={"name": "New", "email": "new@example.test", "password": PASSWORD, "role": "agent"},
-        headers=STALE_TOKENS[kind](admin),
-    )
+    response = await register(client, STALE_TOKENS[kind](admin), role="agent")
     assert_error(response, 401, "UNAUTHORIZED")
     assert await emails(db) == [admin.email]
 
@@ -191,10 +179,6 @@ async def test_a_revoked_admin_token_cannot_create_staff(
     client: httpx.AsyncClient, db: asyncpg.Connection, admin: Account
 ) -> None:
     await db.execute("UPDATE users SET token_version = 1 WHERE id = $1", admin.id)
-    response = await client.post(
-        "/api/register",
-        json={"name": "New", "email": "new@example.test", "password": PASSWORD, "role": "admin"},
-        headers=admin.headers,
-    )
+    response = await register(client, admin.headers, role="admin")
     assert_error(response, 401, "UNAUTHORIZED")
     assert await emails(db) == [admin.email]

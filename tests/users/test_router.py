@@ -1,3 +1,5 @@
+"""POST /api/register, POST /api/login, GET /api/me and GET /api/users."""
+
 from datetime import UTC, datetime
 from typing import Any
 
@@ -6,16 +8,21 @@ import httpx
 import jwt
 import pytest
 
-from tests.conftest import (
+from tests.support.accounts import (
+    NEW_ACCOUNT,
     PASSWORD,
-    TEST_JWT_SECRET,
     Account,
     Accounts,
-    assert_error,
     bearer,
     claims_for,
+    register,
     sign,
 )
+from tests.support.db import count_rows
+from tests.support.responses import assert_error
+from tests.support.server import TEST_JWT_SECRET
+
+# --- POST /api/register ----------------------------------------------------------------------
 
 
 async def test_register_creates_a_user_with_a_lower_case_email(client: httpx.AsyncClient) -> None:
@@ -31,60 +38,19 @@ async def test_register_creates_a_user_with_a_lower_case_email(client: httpx.Asy
     assert set(body) == {"id", "name", "email", "role", "created_at"}
 
 
-async def test_login_returns_a_token_that_me_accepts(client: httpx.AsyncClient) -> None:
-    await client.post(
-        "/api/register", json={"name": "Grace", "email": "g@x.io", "password": "longenough"}
-    )
-    login = await client.post("/api/login", json={"email": "G@X.io", "password": "longenough"})
-    assert login.status_code == 200, login.text
-    token = login.json()["token"]
-    me = await client.get("/api/me", headers=bearer(token))
-    assert me.status_code == 200
-    assert me.json()["email"] == "g@x.io"
-
-
-async def test_login_with_wrong_password_is_invalid_credentials(
-    client: httpx.AsyncClient, requester: Account
-) -> None:
-    response = await client.post(
-        "/api/login", json={"email": requester.email, "password": "wrong-password"}
-    )
-    assert_error(response, 401, "INVALID_CREDENTIALS")
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-VALID = {"name": "Ada Lovelace", "email": "ada@example.test", "password": "longenough"}
-
-
-async def register(
-    client: httpx.AsyncClient, headers: dict[str, str] | None = None, **fields: Any
-) -> httpx.Response:
-    body = {**VALID, **fields}
-    return await client.post("/api/register", json=body, headers=headers or {})
-
-
-async def user_count(db: asyncpg.Connection) -> int:
-    count: int = await db.fetchval("SELECT count(*) FROM users")
-    return count
-
-
-# --- POST /api/register ----------------------------------------------------------------------
-
-
 async def test_register_response_never_carries_the_password_or_its_hash(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:
     response = await register(client)
     assert response.status_code == 201, response.text
     stored_hash = await db.fetchval(
-        "SELECT password_hash FROM users WHERE email = $1", VALID["email"]
+        "SELECT password_hash FROM users WHERE email = $1", NEW_ACCOUNT["email"]
     )
     assert set(response.json()) == {"id", "name", "email", "role", "created_at"}
     assert "password" not in response.text
-    assert VALID["password"] not in response.text
+    assert NEW_ACCOUNT["password"] not in response.text
     assert stored_hash not in response.text
-    assert stored_hash != VALID["password"]
+    assert stored_hash != NEW_ACCOUNT["password"]
 
 
 async def test_register_stores_the_account_with_a_lower_case_email(
@@ -125,39 +91,13 @@ async def test_register_email_of_a_seeded_account_is_email_taken(
 ) -> None:
     response = await register(client, email=requester.email.upper())
     assert_error(response, 409, "EMAIL_TAKEN", field="email")
-    assert await user_count(db) == 1
-
-
-@pytest.mark.parametrize("missing", ["name", "email", "password"])
-async def test_register_without_a_required_field_is_field_required(
-    client: httpx.AsyncClient, db: asyncpg.Connection, missing: str
-) -> None:
-    body = {key: value for key, value in VALID.items() if key != missing}
-    response = await client.post("/api/register", json=body)
-    assert_error(response, 400, "FIELD_REQUIRED", field=missing)
-    assert await user_count(db) == 0
-
-
-async def test_register_blank_name_is_field_required(
-    client: httpx.AsyncClient, db: asyncpg.Connection
-) -> None:
-    response = await register(client, name="   ")
-    assert_error(response, 400, "FIELD_REQUIRED", field="name")
-    assert await user_count(db) == 0
+    assert await count_rows(db, "users") == 1
 
 
 async def test_register_name_of_100_characters_is_accepted(client: httpx.AsyncClient) -> None:
     response = await register(client, name="n" * 100)
     assert response.status_code == 201, response.text
     assert response.json()["name"] == "n" * 100
-
-
-async def test_register_name_over_100_characters_is_field_invalid(
-    client: httpx.AsyncClient, db: asyncpg.Connection
-) -> None:
-    response = await register(client, name="n" * 101)
-    assert_error(response, 400, "FIELD_INVALID", field="name")
-    assert await user_count(db) == 0
 
 
 @pytest.mark.parametrize(
@@ -175,63 +115,80 @@ async def test_register_password_of_8_to_72_bytes_is_accepted_and_logs_in(
 ) -> None:
     response = await register(client, password=password)
     assert response.status_code == 201, response.text
-    login = await client.post("/api/login", json={"email": VALID["email"], "password": password})
+    login = await client.post(
+        "/api/login", json={"email": NEW_ACCOUNT["email"], "password": password}
+    )
     assert login.status_code == 200, login.text
 
 
-@pytest.mark.parametrize(
-    "password",
-    [
-        pytest.param("a" * 7, id="7-ascii-bytes"),
-        pytest.param("é" * 3 + "a", id="4-chars-7-bytes"),
-        pytest.param("a" * 73, id="73-ascii-bytes"),
-        pytest.param("é" * 37, id="37-chars-74-bytes"),
-        pytest.param("a" * 71 + "é", id="72-chars-73-bytes"),
+def _without(field: str) -> dict[str, str]:
+    return {key: value for key, value in NEW_ACCOUNT.items() if key != field}
+
+
+REFUSED = [
+    *[
+        pytest.param(_without(field), 400, "FIELD_REQUIRED", field, id=f"no-{field}")
+        for field in ("name", "email", "password")
     ],
-)
-async def test_register_password_outside_8_to_72_bytes_is_field_invalid(
-    client: httpx.AsyncClient, db: asyncpg.Connection, password: str
+    pytest.param(NEW_ACCOUNT | {"name": "   "}, 400, "FIELD_REQUIRED", "name", id="blank-name"),
+    pytest.param(
+        NEW_ACCOUNT | {"name": "n" * 101}, 400, "FIELD_INVALID", "name", id="name-over-100"
+    ),
+    pytest.param(NEW_ACCOUNT | {"name": "A\x00B"}, 400, "FIELD_INVALID", "name", id="nul-in-name"),
+    # bcrypt reads 72 bytes: the bounds are bytes, not characters.
+    *[
+        pytest.param(
+            NEW_ACCOUNT | {"password": password}, 400, "FIELD_INVALID", "password", id=label
+        )
+        for password, label in (
+            ("a" * 7, "password-7-ascii-bytes"),
+            ("é" * 3 + "a", "password-4-chars-7-bytes"),
+            ("a" * 73, "password-73-ascii-bytes"),
+            ("é" * 37, "password-37-chars-74-bytes"),
+            ("a" * 71 + "é", "password-72-chars-73-bytes"),
+        )
+    ],
+    *[
+        pytest.param(NEW_ACCOUNT | {"email": email}, 400, "FIELD_INVALID", "email", id=email)
+        for email in ("no-at-sign", "two@@example.test", "has space@example.test")
+    ],
+    *[
+        pytest.param(
+            NEW_ACCOUNT | {field: value}, 400, "FIELD_INVALID", field, id=f"{field}-of-wrong-type"
+        )
+        for field, value in (
+            ("name", 5),
+            ("email", ["ada@example.test"]),
+            ("password", 12345678),
+            ("role", 1),
+        )
+    ],
+    pytest.param(
+        NEW_ACCOUNT | {"nickname": "ada"}, 400, "FIELD_INVALID", "nickname", id="unknown-field"
+    ),
+    pytest.param([NEW_ACCOUNT], 400, "BAD_REQUEST", None, id="a-json-list"),
+    # Anyone may open a requester account; a staff account needs an admin's token.
+    *[
+        pytest.param(
+            NEW_ACCOUNT | {"role": role}, 403, "FORBIDDEN", "role", id=f"{role}-without-a-token"
+        )
+        for role in ("agent", "admin")
+    ],
+]
+
+
+@pytest.mark.parametrize(("body", "status", "code", "field"), REFUSED)
+async def test_a_refused_registration_creates_no_account(
+    client: httpx.AsyncClient,
+    db: asyncpg.Connection,
+    body: Any,
+    status: int,
+    code: str,
+    field: str | None,
 ) -> None:
-    response = await register(client, password=password)
-    assert_error(response, 400, "FIELD_INVALID", field="password")
-    assert await user_count(db) == 0
-
-
-@pytest.mark.parametrize("email", ["no-at-sign", "two@@example.test", "has space@example.test"])
-async def test_register_invalid_email_is_field_invalid(
-    client: httpx.AsyncClient, db: asyncpg.Connection, email: str
-) -> None:
-    response = await register(client, email=email)
-    assert_error(response, 400, "FIELD_INVALID", field="email")
-    assert await user_count(db) == 0
-
-
-@pytest.mark.parametrize(
-    ("field", "value"),
-    [("name", 5), ("email", ["ada@example.test"]), ("password", 12345678), ("role", 1)],
-)
-async def test_register_field_of_wrong_type_is_field_invalid(
-    client: httpx.AsyncClient, db: asyncpg.Connection, field: str, value: Any
-) -> None:
-    response = await register(client, **{field: value})
-    assert_error(response, 400, "FIELD_INVALID", field=field)
-    assert await user_count(db) == 0
-
-
-async def test_register_unknown_field_is_field_invalid_naming_it(
-    client: httpx.AsyncClient, db: asyncpg.Connection
-) -> None:
-    response = await register(client, nickname="ada")
-    assert_error(response, 400, "FIELD_INVALID", field="nickname")
-    assert await user_count(db) == 0
-
-
-async def test_register_body_that_is_a_json_list_is_bad_request(
-    client: httpx.AsyncClient, db: asyncpg.Connection
-) -> None:
-    response = await client.post("/api/register", json=[VALID])
-    assert_error(response, 400, "BAD_REQUEST")
-    assert await user_count(db) == 0
+    response = await client.post("/api/register", json=body)
+    assert_error(response, status, code, field)
+    assert await count_rows(db, "users") == 0
 
 
 async def test_register_body_that_is_not_json_is_bad_request(
@@ -243,7 +200,7 @@ async def test_register_body_that_is_not_json_is_bad_request(
         headers={"Content-Type": "application/json"},
     )
     assert_error(response, 400, "BAD_REQUEST")
-    assert await user_count(db) == 0
+    assert await count_rows(db, "users") == 0
 
 
 async def test_register_unknown_role_is_field_invalid(
@@ -251,22 +208,13 @@ async def test_register_unknown_role_is_field_invalid(
 ) -> None:
     response = await register(client, headers=admin.headers, role="superuser")
     assert_error(response, 400, "FIELD_INVALID", field="role")
-    assert await user_count(db) == 1
+    assert await count_rows(db, "users") == 1
 
 
 async def test_register_explicit_user_role_needs_no_token(client: httpx.AsyncClient) -> None:
     response = await register(client, role="user")
     assert response.status_code == 201, response.text
     assert response.json()["role"] == "user"
-
-
-@pytest.mark.parametrize("role", ["agent", "admin"])
-async def test_register_staff_role_without_a_token_is_forbidden(
-    client: httpx.AsyncClient, db: asyncpg.Connection, role: str
-) -> None:
-    response = await register(client, role=role)
-    assert_error(response, 403, "FORBIDDEN", field="role")
-    assert await user_count(db) == 0
 
 
 @pytest.mark.parametrize("caller_role", ["user", "agent"])
@@ -281,7 +229,7 @@ async def test_register_staff_role_with_a_non_admin_token_is_forbidden(
     caller = await accounts.create(caller_role)
     response = await register(client, headers=caller.headers, role=role)
     assert_error(response, 403, "FORBIDDEN", field="role")
-    assert await user_count(db) == 1
+    assert await count_rows(db, "users") == 1
 
 
 @pytest.mark.parametrize("role", ["agent", "admin"])
@@ -291,7 +239,7 @@ async def test_register_staff_role_with_an_admin_token_creates_it(
     response = await register(client, headers=admin.headers, role=role)
     assert response.status_code == 201, response.text
     assert response.json()["role"] == role
-    stored = await db.fetchval("SELECT role FROM users WHERE email = $1", VALID["email"])
+    stored = await db.fetchval("SELECT role FROM users WHERE email = $1", NEW_ACCOUNT["email"])
     assert stored == role
 
 
@@ -301,10 +249,31 @@ async def test_register_staff_role_with_a_forged_admin_role_claim_is_forbidden(
     forged = sign(claims_for(requester, role="admin"))
     response = await register(client, headers=bearer(forged), role="agent")
     assert_error(response, 403, "FORBIDDEN", field="role")
-    assert await user_count(db) == 1
+    assert await count_rows(db, "users") == 1
 
 
 # --- POST /api/login -----------------------------------------------------------------------
+
+
+async def test_login_returns_a_token_that_me_accepts(client: httpx.AsyncClient) -> None:
+    await client.post(
+        "/api/register", json={"name": "Grace", "email": "g@x.io", "password": "longenough"}
+    )
+    login = await client.post("/api/login", json={"email": "G@X.io", "password": "longenough"})
+    assert login.status_code == 200, login.text
+    token = login.json()["token"]
+    me = await client.get("/api/me", headers=bearer(token))
+    assert me.status_code == 200
+    assert me.json()["email"] == "g@x.io"
+
+
+async def test_a_nul_character_in_login_is_refused_not_a_server_error(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    response = await client.post(
+        "/api/login", json={"email": requester.email, "password": "Password\x00123"}
+    )
+    assert_error(response, 400, "FIELD_INVALID", "password")
 
 
 async def test_login_unknown_email_and_wrong_password_get_the_same_answer(
@@ -392,16 +361,15 @@ async def test_me_without_a_token_is_unauthorized(client: httpx.AsyncClient) -> 
 # --- GET /api/users ------------------------------------------------------------------------
 
 
-async def test_list_users_as_a_user_is_forbidden(
-    client: httpx.AsyncClient, requester: Account
+@pytest.mark.parametrize(
+    ("caller", "status", "code"), [("user", 403, "FORBIDDEN"), ("anonymous", 401, "UNAUTHORIZED")]
+)
+async def test_list_users_is_for_staff_only(
+    client: httpx.AsyncClient, requester: Account, caller: str, status: int, code: str
 ) -> None:
-    response = await client.get("/api/users", headers=requester.headers)
-    assert_error(response, 403, "FORBIDDEN")
-
-
-async def test_list_users_without_a_token_is_unauthorized(client: httpx.AsyncClient) -> None:
-    response = await client.get("/api/users")
-    assert_error(response, 401, "UNAUTHORIZED")
+    headers = requester.headers if caller == "user" else {}
+    response = await client.get("/api/users", headers=headers)
+    assert_error(response, status, code)
 
 
 @pytest.mark.parametrize("caller_role", ["agent", "admin"])
@@ -435,15 +403,10 @@ async def test_list_users_role_agent_returns_only_agents(
     assert {item["role"] for item in items} == {"agent"}
 
 
-async def test_list_users_unknown_role_is_field_invalid(
-    client: httpx.AsyncClient, agent: Account
-) -> None:
-    response = await client.get("/api/users", params={"role": "bogus"}, headers=agent.headers)
-    assert_error(response, 400, "FIELD_INVALID", field="role")
-
-
-@pytest.mark.parametrize(("param", "value"), [("limit", "0"), ("limit", "x"), ("offset", "-1")])
-async def test_list_users_bad_paging_parameter_is_field_invalid(
+@pytest.mark.parametrize(
+    ("param", "value"), [("role", "bogus"), ("limit", "0"), ("limit", "x"), ("offset", "-1")]
+)
+async def test_list_users_bad_parameter_is_field_invalid(
     client: httpx.AsyncClient, agent: Account, param: str, value: str
 ) -> None:
     response = await client.get("/api/users", params={param: value}, headers=agent.headers)
@@ -491,19 +454,3 @@ async def test_list_users_offset_past_the_end_is_an_empty_last_page(
     response = await client.get("/api/users", params={"offset": 50}, headers=admin.headers)
     assert response.status_code == 200, response.text
     assert response.json() == {"items": [], "next_offset": None}
-
-
-async def test_a_nul_character_in_login_is_refused_not_a_server_error(
-    client: httpx.AsyncClient, requester: Account
-) -> None:
-    response = await client.post(
-        "/api/login", json={"email": requester.email, "password": "Password\x00123"}
-    )
-    assert_error(response, 400, "FIELD_INVALID", "password")
-
-
-async def test_a_nul_character_in_a_name_is_refused(client: httpx.AsyncClient) -> None:
-    response = await client.post(
-        "/api/register", json={"name": "A\x00B", "email": "nul@x.io", "password": "longenough"}
-    )
-    assert_error(response, 400, "FIELD_INVALID", "name")

@@ -7,23 +7,15 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from helpdesk.auth import service as accounts
+from helpdesk.auth.models import User
 from helpdesk.auth.tokens import read_token
-from helpdesk.config import Settings
-from helpdesk.db import ReadSessionmakerDep, SessionDep
+from helpdesk.config import Settings, SettingsDep
+from helpdesk.db.session import ReadSessionmakerDep, SessionDep
 from helpdesk.errors import Forbidden, Unauthorized
 from helpdesk.ratelimit import RateLimiter, RateLimiterDep
-from helpdesk.users import service as users
-from helpdesk.users.models import User
 
 _bearer = HTTPBearer(auto_error=False, description="The token from POST /api/login")
-
-
-async def get_app_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
@@ -45,7 +37,7 @@ async def caller_from_credentials(
     request.state.user_id = claims.user_id  # for the access log
     # Counted before the database is asked anything, so a flood costs it nothing.
     await limiter.hit(request, limiter.api, str(claims.user_id))
-    user = await users.get_user(session, user_id=claims.user_id)
+    user = await accounts.get_user(session, user_id=claims.user_id)
     if user is None:
         raise Unauthorized("Account no longer exists")
     if user.token_version != claims.token_version:

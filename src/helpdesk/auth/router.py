@@ -1,14 +1,21 @@
+"""Signing up, signing in, who am I, and changing one's password."""
+
 from fastapi import APIRouter, Depends, Request
 
 from helpdesk.auth import service
-from helpdesk.auth.dependencies import DetachedCurrentUser, SettingsDep
+from helpdesk.auth.dependencies import (
+    BearerCredentials,
+    CurrentUser,
+    DetachedCurrentUser,
+    caller_from_credentials,
+)
+from helpdesk.auth.models import Role, User
+from helpdesk.auth.schemas import LoginIn, PasswordChangeIn, RegisterIn, TokenOut, UserOut
 from helpdesk.auth.tokens import issue_token
-from helpdesk.config import Settings
-from helpdesk.db import ReadSessionmakerDep, SessionDep
+from helpdesk.config import Settings, SettingsDep
+from helpdesk.db.session import ReadSessionmakerDep, SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.ratelimit import RateLimiterDep, limit_auth_by_address, limit_auth_by_email
-from helpdesk.users.models import User
-from helpdesk.users.schemas import LoginIn, PasswordChangeIn, TokenOut, UserOut
 
 router = APIRouter(tags=["auth"])
 
@@ -20,6 +27,44 @@ def _token_for(user: User, settings: Settings) -> TokenOut:
     return TokenOut(
         token=issued.token, expires_at=issued.expires_at, user=UserOut.model_validate(user)
     )
+
+
+@router.post(
+    "/register",
+    status_code=201,
+    response_model=UserOut,
+    responses=error_responses(401, 403, 409),
+    dependencies=[Depends(limit_auth_by_address)],
+    # The token is optional: anyone registers a user; only an admin, signed in, staff.
+    openapi_extra={"security": [{}]},
+)
+async def register(
+    data: RegisterIn,
+    request: Request,
+    session: SessionDep,
+    sessionmaker: ReadSessionmakerDep,
+    settings: SettingsDep,
+    limiter: RateLimiterDep,
+    credentials: BearerCredentials,
+) -> UserOut:
+    await limit_auth_by_email(request, limiter, data.email)
+    caller = None
+    if data.role != Role.user:
+        # Only a staff account needs the caller (an admin): a browser's old or broken
+        # token must not stop anyone signing up as a user.
+        async with sessionmaker() as read:
+            caller = await caller_from_credentials(
+                request, read, settings=settings, limiter=limiter, credentials=credentials
+            )
+    user = await service.register(
+        session, data=data, caller=caller, bcrypt_rounds=settings.bcrypt_rounds
+    )
+    return UserOut.model_validate(user)
+
+
+@router.get("/me", response_model=UserOut, responses=error_responses(401))
+async def me(user: CurrentUser) -> UserOut:
+    return UserOut.model_validate(user)
 
 
 @router.post(

@@ -1,9 +1,74 @@
+"""Accounts: who they are (read by id or email), how they are created, how one proves
+it is theirs (the password) and changes it."""
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from helpdesk.auth import passwords
-from helpdesk.errors import FieldInvalid, InvalidCredentials
-from helpdesk.users import service as users
-from helpdesk.users.models import User
+from helpdesk.auth.models import Role, User
+from helpdesk.auth.schemas import RegisterIn, normalize_email
+from helpdesk.errors import EmailTaken, FieldInvalid, Forbidden, InvalidCredentials
+
+
+async def get_user(session: AsyncSession, *, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def get_by_email(session: AsyncSession, *, email: str) -> User | None:
+    result = await session.execute(select(User).where(User.email == normalize_email(email)))
+    return result.scalar_one_or_none()
+
+
+async def _insert_user(
+    session: AsyncSession, *, name: str, email: str, password_hash: str, role: Role
+) -> int | None:
+    """The new user's id, or None when the email is taken. ON CONFLICT: two creations with
+    one email at once give one account and one None, never an IntegrityError."""
+    user_id: int | None = await session.scalar(
+        pg_insert(User)
+        .values(name=name, email=normalize_email(email), password_hash=password_hash, role=role)
+        .on_conflict_do_nothing(index_elements=[User.email])
+        .returning(User.id)
+    )
+    return user_id
+
+
+async def register(
+    session: AsyncSession, *, data: RegisterIn, caller: User | None, bcrypt_rounds: int
+) -> User:
+    if data.role != Role.user and (caller is None or caller.role != Role.admin):
+        raise Forbidden("Only an admin may create agent or admin accounts", field="role")
+    password_hash = await passwords.hash_password(data.password, rounds=bcrypt_rounds)
+    user_id = await _insert_user(
+        session, name=data.name, email=data.email, password_hash=password_hash, role=data.role
+    )
+    if user_id is None:
+        raise EmailTaken(field="email")
+    user = await session.get(User, user_id)
+    assert user is not None
+    return user
+
+
+async def create_user_if_missing(
+    session: AsyncSession,
+    *,
+    name: str,
+    email: str,
+    password: str,
+    role: Role,
+    bcrypt_rounds: int,
+) -> bool:
+    """For the CLI and the demo accounts: True when the account was created."""
+    # Checked first so that a restart does not pay for hashing the demo passwords again.
+    if await get_by_email(session, email=email) is not None:
+        return False
+    password_hash = await passwords.hash_password(password, rounds=bcrypt_rounds)
+    user_id = await _insert_user(
+        session, name=name, email=email, password_hash=password_hash, role=role
+    )
+    return user_id is not None
 
 
 async def authenticate(
@@ -15,16 +80,37 @@ async def authenticate(
 ) -> User:
     """The same error, after the same work, for an unknown email and a wrong password."""
     # A read of its own, over before bcrypt: a check costs ~200 ms of CPU, longer while
-    # other logins queue for it, and 20 logins each holding a pooled connection meanwhile
+    # other logins queue for it, and logins each holding a pooled connection meanwhile
     # would take the whole pool from every other request (bench/login_storm.py).
     async with sessionmaker() as session:
-        user = await users.get_by_email(session, email=email)
+        user = await get_by_email(session, email=email)
     if user is None:
         await passwords.spend_verify_time(password, rounds=bcrypt_rounds)
         raise InvalidCredentials()
     if not await passwords.verify_password(password, user.password_hash):
         raise InvalidCredentials()
     return user
+
+
+async def set_password(session: AsyncSession, *, user: User, password_hash: str) -> bool:
+    """Store a new password hash and bump the token version, which revokes every token
+    issued before; only while the account is at the version `user` was read at (every
+    password change bumps it). False, and nothing written, when it no longer is."""
+    # RETURNING gives the stored version in the same statement; set as loaded values, so
+    # nothing is written twice. A concurrent change holds the row until it commits, and
+    # this statement then re-checks the version against what that change stored.
+    token_version = await session.scalar(
+        update(User)
+        .where(User.id == user.id, User.token_version == user.token_version)
+        .values(password_hash=password_hash, token_version=User.token_version + 1)
+        .returning(User.token_version)
+        .execution_options(synchronize_session=False)
+    )
+    if token_version is None:
+        return False
+    set_committed_value(user, "password_hash", password_hash)
+    set_committed_value(user, "token_version", token_version)
+    return True
 
 
 async def change_password(
@@ -44,7 +130,7 @@ async def change_password(
     if not await passwords.verify_password(current_password, user.password_hash):
         raise FieldInvalid("Current password is wrong", field="current_password")
     password_hash = await passwords.hash_password(new_password, rounds=bcrypt_rounds)
-    if not await users.set_password(session, user=user, password_hash=password_hash):
+    if not await set_password(session, user=user, password_hash=password_hash):
         raise FieldInvalid(
             "Current password is wrong: it was changed meanwhile", field="current_password"
         )

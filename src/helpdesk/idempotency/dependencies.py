@@ -6,10 +6,16 @@ import json
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from helpdesk.auth.dependencies import CurrentUser
+from helpdesk.db.session import SessionDep
 from helpdesk.errors import FieldInvalid
-from helpdesk.idempotency.service import MAX_KEY_LENGTH
+from helpdesk.idempotency import service
+from helpdesk.idempotency.service import MAX_KEY_LENGTH, Replay
+
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 async def idempotency_key(
@@ -45,3 +51,58 @@ def fingerprint(request: Request, body: BaseModel) -> str:
         separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def replayed(replay: Replay) -> JSONResponse:
+    """A stored response, sent again: the one place it becomes an HTTP response."""
+    headers = {**replay.headers, REPLAYED_HEADER: "true"}
+    return JSONResponse(replay.body, status_code=replay.status_code, headers=headers)
+
+
+class Idempotency:
+    """A creation done once per Idempotency-Key: `replay()` first (the stored response of
+    an earlier request with the key, or None to go ahead), then `remember()` what was
+    answered, in the same transaction as what it created. Without a key, both do nothing."""
+
+    def __init__(
+        self, request: Request, session: SessionDep, user: CurrentUser, key: IdempotencyKey
+    ) -> None:
+        self._request = request
+        self._session = session
+        self._user_id = user.id
+        self._key = key
+
+    async def replay(self, data: BaseModel) -> JSONResponse | None:
+        if self._key is None:
+            return None
+        found = await service.begin(
+            self._session,
+            user_id=self._user_id,
+            key=self._key,
+            request_hash=fingerprint(self._request, data),
+        )
+        return None if found is None else replayed(found)
+
+    async def remember(
+        self, body: BaseModel, *, status_code: int, headers: dict[str, str] | None = None
+    ) -> None:
+        if self._key is None:
+            return
+        await service.finish(
+            self._session,
+            user_id=self._user_id,
+            key=self._key,
+            status_code=status_code,
+            body=body.model_dump(mode="json"),
+            headers=headers or {},
+        )
+
+
+async def idempotency(
+    request: Request, session: SessionDep, user: CurrentUser, key: IdempotencyKey
+) -> Idempotency:
+    # A function, not the class itself: FastAPI runs a class's (sync) __init__ in a thread.
+    return Idempotency(request, session, user, key)
+
+
+IdempotencyDep = Annotated[Idempotency, Depends(idempotency)]

@@ -5,7 +5,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, Integer, Text, func
 from sqlalchemy.dialects.postgresql import JSON, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from helpdesk.db import Base
+from helpdesk.db.base import Base
 
 
 class IdempotencyRecord(Base):

@@ -4,13 +4,10 @@ created commit together. A concurrent request with the same key blocks on that i
 until the first commits, then replays its response; if the first rolls back, the second
 goes ahead as if it were first."""
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +17,6 @@ from helpdesk.idempotency.models import IdempotencyRecord
 
 KEY_LIFETIME = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
-REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 # The two statements every keyed creation runs, composed once (their values are sent as
@@ -36,16 +32,11 @@ _FINISH = update(_RECORDS).where(
 
 @dataclass(frozen=True, slots=True)
 class Replay:
+    """The response the first request with a key gave, as stored."""
+
     status_code: int
     body: dict[str, Any]
     headers: dict[str, str]
-
-    def response(self) -> JSONResponse:
-        return JSONResponse(
-            self.body,
-            status_code=self.status_code,
-            headers={**self.headers, REPLAYED_HEADER: "true"},
-        )
 
 
 async def begin(
@@ -109,26 +100,3 @@ async def finish(
             "response_headers": headers,
         },
     )
-
-
-async def respond_once(
-    session: AsyncSession,
-    *,
-    user_id: int,
-    key: str | None,
-    request_hash: str,
-    status_code: int,
-    create: Callable[[], Awaitable[tuple[BaseModel, dict[str, str]]]],
-) -> JSONResponse:
-    """Run `create` once per key; without a key, simply run it."""
-    if key is not None:
-        replay = await begin(session, user_id=user_id, key=key, request_hash=request_hash)
-        if replay is not None:
-            return replay.response()
-    model, headers = await create()
-    body = model.model_dump(mode="json")
-    if key is not None:
-        await finish(
-            session, user_id=user_id, key=key, status_code=status_code, body=body, headers=headers
-        )
-    return JSONResponse(body, status_code=status_code, headers=headers)

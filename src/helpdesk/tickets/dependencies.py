@@ -2,20 +2,19 @@
 caller may see, the If-Match version, the list filters."""
 
 import re
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import Depends, Header, Path, Query
 
 from helpdesk.auth.dependencies import CurrentUser
-from helpdesk.db import SessionDep
+from helpdesk.auth.models import User
+from helpdesk.db.session import SessionDep
 from helpdesk.errors import FieldInvalid, NotFound, PreconditionRequired
 from helpdesk.schemas import MAX_ID
 from helpdesk.tickets import permissions, service
 from helpdesk.tickets.models import Status, Ticket
-from helpdesk.tickets.schemas import TicketDetail, TicketOut
 from helpdesk.tickets.search import MAX_QUERY_LENGTH
-from helpdesk.tickets.service import TicketFilters
-from helpdesk.users.models import User
+from helpdesk.tickets.service import AssignedTo, TicketFilters, Unassigned
 
 _IF_MATCH = re.compile(r'\s*(?:(?:W/)?"(\d{1,10})"|(\d{1,10}))\s*')
 
@@ -26,7 +25,7 @@ TicketId = Annotated[int, Path(ge=1, le=MAX_ID)]
 _Shown = TypeVar("_Shown", bound=permissions.Requested)
 
 
-def _visible(user: User, ticket: _Shown | None) -> _Shown:
+def visible(user: User, ticket: _Shown | None) -> _Shown:
     """The ticket, or 404 when it does not exist or the caller may not see it (a requester
     must not learn that someone else's ticket exists)."""
     if ticket is None or not permissions.can_view(user, ticket):
@@ -35,17 +34,10 @@ def _visible(user: User, ticket: _Shown | None) -> _Shown:
 
 
 async def visible_ticket(ticket_id: TicketId, session: SessionDep, user: CurrentUser) -> Ticket:
-    return _visible(user, await service.get_ticket(session, ticket_id=ticket_id))
-
-
-async def visible_ticket_detail(
-    ticket_id: TicketId, session: SessionDep, user: CurrentUser
-) -> TicketDetail:
-    return _visible(user, await service.get_ticket_detail(session, ticket_id=ticket_id))
+    return visible(user, await service.get_ticket(session, ticket_id=ticket_id))
 
 
 VisibleTicket = Annotated[Ticket, Depends(visible_ticket)]
-VisibleTicketDetail = Annotated[TicketDetail, Depends(visible_ticket_detail)]
 
 
 async def expected_version(
@@ -65,8 +57,26 @@ async def expected_version(
 ExpectedVersion = Annotated[int, Depends(expected_version)]
 
 
-def etag(ticket: Ticket | TicketOut) -> str:
-    return f'"{ticket.version}"'
+def _statuses(text: str | None) -> tuple[Status, ...]:
+    if text is None:
+        return ()
+    try:
+        return tuple(Status(part.strip()) for part in text.split(","))
+    except ValueError:
+        allowed = ", ".join(s.value for s in Status)
+        raise FieldInvalid(f"status must be among: {allowed}", field="status") from None
+
+
+def _assignee(text: str | None, caller: User) -> Unassigned | AssignedTo | None:
+    if text is None:
+        return None
+    if text == "me":
+        return AssignedTo(caller.id)
+    if text == "none":
+        return Unassigned()
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_ID:
+        return AssignedTo(int(text))
+    raise FieldInvalid("assignee must be a user id, me or none", field="assignee")
 
 
 async def ticket_filters(
@@ -82,7 +92,7 @@ async def ticket_filters(
         ),
     ] = None,
     breached: Annotated[
-        str | None,
+        Literal["true", "false"] | None,
         Query(description="`true` or `false`", json_schema_extra={"enum": ["true", "false"]}),
     ] = None,
     query: Annotated[
@@ -92,36 +102,11 @@ async def ticket_filters(
         ),
     ] = None,
 ) -> TicketFilters:
-    statuses: tuple[Status, ...] = ()
-    if status is not None:
-        try:
-            statuses = tuple(Status(part.strip()) for part in status.split(","))
-        except ValueError:
-            allowed = ", ".join(s.value for s in Status)
-            raise FieldInvalid(f"status must be among: {allowed}", field="status") from None
-
-    assignee_filter: tuple[str, int | None] = ("any", None)
-    if assignee is not None:
-        if assignee == "me":
-            assignee_filter = ("user", user.id)
-        elif assignee == "none":
-            assignee_filter = ("none", None)
-        elif assignee.isascii() and assignee.isdigit() and 1 <= int(assignee) <= MAX_ID:
-            assignee_filter = ("user", int(assignee))
-        else:
-            raise FieldInvalid("assignee must be a user id, me or none", field="assignee")
-
-    breached_filter: bool | None = None
-    if breached is not None:
-        if breached not in ("true", "false"):
-            raise FieldInvalid("breached must be true or false", field="breached")
-        breached_filter = breached == "true"
-
     text = query.strip() if query else None
     return TicketFilters(
-        statuses=statuses,
-        assignee=assignee_filter,
-        breached=breached_filter,
+        statuses=_statuses(status),
+        assignee=_assignee(assignee, user),
+        breached=None if breached is None else breached == "true",
         query=text or None,
     )
 

@@ -9,13 +9,15 @@ from sqlalchemy import (
     Index,
     Integer,
     Text,
+    and_,
     func,
+    literal_column,
     text,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
-from helpdesk.db import Base, CreatedAt, one_of
+from helpdesk.db.base import Base, CreatedAt, one_of
 
 
 class Status(StrEnum):
@@ -32,6 +34,7 @@ class Priority(StrEnum):
     urgent = "urgent"
 
 
+MAX_SLA_MINUTES = 365 * 24 * 60  # one year
 # The text search configuration: English stemming, so "crashes" finds "crash".
 SEARCH_CONFIG = "english"
 # A ticket's words: its title, its description and every comment on it, so that one GIN
@@ -48,7 +51,7 @@ class Ticket(CreatedAt, Base):
     __table_args__ = (
         CheckConstraint(one_of("status", Status), name="status"),
         CheckConstraint(one_of("priority", Priority), name="priority"),
-        CheckConstraint("sla_minutes BETWEEN 0 AND 525600", name="sla_minutes"),
+        CheckConstraint(f"sla_minutes BETWEEN 0 AND {MAX_SLA_MINUTES}", name="sla_minutes"),
         CheckConstraint("version >= 1", name="version"),
         # The list in its one order (newest first), whole and per filter.
         Index("ix_tickets_created_at_id", text("created_at DESC"), text("id DESC")),
@@ -91,4 +94,11 @@ class Ticket(CreatedAt, Base):
     )
     search_vector: Mapped[str] = mapped_column(
         TSVECTOR, Computed(TICKET_SEARCH_DOCUMENT, persisted=True), deferred=True
+    )
+    # Breached: not closed and past due, on the database's clock. Read with the ticket and
+    # used as the list filter, so a ticket can never say "not breached" inside
+    # ?breached=true. Served by ix_tickets_due_at_not_closed. An INSERT or UPDATE ...
+    # RETURNING must name it (tickets/service.py does).
+    breached: Mapped[bool] = column_property(
+        and_(status != literal_column("'closed'"), due_at <= func.now())
     )

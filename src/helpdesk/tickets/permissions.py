@@ -3,12 +3,16 @@
 from collections.abc import Iterable
 from typing import Protocol
 
+from helpdesk.auth.models import Role, User
 from helpdesk.errors import Forbidden
 from helpdesk.tickets.models import Ticket
-from helpdesk.users.models import Role, User
 
-REQUESTER_FIELDS = frozenset({"title", "description"})
-AGENT_FIELDS = frozenset({"status", "priority", "assignee_id"})
+# In the order a form shows them.
+REQUESTER_FIELDS: tuple[str, ...] = ("title", "description")
+AGENT_FIELDS: tuple[str, ...] = ("status", "priority", "assignee_id")
+ADMIN_FIELDS: tuple[str, ...] = (*REQUESTER_FIELDS, *AGENT_FIELDS, "sla_minutes")
+# An agent's first change to an unassigned ticket: assigning it to themselves.
+CLAIM_FIELDS: tuple[str, ...] = ("assignee_id",)
 STAFF_ONLY_CREATE_FIELDS = ("assignee_id", "sla_minutes")
 
 
@@ -17,6 +21,13 @@ class Requested(Protocol):
 
     @property
     def requester_id(self) -> int: ...
+
+
+class Assigned(Requested, Protocol):
+    """What who-may-change needs of a ticket."""
+
+    @property
+    def assignee_id(self) -> int | None: ...
 
 
 def can_view(user: User, ticket: Requested) -> bool:
@@ -30,6 +41,19 @@ def check_create(user: User, *, fields_set: Iterable[str], values: dict[str, obj
     for field in STAFF_ONLY_CREATE_FIELDS:
         if field in fields_set and values.get(field) is not None:
             raise Forbidden(f"Only agents and admins may set {field}", field=field)
+
+
+def allowed_fields(user: User, ticket: Assigned) -> tuple[str, ...]:
+    """The fields `user` may change on `ticket` as it stands (what check_update accepts),
+    served with every ticket so that a client offers exactly these. An agent may take an
+    unassigned ticket: assignee_id, to themselves, and with it the agent's fields."""
+    if user.role == Role.admin:
+        return ADMIN_FIELDS
+    if user.role == Role.agent:
+        if ticket.assignee_id == user.id:
+            return AGENT_FIELDS
+        return CLAIM_FIELDS if ticket.assignee_id is None else ()
+    return REQUESTER_FIELDS if ticket.requester_id == user.id else ()
 
 
 def check_update(user: User, ticket: Ticket, changes: dict[str, object]) -> None:

@@ -1,27 +1,29 @@
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from helpdesk.auth.dependencies import CurrentUser
-from helpdesk.db import SessionDep
+from helpdesk.auth.models import User
+from helpdesk.db.session import SessionDep
 from helpdesk.errors import error_responses
-from helpdesk.idempotency import service as idempotency
-from helpdesk.idempotency.dependencies import IdempotencyKey, fingerprint
+from helpdesk.idempotency.dependencies import IdempotencyDep
 from helpdesk.pagination import Cursor, CursorPage, CursorPageDep, make_cursor_page
 from helpdesk.tickets import service
-from helpdesk.tickets.dependencies import (
-    ExpectedVersion,
-    FiltersDep,
-    VisibleTicket,
-    VisibleTicketDetail,
-    etag,
-)
-from helpdesk.tickets.schemas import TicketCreate, TicketDetail, TicketOut, TicketUpdate
+from helpdesk.tickets.dependencies import ExpectedVersion, FiltersDep, VisibleTicket
+from helpdesk.tickets.detail import TicketDetail, VisibleTicketDetail
+from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.schemas import TicketCreate, TicketOut, TicketUpdate
+from helpdesk.tickets.service import TicketFilters
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
 _ETAG_HEADER = {
     "ETag": {"description": 'The ticket\'s version, e.g. "3"', "schema": {"type": "string"}}
 }
+
+
+def _etag(ticket: Ticket | TicketOut) -> str:
+    """The ticket's version as an entity tag, for If-Match."""
+    return f'"{ticket.version}"'
 
 
 @router.post(
@@ -32,35 +34,38 @@ _ETAG_HEADER = {
 )
 async def create_ticket(
     data: TicketCreate,
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
-    key: IdempotencyKey,
-) -> JSONResponse:
-    async def create() -> tuple[TicketOut, dict[str, str]]:
-        ticket = await service.create_ticket(session, user=user, data=data)
-        return TicketOut.from_ticket(ticket), {"ETag": etag(ticket)}
-
-    return await idempotency.respond_once(
-        session,
-        user_id=user.id,
-        key=key,
-        request_hash=fingerprint(request, data),
-        status_code=201,
-        create=create,
-    )
+    once: IdempotencyDep,
+    response: Response,
+) -> TicketOut | JSONResponse:
+    if (replay := await once.replay(data)) is not None:
+        return replay
+    ticket = await service.create_ticket(session, user=user, data=data)
+    created = TicketOut.from_ticket(ticket, caller=user)
+    headers = {"ETag": _etag(ticket)}
+    await once.remember(created, status_code=201, headers=headers)
+    response.headers.update(headers)
+    return created
 
 
 def _position(ticket: TicketOut) -> Cursor:
     return Cursor(ticket.created_at, ticket.id)
 
 
+async def _page(
+    session: SessionDep, user: User, filters: TicketFilters, page: CursorPageDep
+) -> CursorPage[TicketOut]:
+    tickets = await service.list_tickets(session, user=user, filters=filters, page=page)
+    shown = [TicketOut.from_ticket(ticket, caller=user) for ticket in tickets]
+    return make_cursor_page(shown, page, position=_position)
+
+
 @router.get("", response_model=CursorPage[TicketOut], responses=error_responses(401))
 async def list_tickets(
     session: SessionDep, user: CurrentUser, filters: FiltersDep, page: CursorPageDep
 ) -> CursorPage[TicketOut]:
-    tickets = await service.list_tickets(session, user=user, filters=filters, page=page)
-    return make_cursor_page([TicketOut.from_ticket(t) for t in tickets], page, position=_position)
+    return await _page(session, user, filters, page)
 
 
 @router.get("/breached", response_model=CursorPage[TicketOut], responses=error_responses(401))
@@ -68,10 +73,7 @@ async def list_breached_tickets(
     session: SessionDep, user: CurrentUser, filters: FiltersDep, page: CursorPageDep
 ) -> CursorPage[TicketOut]:
     """Tickets not closed whose due date has passed, with the list's filters and paging."""
-    tickets = await service.list_tickets(
-        session, user=user, filters=service.only_breached(filters), page=page
-    )
-    return make_cursor_page([TicketOut.from_ticket(t) for t in tickets], page, position=_position)
+    return await _page(session, user, service.only_breached(filters), page)
 
 
 @router.get(
@@ -80,7 +82,7 @@ async def list_breached_tickets(
     responses={200: {"headers": _ETAG_HEADER}, **error_responses(401, 404)},
 )
 async def get_ticket(ticket: VisibleTicketDetail, response: Response) -> TicketDetail:
-    response.headers["ETag"] = etag(ticket)
+    response.headers["ETag"] = _etag(ticket)
     return ticket
 
 
@@ -100,5 +102,5 @@ async def update_ticket(
     updated = await service.update_ticket(
         session, user=user, ticket=ticket, expected_version=version, data=data
     )
-    response.headers["ETag"] = etag(updated)
-    return TicketOut.from_ticket(updated)
+    response.headers["ETag"] = _etag(updated)
+    return TicketOut.from_ticket(updated, caller=user)

@@ -1,17 +1,17 @@
-from datetime import UTC, datetime
-from typing import Annotated, Any, Self
+from datetime import datetime
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
-from helpdesk.comments.schemas import CommentOut
+from helpdesk.auth.models import User
 from helpdesk.schemas import Id, RequestModel, TitleText, Trimmed
-from helpdesk.tickets import sla
+from helpdesk.tickets import permissions, sla
 from helpdesk.tickets.models import Priority, Status, Ticket
-from helpdesk.timeline.schemas import TimelineOut
 
 MAX_DESCRIPTION_LENGTH = 10_000
+EditableField = Literal["title", "description", "status", "priority", "assignee_id", "sla_minutes"]
 
 Description = Annotated[StrictStr, Trimmed(0, MAX_DESCRIPTION_LENGTH)]
 SlaMinutes = Annotated[StrictInt, Field(ge=0, le=sla.MAX_SLA_MINUTES)]
@@ -84,10 +84,13 @@ class TicketOut(BaseModel):
     created_at: datetime
     updated_at: datetime
 
+    allowed_fields: list[EditableField] = Field(
+        description="The fields the caller may change now (PATCH); empty: none"
+    )
+
     @classmethod
-    def from_ticket(cls, ticket: Ticket, *, now: datetime | None = None, **extra: Any) -> Self:
-        """The ticket as the API shows it; `extra` fills a subclass's own fields."""
-        now = now or datetime.now(UTC)
+    def from_ticket(cls, ticket: Ticket, *, caller: User, **extra: Any) -> Self:
+        """The ticket as the API shows it to `caller`; `extra` fills a subclass's fields."""
         return cls(
             id=ticket.id,
             title=ticket.title,
@@ -98,14 +101,10 @@ class TicketOut(BaseModel):
             assignee_id=ticket.assignee_id,
             sla_minutes=ticket.sla_minutes,
             due_at=ticket.due_at,
-            breached=sla.is_breached(status=ticket.status, due_at=ticket.due_at, now=now),
+            breached=ticket.breached,
             version=ticket.version,
             created_at=ticket.created_at,
             updated_at=ticket.updated_at,
+            allowed_fields=list(permissions.allowed_fields(caller, ticket)),
             **extra,
         )
-
-
-class TicketDetail(TicketOut):
-    comments: list[CommentOut]
-    timeline: list[TimelineOut]

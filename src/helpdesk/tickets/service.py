@@ -1,36 +1,21 @@
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    ColumnElement,
-    ScalarSelect,
-    Select,
-    Table,
-    bindparam,
-    false,
-    func,
-    insert,
-    literal_column,
-    not_,
-    select,
-    tuple_,
-    update,
-)
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import ColumnElement, Select, false, func, insert, not_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.dml import Insert, Update
 
-from helpdesk.comments.models import Comment
+from helpdesk.auth.models import User
 from helpdesk.errors import FieldInvalid, FieldRequired, OptimisticLock
 from helpdesk.pagination import PageParams
 from helpdesk.tickets import permissions, search, sla
 from helpdesk.tickets.models import Status, Ticket
-from helpdesk.tickets.schemas import TicketCreate, TicketDetail, TicketUpdate
-from helpdesk.timeline import service as timeline
-from helpdesk.timeline.models import Action, TimelineLog
+from helpdesk.tickets.schemas import TicketCreate, TicketUpdate
+from helpdesk.tickets.timeline import service as timeline
+from helpdesk.tickets.timeline.models import Action
 from helpdesk.users import service as users
-from helpdesk.users.models import User
 
 # What a timeline entry records of a change, in this order.
 TRACKED_FIELDS = (
@@ -45,12 +30,37 @@ TRACKED_FIELDS = (
 
 
 @dataclass(frozen=True, slots=True)
+class Unassigned:
+    """Tickets nobody is assigned to."""
+
+
+@dataclass(frozen=True, slots=True)
+class AssignedTo:
+    """Tickets assigned to this user."""
+
+    user_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class TicketFilters:
     statuses: tuple[Status, ...] = ()
-    # ("any" | "none" | "user", user id when "user")
-    assignee: tuple[str, int | None] = ("any", None)
+    assignee: Unassigned | AssignedTo | None = None  # None: anyone's, or nobody's
     breached: bool | None = None
     query: str | None = None
+
+
+async def _one_ticket(
+    session: AsyncSession,
+    statement: Insert | Update,
+) -> Ticket | None:
+    """The ticket an INSERT or UPDATE wrote, with its `breached` (a computed column, which
+    RETURNING names only when asked)."""
+    row = (await session.execute(statement.returning(Ticket, Ticket.breached))).one_or_none()
+    if row is None:
+        return None
+    ticket: Ticket = row[0]
+    set_committed_value(ticket, "breached", row[1])
+    return ticket
 
 
 async def get_ticket(session: AsyncSession, *, ticket_id: int) -> Ticket | None:
@@ -68,9 +78,9 @@ async def create_ticket(session: AsyncSession, *, user: User, data: TicketCreate
     sla_minutes = (
         data.sla_minutes if data.sla_minutes is not None else sla.default_sla_minutes(data.priority)
     )
-    ticket: Ticket | None = await session.scalar(
-        insert(Ticket)
-        .values(
+    ticket = await _one_ticket(
+        session,
+        insert(Ticket).values(
             title=data.title,
             description=data.description or "",
             status=Status.open.value,
@@ -80,8 +90,7 @@ async def create_ticket(session: AsyncSession, *, user: User, data: TicketCreate
             sla_minutes=sla_minutes,
             # now() is the transaction's start, the same instant as created_at's default.
             due_at=sla.due_at_sql(func.now(), sla_minutes),
-        )
-        .returning(Ticket)
+        ),
     )
     assert ticket is not None
     await timeline.record(
@@ -98,36 +107,6 @@ async def create_ticket(session: AsyncSession, *, user: User, data: TicketCreate
         },
     )
     return ticket
-
-
-def _rows_as_json(table: Table) -> ScalarSelect[Any]:
-    """The ticket's rows of `table`, oldest first, as one JSON array (each row an object of
-    its columns), read in the ticket's own statement."""
-    rows = func.json_agg(aggregate_order_by(table.table_valued(), table.c.id), type_=JSON)
-    return (
-        select(func.coalesce(rows, literal_column("'[]'::json"), type_=JSON))
-        .where(table.c.ticket_id == Ticket.id)
-        .scalar_subquery()
-    )
-
-
-# Composed once: building it on each request was a third of the detail's CPU (cProfile).
-_TICKET_DETAIL = select(
-    Ticket,
-    _rows_as_json(cast(Table, Comment.__table__)),
-    _rows_as_json(cast(Table, TimelineLog.__table__)),
-).where(Ticket.id == bindparam("ticket_id"))
-
-
-async def get_ticket_detail(session: AsyncSession, *, ticket_id: int) -> TicketDetail | None:
-    """The ticket with its comments and its timeline, each oldest first: one statement,
-    so one snapshot (reads run without a transaction) and one round trip."""
-    row = (await session.execute(_TICKET_DETAIL, {"ticket_id": ticket_id})).one_or_none()
-    if row is None:
-        return None
-    ticket, found_comments, entries = row
-    # The JSON arrays' objects are validated into CommentOut and TimelineOut as fields.
-    return TicketDetail.from_ticket(ticket, comments=found_comments, timeline=entries)
 
 
 def _jsonable(value: Any) -> Any:
@@ -166,12 +145,12 @@ async def update_ticket(
     before = {field: getattr(ticket, field) for field in TRACKED_FIELDS}
     # The version check and the write are one statement: of N concurrent updates that
     # carry the same version, exactly one matches.
-    updated = await session.scalar(
+    updated = await _one_ticket(
+        session,
         update(Ticket)
         .where(Ticket.id == ticket.id, Ticket.version == expected_version)
         .values(**values, version=Ticket.version + 1, updated_at=func.now())
-        .returning(Ticket)
-        .execution_options(populate_existing=True, synchronize_session=False)
+        .execution_options(populate_existing=True, synchronize_session=False),
     )
     if updated is None:
         raise OptimisticLock()
@@ -198,15 +177,15 @@ def _filter_clauses(user: User, filters: TicketFilters) -> list[ColumnElement[bo
         clauses.append(Ticket.requester_id == user.id)
     if filters.statuses:
         clauses.append(Ticket.status.in_([status.value for status in filters.statuses]))
-    kind, assignee_id = filters.assignee
-    if kind == "none":
-        clauses.append(Ticket.assignee_id.is_(None))
-    elif kind == "user":
-        clauses.append(Ticket.assignee_id == assignee_id)
+    match filters.assignee:
+        case Unassigned():
+            clauses.append(Ticket.assignee_id.is_(None))
+        case AssignedTo(user_id):
+            clauses.append(Ticket.assignee_id == user_id)
     if filters.breached is True:
-        clauses.append(sla.breached_sql())
+        clauses.append(Ticket.breached.expression)
     elif filters.breached is False:
-        clauses.append(not_(sla.breached_sql()))
+        clauses.append(not_(Ticket.breached.expression))
     if filters.query is not None:
         terms = search.to_tsquery_text(filters.query)
         if terms is None:

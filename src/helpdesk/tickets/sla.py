@@ -1,12 +1,14 @@
-"""Service levels: the default time to resolve per priority, the due date, and what
-"breached" means. The one place these rules live."""
+"""Service levels: the default time to resolve per priority and the due date. What
+"breached" means is a column of the ticket (Ticket.breached), computed by PostgreSQL."""
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Interval, and_, func
+from sqlalchemy import ColumnElement, Interval, func
 from sqlalchemy.orm import InstrumentedAttribute
 
-from helpdesk.tickets.models import Priority, Status, Ticket
+from helpdesk.tickets.models import MAX_SLA_MINUTES, Priority
+
+__all__ = ["DEFAULT_SLA_MINUTES", "MAX_SLA_MINUTES", "default_sla_minutes", "due_at_sql"]
 
 DEFAULT_SLA_MINUTES: dict[Priority, int] = {
     Priority.urgent: 60,
@@ -14,7 +16,6 @@ DEFAULT_SLA_MINUTES: dict[Priority, int] = {
     Priority.medium: 24 * 60,
     Priority.low: 3 * 24 * 60,
 }
-MAX_SLA_MINUTES = 365 * 24 * 60  # one year
 
 
 def default_sla_minutes(priority: Priority | str) -> int:
@@ -27,12 +28,3 @@ def due_at_sql(
     """due_at = created_at + sla_minutes, computed by PostgreSQL on its own clock."""
     minutes = func.make_interval(0, 0, 0, 0, 0, sla_minutes, type_=Interval)
     return created_at + minutes
-
-
-def is_breached(*, status: str, due_at: datetime, now: datetime) -> bool:
-    return status != Status.closed and due_at <= now
-
-
-def breached_sql() -> ColumnElement[bool]:
-    """The same rule as is_breached, for queries; served by ix_tickets_due_at_not_closed."""
-    return and_(Ticket.status != Status.closed.value, Ticket.due_at <= func.now())

@@ -1,12 +1,12 @@
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from helpdesk.comments.models import Comment
+from helpdesk.auth.models import User
 from helpdesk.tickets import search
+from helpdesk.tickets.comments.models import Comment
 from helpdesk.tickets.models import Ticket
-from helpdesk.timeline import service as timeline
-from helpdesk.timeline.models import Action
-from helpdesk.users.models import User
+from helpdesk.tickets.timeline import service as timeline
+from helpdesk.tickets.timeline.models import Action
 
 
 async def add_comment(session: AsyncSession, *, user: User, ticket: Ticket, body: str) -> Comment:

@@ -3,7 +3,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from helpdesk.db import Base, CreatedAt, one_of
+from helpdesk.db.base import Base, CreatedAt, one_of
 
 
 class Role(StrEnum):

@@ -3,7 +3,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from helpdesk.timeline.models import Action
+from helpdesk.tickets.timeline.models import Action
 
 
 class TimelineOut(BaseModel):

@@ -6,10 +6,10 @@ from typing import Any, cast
 from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from helpdesk.timeline.models import Action, TimelineLog
+from helpdesk.tickets.timeline.models import Action, TimelineLog
 
 # Composed once, its values sent as parameters: composing an ORM INSERT ... VALUES on
-# every write cost more CPU than sending it (cProfile of POST /api/tickets).
+# every write costs more CPU than sending it.
 _INSERT_ENTRY = insert(cast(Table, TimelineLog.__table__))
 
 

@@ -1,7 +1,7 @@
 from sqlalchemy import ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from helpdesk.db import Base, CreatedAt
+from helpdesk.db.base import Base, CreatedAt
 
 
 class Comment(CreatedAt, Base):

@@ -6,9 +6,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
 from pydantic_core import PydanticCustomError
 
 from helpdesk import text
+from helpdesk.auth.models import Role
 from helpdesk.auth.passwords import MAX_PASSWORD_BYTES, MIN_PASSWORD_BYTES
 from helpdesk.schemas import RequestModel, Trimmed
-from helpdesk.users.models import Role
 
 MAX_NAME_LENGTH = 100
 MAX_EMAIL_LENGTH = 254

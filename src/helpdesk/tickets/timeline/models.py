@@ -5,7 +5,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from helpdesk.db import Base, CreatedAt, one_of
+from helpdesk.db.base import Base, CreatedAt, one_of
 
 
 class Action(StrEnum):

@@ -1,0 +1,58 @@
+"""What a database failure looks like to a client: 503 when it cannot be reached (or a
+wait on it timed out), 500 for any other error; logged without the values it carried."""
+
+import asyncio
+import logging
+import traceback
+
+import asyncpg
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import exc
+
+from helpdesk.errors import AppError, ServiceUnavailable, render
+
+logger = logging.getLogger("helpdesk.db")
+
+
+def _without_values(error: BaseException) -> str:
+    """What a database error was, without its message: PostgreSQL's and the driver's texts
+    quote the values they refused ("Key (email)=(...)", "invalid input for query argument
+    $1: datetime(...)"), and those must never reach a log."""
+    cause = error.orig if isinstance(error, exc.DBAPIError) else error
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    kind = f"{type(cause).__module__}.{type(cause).__qualname__}"
+    return f"{kind} (SQLSTATE {sqlstate})" if sqlstate else kind
+
+
+async def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    logger.warning(
+        "database unavailable on %s %s: %s",
+        request.method,
+        request.url.path,
+        _without_values(error),
+    )
+    return render(ServiceUnavailable())
+
+
+async def _database_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, exc.DBAPIError)
+    if error.connection_invalidated or isinstance(error, exc.OperationalError | exc.InterfaceError):
+        return await _database_unavailable(request, error)
+    # The statement (its parameters are hidden) and where it was run from, not the message.
+    statement = error.statement or ""
+    logger.error(
+        "database error on %s %s: %s",
+        request.method,
+        request.url.path,
+        _without_values(error),
+        extra={"statement": statement, "stack": "".join(traceback.format_tb(error.__traceback__))},
+    )
+    return render(AppError())
+
+
+def install_database_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(exc.DBAPIError, _database_error)
+    app.add_exception_handler(exc.TimeoutError, _database_unavailable)  # pool exhausted
+    for connection_error in (OSError, asyncpg.PostgresConnectionError, asyncio.TimeoutError):
+        app.add_exception_handler(connection_error, _database_unavailable)

@@ -1,0 +1,33 @@
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from helpdesk.auth.dependencies import CurrentUser
+from helpdesk.db.session import SessionDep
+from helpdesk.errors import error_responses
+from helpdesk.idempotency.dependencies import IdempotencyDep
+from helpdesk.tickets.comments import service
+from helpdesk.tickets.comments.schemas import CommentCreate, CommentOut
+from helpdesk.tickets.dependencies import VisibleTicket
+
+router = APIRouter(prefix="/tickets", tags=["comments"])
+
+
+@router.post(
+    "/{ticket_id}/comments",
+    status_code=201,
+    response_model=CommentOut,
+    responses=error_responses(401, 404, 409, 422),
+)
+async def add_comment(
+    data: CommentCreate,
+    ticket: VisibleTicket,
+    session: SessionDep,
+    user: CurrentUser,
+    once: IdempotencyDep,
+) -> CommentOut | JSONResponse:
+    if (replay := await once.replay(data)) is not None:
+        return replay
+    comment = await service.add_comment(session, user=user, ticket=ticket, body=data.body)
+    created = CommentOut.model_validate(comment)
+    await once.remember(created, status_code=201)
+    return created

@@ -1,0 +1,54 @@
+"""The test database from outside the app: its tables, row counts, and a row held locked
+by a connection of the test's own, to keep a request waiting in the middle of its
+transaction."""
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+
+from tests.support.server import plain_url
+
+# Every table the app writes, emptied before each test.
+TABLES = ("users", "tickets", "comments", "timeline_logs", "idempotency_keys")
+LOCK_WAIT_SECONDS = 30
+
+
+async def count_rows(db: asyncpg.Connection, table: str) -> int:
+    assert table in TABLES, table
+    count: int = await db.fetchval(f"SELECT count(*) FROM {table}")  # noqa: S608
+    return count
+
+
+@asynccontextmanager
+async def row_locked(database_url: str, table: str, row_id: int) -> AsyncIterator[None]:
+    """The row locked FOR UPDATE, from another connection, until the block ends: a request
+    that writes it waits there, inside its transaction."""
+    assert table in TABLES, table
+    locker = await asyncpg.connect(plain_url(database_url))
+    try:
+        async with locker.transaction():
+            await locker.execute(f"SELECT id FROM {table} WHERE id = $1 FOR UPDATE", row_id)  # noqa: S608
+            yield
+    finally:
+        await locker.close()
+
+
+async def wait_for_lock_waits(
+    db: asyncpg.Connection, *, count: int = 1, query_like: str = "%"
+) -> list[int]:
+    """Until `count` statements like `query_like` wait for a lock (see row_locked); the
+    process ids of their connections."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        rows = await db.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND query LIKE $1",
+            query_like,
+        )
+        if len(rows) >= count:
+            return [row["pid"] for row in rows]
+        assert time.monotonic() < deadline, f"{count} statement(s) like {query_like!r} never waited"
+        await asyncio.sleep(0.02)

@@ -1,0 +1,39 @@
+"""What the API's answers look like: the error format, a ticket's fields, a timestamp."""
+
+import re
+
+import httpx
+
+# What every ticket in a response carries.
+TICKET_FIELDS = {
+    "id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "requester_id",
+    "assignee_id",
+    "sla_minutes",
+    "due_at",
+    "breached",
+    "version",
+    "created_at",
+    "updated_at",
+    "allowed_fields",
+}
+ISO_8601_WITH_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+def assert_error(
+    response: httpx.Response, status: int, code: str, field: str | None = None
+) -> None:
+    """The project's error format, with the expected status, code and field."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert body["error"]["code"] == code, body
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    if field is None:
+        assert "field" not in body["error"], body
+    else:
+        assert body["error"].get("field") == field, body

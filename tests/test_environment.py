@@ -1,0 +1,55 @@
+"""HELPDESK_ENV says what the service runs as; DATABASE_URL only picks the database."""
+
+import pytest
+from pydantic import ValidationError
+
+from helpdesk.config import Environment, Settings
+
+SECRET = "s" * 40
+
+
+def settings(**values: object) -> Settings:
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
+
+
+def test_unset_it_is_development_on_the_embedded_database() -> None:
+    chosen = settings()
+    assert chosen.environment == Environment.development
+    assert chosen.has_demo_accounts and not chosen.is_production
+
+
+def test_unset_it_is_production_on_a_database_someone_named() -> None:
+    chosen = settings(database_url="postgresql://db/helpdesk", jwt_secret=SECRET)
+    assert chosen.environment == Environment.production
+    assert chosen.is_production and not chosen.has_demo_accounts
+
+
+def test_development_on_a_named_database_only_when_asked_for() -> None:
+    chosen = settings(database_url="postgresql://db/helpdesk", helpdesk_env="development")
+    assert chosen.environment == Environment.development
+    assert chosen.has_demo_accounts
+
+
+@pytest.mark.parametrize("url", [None, "postgresql://db/helpdesk"])
+def test_production_asked_for_needs_a_secret_on_any_database(url: str | None) -> None:
+    with pytest.raises(ValidationError, match="JWT_SECRET"):
+        settings(database_url=url, helpdesk_env="production")
+    assert settings(database_url=url, helpdesk_env="production", jwt_secret=SECRET)
+
+
+def test_test_has_neither_demo_accounts_nor_a_secret_check() -> None:
+    chosen = settings(database_url="postgresql://db/helpdesk", helpdesk_env="test")
+    assert chosen.environment == Environment.test
+    assert not chosen.has_demo_accounts and not chosen.is_production
+
+
+def test_an_unknown_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HELPDESK_ENV", "staging")
+    with pytest.raises(ValidationError, match="helpdesk_env"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_it_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HELPDESK_ENV", "test")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/helpdesk")
+    assert Settings(_env_file=None).environment == Environment.test  # type: ignore[call-arg]
