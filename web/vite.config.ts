@@ -1,4 +1,5 @@
 import react from "@vitejs/plugin-react";
+import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 
 // `npm run dev`: the app on :5173, /api proxied to the service on :5000 (`make run`;
@@ -6,6 +7,8 @@ import { defineConfig } from "vitest/config";
 const API_URL = process.env.HELPDESK_API_URL ?? "http://127.0.0.1:5000";
 export default defineConfig({
   plugins: [react()],
+  // "@/lib/api/client" is web/src/lib/api/client.ts (tsconfig.json's "paths" says the same).
+  resolve: { alias: { "@": resolve(import.meta.dirname, "src") } },
   server: {
     port: 5173,
     strictPort: true,

@@ -1,7 +1,8 @@
 // The desk as people use it, in a real browser against a real service (globalSetup.ts).
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiCall, apiToken, DESKTOP, launch, PASSWORD, PHONE, screenshot, session, signIn } from "./support";
+import { ALLOWED_FIELDS, LIMITS } from "../src/test/apiFacts";
+import { apiCall, apiToken, baseURL, DESKTOP, launch, PASSWORD, PHONE, screenshot, session, signIn } from "./support";
 
 type Ticket = { id: number; title: string; status: string; priority: string; assignee_id: number | null; version: number };
 type TicketPage = { items: Ticket[]; next_offset: number | null };
@@ -283,5 +284,33 @@ describe("the desk in a browser", () => {
     await user.page.goto("/tickets");
     await user.page.waitForURL(/\/login\?next=%2Ftickets/);
     await user.context.close();
+  });
+
+  it("the component tests' fake API answers as the service does: allowed_fields and limits", async () => {
+    // test/apiFacts.ts holds what the fakes of the Vitest suite answer; here, the real thing.
+    const config = (await (await fetch(`${baseURL()}/api/ui-config`)).json()) as { limits: unknown };
+    expect(config.limits).toEqual(LIMITS);
+
+    type Allowed = Ticket & { allowed_fields: string[] };
+    const userToken = await apiToken("user@my");
+    const agentToken = await apiToken("agent@my");
+    const adminToken = await apiToken("admin@my");
+    const adminId = (await apiCall<{ id: number }>(adminToken, "GET", "/api/me")).id;
+    const agentId = (await apiCall<{ id: number }>(agentToken, "GET", "/api/me")).id;
+    const allowed = async (token: string, id: number) => (await apiCall<Allowed>(token, "GET", `/api/tickets/${id}`)).allowed_fields;
+
+    const unassigned = await apiCall<Allowed>(userToken, "POST", "/api/tickets", { title: "Monitor flickers after lunch", priority: "low" });
+    expect(unassigned.allowed_fields).toEqual(ALLOWED_FIELDS.requester);
+    expect(await allowed(userToken, unassigned.id)).toEqual(ALLOWED_FIELDS.requester);
+    expect(await allowed(agentToken, unassigned.id)).toEqual(ALLOWED_FIELDS.claimingAgent);
+    expect(await allowed(adminToken, unassigned.id)).toEqual(ALLOWED_FIELDS.admin);
+    // A list item carries it too.
+    const listed = await apiCall<{ items: Allowed[] }>(agentToken, "GET", `/api/tickets?query=${encodeURIComponent("monitor flickers")}`);
+    expect(listed.items.find((t) => t.id === unassigned.id)?.allowed_fields).toEqual(ALLOWED_FIELDS.claimingAgent);
+
+    const assignedToAgent = await apiCall<Allowed>(adminToken, "POST", "/api/tickets", { title: "Dock does not charge", assignee_id: agentId });
+    expect(await allowed(agentToken, assignedToAgent.id)).toEqual(ALLOWED_FIELDS.assignedAgent);
+    const assignedToAdmin = await apiCall<Allowed>(adminToken, "POST", "/api/tickets", { title: "Projector remote lost", assignee_id: adminId });
+    expect(await allowed(agentToken, assignedToAdmin.id)).toEqual(ALLOWED_FIELDS.otherAgent);
   });
 });

@@ -9,8 +9,8 @@ from helpdesk.main import create_app
 
 settings = Settings(
     _env_file=None,
-    database_url=None,
-    helpdesk_embedded_database_url="postgresql://openapi@127.0.0.1:1/openapi",
+    # Never connected to: the engine connects on first use, and nothing uses it.
+    database_url="postgresql://openapi@127.0.0.1:1/openapi",
     jwt_secret="openapi-dump-" + "x" * 32,
 )
 json.dump(create_app(settings).openapi(), sys.stdout, indent=2, sort_keys=True)

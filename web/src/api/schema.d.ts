@@ -177,8 +177,8 @@ export interface paths {
         };
         /**
          * Ui Config
-         * @description The demo accounts and their password, listed only without DATABASE_URL (the
-         *     embedded, demo configuration); in production both are empty.
+         * @description The demo accounts and their password, listed only in development (HELPDESK_ENV);
+         *     in production and test both are empty.
          */
         get: operations["ui_config_api_ui_config_get"];
         put?: never;
@@ -275,6 +275,31 @@ export interface components {
             /** Status */
             status: string;
         };
+        /**
+         * Limits
+         * @description The service's own rules a form needs before it sends anything, served so that the
+         *     web app never keeps a copy of them.
+         */
+        Limits: {
+            /** Comment Max Length */
+            comment_max_length: number;
+            /** Default Sla Minutes */
+            default_sla_minutes: {
+                [key: string]: number;
+            };
+            /** Description Max Length */
+            description_max_length: number;
+            /** Max Page Size */
+            max_page_size: number;
+            /** Page Size */
+            page_size: number;
+            /** Query Max Length */
+            query_max_length: number;
+            /** Sla Minutes Max */
+            sla_minutes_max: number;
+            /** Title Max Length */
+            title_max_length: number;
+        };
         /** LoginIn */
         LoginIn: {
             /** Email */
@@ -337,6 +362,11 @@ export interface components {
         };
         /** TicketDetail */
         TicketDetail: {
+            /**
+             * Allowed Fields
+             * @description The fields the caller may change now (PATCH); empty: none
+             */
+            allowed_fields: ("title" | "description" | "status" | "priority" | "assignee_id" | "sla_minutes")[];
             /** Assignee Id */
             assignee_id: number | null;
             /** Breached */
@@ -377,6 +407,11 @@ export interface components {
         };
         /** TicketOut */
         TicketOut: {
+            /**
+             * Allowed Fields
+             * @description The fields the caller may change now (PATCH); empty: none
+             */
+            allowed_fields: ("title" | "description" | "status" | "priority" | "assignee_id" | "sla_minutes")[];
             /** Assignee Id */
             assignee_id: number | null;
             /** Breached */
@@ -465,6 +500,7 @@ export interface components {
             demo_accounts: components["schemas"]["DemoAccount"][];
             /** Demo Password */
             demo_password: string | null;
+            limits: components["schemas"]["Limits"];
         };
         /** UserOut */
         UserOut: {
@@ -508,7 +544,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Invalid input (FIELD_REQUIRED, FIELD_INVALID, BAD_REQUEST) */
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -517,7 +553,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body over the size limit (PAYLOAD_TOO_LARGE) */
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -526,7 +562,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over a rate limit (RATE_LIMIT); see Retry-After and the RateLimit headers */
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -535,7 +571,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request headers too large (HEADERS_TOO_LARGE) */
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
             431: {
                 headers: {
                     [name: string]: unknown;
@@ -544,7 +580,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unexpected server error (INTERNAL_SERVER_ERROR) */
+            /**
+             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
+             *         the OpenAPI document says of it)
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -553,7 +592,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Database unavailable (SERVICE_UNAVAILABLE) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -586,7 +625,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenOut"];
                 };
             };
-            /** @description Invalid input (FIELD_REQUIRED, FIELD_INVALID, BAD_REQUEST) */
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -595,7 +634,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Missing, invalid or expired token (UNAUTHORIZED) or wrong credentials */
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -604,7 +643,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body over the size limit (PAYLOAD_TOO_LARGE) */
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -613,7 +652,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over a rate limit (RATE_LIMIT); see Retry-After and the RateLimit headers */
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -622,7 +661,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request headers too large (HEADERS_TOO_LARGE) */
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
             431: {
                 headers: {
                     [name: string]: unknown;
@@ -631,7 +670,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unexpected server error (INTERNAL_SERVER_ERROR) */
+            /**
+             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
+             *         the OpenAPI document says of it)
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -640,7 +682,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Database unavailable (SERVICE_UNAVAILABLE) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -669,7 +711,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserOut"];
                 };
             };
-            /** @description Invalid input (FIELD_REQUIRED, FIELD_INVALID, BAD_REQUEST) */
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -678,7 +720,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Missing, invalid or expired token (UNAUTHORIZED) or wrong credentials */
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -687,7 +729,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body over the size limit (PAYLOAD_TOO_LARGE) */
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -696,7 +738,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over a rate limit (RATE_LIMIT); see Retry-After and the RateLimit headers */
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -705,7 +747,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request headers too large (HEADERS_TOO_LARGE) */
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
             431: {
                 headers: {
                     [name: string]: unknown;
@@ -714,7 +756,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unexpected server error (INTERNAL_SERVER_ERROR) */
+            /**
+             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
+             *         the OpenAPI document says of it)
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -723,7 +768,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Database unavailable (SERVICE_UNAVAILABLE) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -756,7 +801,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenOut"];
                 };
             };
-            /** @description Invalid input (FIELD_REQUIRED, FIELD_INVALID, BAD_REQUEST) */
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -765,7 +810,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Missing, invalid or expired token (UNAUTHORIZED) or wrong credentials */
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -774,7 +819,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body over the size limit (PAYLOAD_TOO_LARGE) */
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -783,7 +828,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over a rate limit (RATE_LIMIT); see Retry-After and the RateLimit headers */
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -792,7 +837,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request headers too large (HEADERS_TOO_LARGE) */
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
             431: {
                 headers: {
                     [name: string]: unknown;
@@ -801,7 +846,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unexpected server error (INTERNAL_SERVER_ERROR) */
+            /**
+             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
+             *         the OpenAPI document says of it)
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -810,7 +858,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Database unavailable (SERVICE_UNAVAILABLE) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -843,7 +891,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserOut"];
                 };
             };
-            /** @description Invalid input (FIELD_REQUIRED, FIELD_INVALID, BAD_REQUEST) */
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -852,7 +900,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Missing, invalid or expired token (UNAUTHORIZED) or wrong credentials */
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -861,7 +909,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not allowed for the caller's role (FORBIDDEN) */
+            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -870,7 +918,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict (OPTIMISTIC_LOCK, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS) */
+            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -879,7 +927,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body over the size limit (PAYLOAD_TOO_LARGE) */
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -888,7 +936,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over a rate limit (RATE_LIMIT); see Retry-After and the RateLimit headers */
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -897,7 +945,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request headers too large (HEADERS_TOO_LARGE) */
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
             431: {
                 headers: {
                     [name: string]: unknown;
@@ -906,7 +954,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unexpected server error (INTERNAL_SERVER_ERROR) */
+            /**
+             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
+             *         the OpenAPI document says of it)
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -915,7 +966,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Database unavailable (SERVICE_UNAVAILABLE) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -959,7 +1010,7 @@ export interface operations {
                     "application/json": components["schemas"]["CursorPage_TicketOut_"];
                 };
             };
-            /** @description Invalid input (FIELD_REQUIRED, FIELD_INVALID, BAD_REQUEST) */
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -968,7 +1019,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Missing, invalid or expired token (UNAUTHORIZED) or wrong credentials */
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -977,7 +1028,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body over the size limit (PAYLOAD_TOO_LARGE) */
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -986,7 +1037,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over a rate limit (RATE_LIMIT); see Retry-After and the RateLimit headers */
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -995,7 +1046,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request headers too large (HEADERS_TOO_LARGE) */
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
             431: {
                 headers: {
                     [name: string]: unknown;
@@ -1004,7 +1055,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unexpected server error (INTERNAL_SERVER_ERROR) */
+            /**
+             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
+             *         the OpenAPI document says of it)
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1013,7 +1067,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Database unavailable (SERVICE_UNAVAILABLE) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1051,7 +1105,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketOut"];
                 };
             };
-            /** @description Invalid input (FIELD_REQUIRED, FIELD_INVALID, BAD_REQUEST) */
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1060,7 +1114,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Missing, invalid or expired token (UNAUTHORIZED) or wrong credentials */
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1069,7 +1123,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not allowed for the caller's role (FORBIDDEN) */
+            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1078,7 +1132,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict (OPTIMISTIC_LOCK, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS) */
+            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1087,7 +1141,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body over the size limit (PAYLOAD_TOO_LARGE) */
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1096,7 +1150,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Idempotency-Key reused with another request (IDEMPOTENCY_KEY_REUSED) */
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED (Idempotency-Key reused with another request) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1105,7 +1159,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over a rate limit (RATE_LIMIT); see Retry-After and the RateLimit headers */
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1114,7 +1168,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request headers too large (HEADERS_TOO_LARGE) */
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
             431: {
                 headers: {
                     [name: string]: unknown;
@@ -1123,7 +1177,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unexpected server error (INTERNAL_SERVER_ERROR) */
+            /**
+             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
+             *         the OpenAPI document says of it)
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1132,7 +1189,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Database unavailable (SERVICE_UNAVAILABLE) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1176,7 +1233,7 @@ export interface operations {
                     "application/json": components["schemas"]["CursorPage_TicketOut_"];
                 };
             };
-            /** @description Invalid input (FIELD_REQUIRED, FIELD_INVALID, BAD_REQUEST) */
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1185,7 +1242,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Missing, invalid or expired token (UNAUTHORIZED) or wrong credentials */
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1194,7 +1251,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body over the size limit (PAYLOAD_TOO_LARGE) */
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1203,7 +1260,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over a rate limit (RATE_LIMIT); see Retry-After and the RateLimit headers */
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1212,7 +1269,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request headers too large (HEADERS_TOO_LARGE) */
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
             431: {
                 headers: {
                     [name: string]: unknown;
@@ -1221,7 +1278,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unexpected server error (INTERNAL_SERVER_ERROR) */
+            /**
+             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
+             *         the OpenAPI document says of it)
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1230,7 +1290,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Database unavailable (SERVICE_UNAVAILABLE) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1263,7 +1323,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketDetail"];
                 };
             };
-            /** @description Invalid input (FIELD_REQUIRED, FIELD_INVALID, BAD_REQUEST) */
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1272,7 +1332,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Missing, invalid or expired token (UNAUTHORIZED) or wrong credentials */
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1281,7 +1341,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found, or not visible to the caller (NOT_FOUND) */
+            /** @description Not Found: NOT_FOUND (Not found, or not visible to the caller) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1290,7 +1350,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body over the size limit (PAYLOAD_TOO_LARGE) */
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1299,7 +1359,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over a rate limit (RATE_LIMIT); see Retry-After and the RateLimit headers */
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1308,7 +1368,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request headers too large (HEADERS_TOO_LARGE) */
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
             431: {
                 headers: {
                     [name: string]: unknown;
@@ -1317,7 +1377,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unexpected server error (INTERNAL_SERVER_ERROR) */
+            /**
+             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
+             *         the OpenAPI document says of it)
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1326,7 +1389,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Database unavailable (SERVICE_UNAVAILABLE) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1366,7 +1429,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketOut"];
                 };
             };
-            /** @description Invalid input (FIELD_REQUIRED, FIELD_INVALID, BAD_REQUEST) */
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1375,7 +1438,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Missing, invalid or expired token (UNAUTHORIZED) or wrong credentials */
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1384,7 +1447,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not allowed for the caller's role (FORBIDDEN) */
+            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1393,7 +1456,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found, or not visible to the caller (NOT_FOUND) */
+            /** @description Not Found: NOT_FOUND (Not found, or not visible to the caller) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1402,7 +1465,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict (OPTIMISTIC_LOCK, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS) */
+            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1411,7 +1474,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body over the size limit (PAYLOAD_TOO_LARGE) */
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1420,7 +1483,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description If-Match header missing (FIELD_REQUIRED) */
+            /** @description Precondition Required: FIELD_REQUIRED (If-Match header missing) */
             428: {
                 headers: {
                     [name: string]: unknown;
@@ -1429,7 +1492,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over a rate limit (RATE_LIMIT); see Retry-After and the RateLimit headers */
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1438,7 +1501,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request headers too large (HEADERS_TOO_LARGE) */
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
             431: {
                 headers: {
                     [name: string]: unknown;
@@ -1447,7 +1510,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unexpected server error (INTERNAL_SERVER_ERROR) */
+            /**
+             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
+             *         the OpenAPI document says of it)
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1456,7 +1522,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Database unavailable (SERVICE_UNAVAILABLE) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1494,7 +1560,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommentOut"];
                 };
             };
-            /** @description Invalid input (FIELD_REQUIRED, FIELD_INVALID, BAD_REQUEST) */
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1503,7 +1569,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Missing, invalid or expired token (UNAUTHORIZED) or wrong credentials */
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1512,7 +1578,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not found, or not visible to the caller (NOT_FOUND) */
+            /** @description Not Found: NOT_FOUND (Not found, or not visible to the caller) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1521,7 +1587,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict (OPTIMISTIC_LOCK, EMAIL_TAKEN, IDEMPOTENCY_IN_PROGRESS) */
+            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1530,7 +1596,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body over the size limit (PAYLOAD_TOO_LARGE) */
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1539,7 +1605,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Idempotency-Key reused with another request (IDEMPOTENCY_KEY_REUSED) */
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED (Idempotency-Key reused with another request) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1548,7 +1614,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over a rate limit (RATE_LIMIT); see Retry-After and the RateLimit headers */
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1557,7 +1623,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request headers too large (HEADERS_TOO_LARGE) */
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
             431: {
                 headers: {
                     [name: string]: unknown;
@@ -1566,7 +1632,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unexpected server error (INTERNAL_SERVER_ERROR) */
+            /**
+             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
+             *         the OpenAPI document says of it)
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1575,7 +1644,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Database unavailable (SERVICE_UNAVAILABLE) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1631,7 +1700,7 @@ export interface operations {
                     "application/json": components["schemas"]["Page_UserOut_"];
                 };
             };
-            /** @description Invalid input (FIELD_REQUIRED, FIELD_INVALID, BAD_REQUEST) */
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1640,7 +1709,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Missing, invalid or expired token (UNAUTHORIZED) or wrong credentials */
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1649,7 +1718,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not allowed for the caller's role (FORBIDDEN) */
+            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1658,7 +1727,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body over the size limit (PAYLOAD_TOO_LARGE) */
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1667,7 +1736,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over a rate limit (RATE_LIMIT); see Retry-After and the RateLimit headers */
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1676,7 +1745,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Request headers too large (HEADERS_TOO_LARGE) */
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
             431: {
                 headers: {
                     [name: string]: unknown;
@@ -1685,7 +1754,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unexpected server error (INTERNAL_SERVER_ERROR) */
+            /**
+             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
+             *         the OpenAPI document says of it)
+             */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1694,7 +1766,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Database unavailable (SERVICE_UNAVAILABLE) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
             503: {
                 headers: {
                     [name: string]: unknown;

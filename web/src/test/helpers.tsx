@@ -5,8 +5,11 @@ import { render } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { MemoryRouter, Route, Routes } from "react-router";
 import { vi } from "vitest";
-import type { TicketDetail, User } from "../api/client";
-import { SessionProvider } from "../auth/session";
+import type { TicketDetail, User } from "@/lib/api/types";
+import { SessionProvider } from "@/lib/session/SessionProvider";
+import { allowedFor, LIMITS } from "./apiFacts";
+
+export { ALLOWED_FIELDS, allowedFor, LIMITS } from "./apiFacts";
 
 export const REQUESTER: User = { id: 3, name: "Uma User", email: "user@my", role: "user", created_at: "2026-11-01T09:00:00Z" };
 export const AGENT: User = { id: 2, name: "Alan Agent", email: "agent@my", role: "agent", created_at: "2026-11-01T09:00:00Z" };
@@ -14,6 +17,8 @@ export const OTHER_AGENT: User = { id: 4, name: "Olga Agent", email: "olga@my", 
 export const ADMIN: User = { id: 1, name: "Ada Admin", email: "admin@my", role: "admin", created_at: "2026-11-01T09:00:00Z" };
 export const EVERYONE = [ADMIN, AGENT, REQUESTER, OTHER_AGENT];
 
+/** Ticket #5, as its requester sees it (allowed_fields: theirs); for another caller, pass
+ * what the API would allow them, e.g. `allowed_fields: allowedFor("claimingAgent")`. */
 export function ticket(fields: Partial<TicketDetail> = {}): TicketDetail {
   return {
     id: 5,
@@ -25,7 +30,9 @@ export function ticket(fields: Partial<TicketDetail> = {}): TicketDetail {
     assignee_id: null,
     sla_minutes: 1440,
     due_at: "2026-11-25T09:00:00Z",
-    breached: false,
+    // Past its due date (these dates are behind the tests' clock), not closed: the service
+    // says breached. (A ticket past due but not breached would make the page read it again.)
+    breached: true,
     version: 1,
     created_at: "2026-11-24T09:00:00Z",
     updated_at: "2026-11-24T09:00:00Z",
@@ -33,6 +40,7 @@ export function ticket(fields: Partial<TicketDetail> = {}): TicketDetail {
     timeline: [
       { id: 1, ticket_id: 5, actor_id: REQUESTER.id, action: "ticket.created", meta: { priority: "medium" }, created_at: "2026-11-24T09:00:00Z" },
     ],
+    allowed_fields: allowedFor("requester"),
     ...fields,
   };
 }
@@ -48,8 +56,10 @@ type Reply = { status?: number; body?: unknown; headers?: Record<string, string>
 type Handler = (request: Recorded) => Reply | Promise<Reply>;
 
 /** Replace fetch: `routes` maps "METHOD /path" to a handler (or a list of replies, used in
- * order, the last one repeated). Unknown requests fail the test loudly. */
-export function fakeApi(routes: Record<string, Handler | Reply[]>) {
+ * order, the last one repeated). Unknown requests fail the test loudly. GET /api/ui-config
+ * answers the service's limits unless `routes` says otherwise. */
+export function fakeApi(givenRoutes: Record<string, Handler | Reply[]>) {
+  const routes: Record<string, Handler | Reply[]> = { "GET /api/ui-config": [uiConfigReply()], ...givenRoutes };
   const requests: Recorded[] = [];
   const used = new Map<string, number>();
   vi.stubGlobal(
@@ -87,6 +97,11 @@ export function fakeApi(routes: Record<string, Handler | Reply[]>) {
 /** The ticket as GET /api/tickets/{id} answers it, with its ETag. */
 export function ticketReply(detail: TicketDetail): Reply {
   return { body: detail, headers: { ETag: `"${detail.version}"` } };
+}
+
+/** GET /api/ui-config outside the demo configuration: no demo accounts, the limits. */
+export function uiConfigReply(limits = LIMITS): Reply {
+  return { body: { demo_accounts: [], demo_password: null, limits } };
 }
 
 export function usersReply(): Reply {

@@ -1,0 +1,33 @@
+// Every page of the app and who may see it.
+import { Route, Routes } from "react-router";
+import { LoginPage } from "@/features/auth";
+import { MyTicketsPage, QueuePage } from "@/features/queue";
+import { NewTicketPage, TicketPage } from "@/features/tickets";
+import { RequireSession } from "@/lib/session/RequireSession";
+import { Home } from "./Home";
+import { Layout } from "./Layout";
+import { NotFoundPage } from "./NotFoundPage";
+import { StaffOnly } from "./StaffOnly";
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route
+        element={
+          <RequireSession>
+            <Layout />
+          </RequireSession>
+        }
+      >
+        <Route index element={<Home />} />
+        <Route path="tickets" element={<MyTicketsPage />} />
+        <Route path="tickets/new" element={<NewTicketPage />} />
+        <Route path="tickets/:id" element={<TicketPage />} />
+        <Route path="queue" element={<StaffOnly><QueuePage view="queue" /></StaffOnly>} />
+        <Route path="breached" element={<StaffOnly><QueuePage view="breached" /></StaffOnly>} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

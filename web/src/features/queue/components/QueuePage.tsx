@@ -1,0 +1,148 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { useSearchParams } from "react-router";
+import { Empty } from "@/components/Empty";
+import { LoadError } from "@/components/LoadError";
+import { Loading } from "@/components/Loading";
+import { Pager } from "@/components/Pager";
+import { STATUS_LABELS, STATUSES } from "@/features/tickets";
+import type { Status } from "@/lib/api/types";
+import { useLimits } from "@/lib/uiConfig";
+import { useTicketList } from "../api/useTicketList";
+import { TicketTable } from "./TicketTable";
+
+// The queue opens on the work still to do; "status=" (none ticked) means every status.
+const DEFAULT_STATUSES: Status[] = ["open", "in_progress"];
+const ASSIGNEES = [
+  ["", "Anyone"],
+  ["me", "Me"],
+  ["none", "Unassigned"],
+] as const;
+
+/** The agents' queue, and the breached view: the list API's filters, kept in the URL so a
+ * view can be reloaded, bookmarked and shared. */
+export function QueuePage({ view }: { view: "queue" | "breached" }) {
+  const [params, setParams] = useSearchParams();
+  const breachedView = view === "breached";
+  const statusParam = params.get("status");
+  const statuses: Status[] =
+    statusParam === null
+      ? breachedView
+        ? []
+        : DEFAULT_STATUSES
+      : (statusParam.split(",").filter((s) => (STATUSES as readonly string[]).includes(s)) as Status[]);
+  const assignee = params.get("assignee") ?? "";
+  const breachedOnly = params.get("breached") === "true";
+  const query = params.get("query") ?? "";
+  const offset = Math.max(0, Number(params.get("offset")) || 0);
+  const [searchText, setSearchText] = useState(query);
+  useEffect(() => setSearchText(query), [query]);
+
+  const list = useTicketList({
+    breachedView,
+    status: statuses.join(","),
+    assignee,
+    breached: !breachedView && breachedOnly ? "true" : undefined,
+    query,
+    offset,
+  });
+  // The pager steps by the service's page size (GET /api/ui-config).
+  const limits = useLimits();
+
+  /** Change some filters; any change goes back to the first page. */
+  function update(changes: Record<string, string | null>) {
+    const next = new URLSearchParams(params);
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === null) next.delete(name);
+      else next.set(name, value);
+    }
+    if (!("offset" in changes)) next.delete("offset");
+    setParams(next);
+  }
+
+  function toggleStatus(status: Status, on: boolean) {
+    const chosen = STATUSES.filter((s) => (s === status ? on : statuses.includes(s)));
+    update({ status: chosen.join(",") });
+  }
+
+  function search(event: FormEvent) {
+    event.preventDefault();
+    update({ query: searchText.trim() || null });
+  }
+
+  const title = breachedView ? "Breached tickets" : "Queue";
+  return (
+    <section>
+      <div className="page-head">
+        <h1>{title}</h1>
+        {list.isFetching && !list.isLoading && (
+          <span className="muted" role="status">
+            Refreshing…
+          </span>
+        )}
+      </div>
+      {breachedView && <p className="muted">Tickets not closed whose due date has passed.</p>}
+      <form className="filters" role="search" aria-label={`Filter ${title.toLowerCase()}`} onSubmit={search}>
+        <div className="search">
+          <label htmlFor="search">Search</label>
+          <input
+            id="search"
+            type="search"
+            value={searchText}
+            placeholder="Words in title, description or comments"
+            onChange={(e) => setSearchText(e.target.value)}
+          />
+          <button type="submit">Search</button>
+        </div>
+        <fieldset>
+          <legend>
+            Status <span className="hint-inline">(none ticked: any)</span>
+          </legend>
+          {STATUSES.map((status) => (
+            <label key={status} className="check">
+              <input type="checkbox" checked={statuses.includes(status)} onChange={(e) => toggleStatus(status, e.target.checked)} />
+              {STATUS_LABELS[status]}
+            </label>
+          ))}
+        </fieldset>
+        <div>
+          <label htmlFor="assignee">Assignee</label>
+          <select id="assignee" value={assignee} onChange={(e) => update({ assignee: e.target.value || null })}>
+            {ASSIGNEES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        {!breachedView && (
+          <label className="check">
+            <input type="checkbox" checked={breachedOnly} onChange={(e) => update({ breached: e.target.checked ? "true" : null })} />
+            Breached only
+          </label>
+        )}
+      </form>
+      {list.isLoading ? (
+        <Loading what="tickets" />
+      ) : list.error ? (
+        <LoadError error={list.error} retry={() => void list.refetch()} />
+      ) : !list.data?.items.length ? (
+        <Empty>
+          <p>{breachedView ? "No breached tickets. Every ticket is within its SLA." : "No tickets match these filters."}</p>
+        </Empty>
+      ) : (
+        <>
+          <TicketTable tickets={list.data.items} caption={title} showAssignee />
+          {limits && (
+            <Pager
+              offset={offset}
+              count={list.data.items.length}
+              pageSize={limits.page_size}
+              nextOffset={list.data.next_offset}
+              onOffset={(value) => update({ offset: value ? String(value) : null })}
+            />
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+import { FieldError } from "@/components/FieldError";
+import { describe } from "@/components/fieldProps";
+import type { TicketDetail } from "@/lib/api/types";
+import { useDirectory, useNameOf } from "@/lib/directory";
+import { useLimits } from "@/lib/uiConfig";
+import { FIELD_LABELS } from "../draft";
+import { PRIORITIES, PRIORITY_LABELS, STATUSES, STATUS_LABELS } from "../labels";
+import type { EditableField } from "../permissions";
+
+/** One editable field of the ticket, with its label and the API's refusal of it. */
+export function FieldInput({
+  field,
+  value,
+  error,
+  onChange,
+  ticket,
+}: {
+  field: EditableField;
+  value: string;
+  error: string | undefined;
+  onChange: (value: string) => void;
+  ticket: TicketDetail;
+}) {
+  const { assignable } = useDirectory();
+  const nameOf = useNameOf();
+  const limits = useLimits();
+  const id = `edit-${field}`;
+  const props = describe(id, error);
+  let input;
+  switch (field) {
+    case "description":
+      input = <textarea {...props} rows={5} value={value} onChange={(e) => onChange(e.target.value)} />;
+      break;
+    case "status":
+      input = (
+        <select {...props} value={value} onChange={(e) => onChange(e.target.value)}>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {STATUS_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      );
+      break;
+    case "priority":
+      input = (
+        <select {...props} value={value} onChange={(e) => onChange(e.target.value)}>
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {PRIORITY_LABELS[p]}
+            </option>
+          ))}
+        </select>
+      );
+      break;
+    case "assignee_id": {
+      const known = assignable.some((u) => String(u.id) === value);
+      input = (
+        <select {...props} value={value} onChange={(e) => onChange(e.target.value)}>
+          <option value="">Unassigned</option>
+          {!known && value !== "" && <option value={value}>{nameOf(Number(value))}</option>}
+          {assignable.map((u) => (
+            <option key={u.id} value={u.id}>
+              {nameOf(u.id)}
+              {u.role === "admin" ? " (admin)" : ""}
+            </option>
+          ))}
+        </select>
+      );
+      break;
+    }
+    case "sla_minutes":
+      input = <input {...props} inputMode="numeric" value={value} onChange={(e) => onChange(e.target.value)} />;
+      break;
+    default:
+      input = <input {...props} required maxLength={limits?.title_max_length} value={value} onChange={(e) => onChange(e.target.value)} />;
+  }
+  return (
+    <div className="field">
+      <label htmlFor={id}>{FIELD_LABELS[field]}</label>
+      {input}
+      {field === "sla_minutes" && <p className="hint">Due date = created + this many minutes (now {ticket.sla_minutes}).</p>}
+      <FieldError id={id} message={error} />
+    </div>
+  );
+}

@@ -1,0 +1,6 @@
+import type { Priority } from "@/lib/api/types";
+import { PRIORITY_LABELS } from "../labels";
+
+export function PriorityBadge({ priority }: { priority: Priority }) {
+  return <span className={`badge priority-${priority}`}>{PRIORITY_LABELS[priority]}</span>;
+}

@@ -1,0 +1,108 @@
+// The ticket page offers each role exactly what the API lets it change (the rule in
+// tickets/permissions.py, served as each ticket's allowed_fields: the fake tickets carry
+// what the real service answers each role, test/apiFacts.ts), and shows the API's
+// refusals beside the field they name.
+import { screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import type { User } from "@/lib/api/types";
+import { ADMIN, AGENT, allowedFor, fakeApi, OTHER_AGENT, renderAt, REQUESTER, ticket, ticketReply, usersReply } from "@/test/helpers";
+import { TicketPage } from "./TicketPage";
+
+const FIELD_LABELS = ["Title", "Description", "Status", "Priority", "Assignee", "SLA (minutes)"];
+
+function openTicket(user: User, detail = ticket()) {
+  fakeApi({ "GET /api/tickets/5": [ticketReply(detail)], "GET /api/users": [usersReply()] });
+  renderAt(<TicketPage />, { user, path: "/tickets/5", route: "/tickets/:id" });
+}
+
+/** The labelled inputs of the Details form. */
+async function editableLabels(): Promise<string[]> {
+  const details = await screen.findByRole("region", { name: "Details" });
+  return FIELD_LABELS.filter((label) => within(details).queryByLabelText(label) !== null);
+}
+
+describe("the fields a caller may change", () => {
+  it("a requester edits the title and description of their own ticket, nothing else", async () => {
+    openTicket(REQUESTER);
+    expect(await editableLabels()).toEqual(["Title", "Description"]);
+    expect(screen.queryByRole("button", { name: "Claim this ticket" })).toBeNull();
+  });
+
+  it("an agent cannot change an unassigned ticket but may claim it, with If-Match", async () => {
+    const claimed = ticket({ assignee_id: AGENT.id, version: 2, allowed_fields: allowedFor("assignedAgent") });
+    const api = fakeApi({
+      "GET /api/tickets/5": [ticketReply(ticket({ allowed_fields: allowedFor("claimingAgent") })), ticketReply(claimed)],
+      "GET /api/users": [usersReply()],
+      "PATCH /api/tickets/5": [{ body: claimed, headers: { ETag: '"2"' } }],
+    });
+    renderAt(<TicketPage />, { user: AGENT, path: "/tickets/5", route: "/tickets/:id" });
+    expect(await editableLabels()).toEqual([]);
+    await userEvent.click(await screen.findByRole("button", { name: "Claim this ticket" }));
+    await screen.findByText("You claimed this ticket.");
+    const [claim] = api.sent("PATCH", "/api/tickets/5");
+    expect(claim!.headers.get("If-Match")).toBe('"1"');
+    expect(claim!.body).toEqual({ assignee_id: AGENT.id });
+    // Claimed: the agent's fields, as the ticket read again allows them.
+    await screen.findByLabelText("Status");
+    expect(await editableLabels()).toEqual(["Status", "Priority", "Assignee"]);
+    expect(screen.queryByRole("button", { name: "Claim this ticket" })).toBeNull();
+  });
+
+  it("an agent changes status, priority and assignee of a ticket assigned to them", async () => {
+    openTicket(AGENT, ticket({ assignee_id: AGENT.id, allowed_fields: allowedFor("assignedAgent") }));
+    expect(await editableLabels()).toEqual(["Status", "Priority", "Assignee"]);
+    // The assignee picker offers agents and admins, not requesters.
+    const options = Array.from((screen.getByLabelText("Assignee") as HTMLSelectElement).options, (o) => o.text);
+    expect(options).toEqual(["Unassigned", "Ada Admin (admin)", "Alan Agent (you)", "Olga Agent"]);
+  });
+
+  it("an agent only reads a ticket assigned to another agent", async () => {
+    openTicket(AGENT, ticket({ assignee_id: OTHER_AGENT.id, allowed_fields: allowedFor("otherAgent") }));
+    expect(await editableLabels()).toEqual([]);
+    expect(screen.getByText(/assigned to someone else/)).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Claim this ticket" })).toBeNull();
+  });
+
+  it("an admin changes every field, the SLA included, and may claim", async () => {
+    openTicket(ADMIN, ticket({ allowed_fields: allowedFor("admin") }));
+    expect(await editableLabels()).toEqual(FIELD_LABELS);
+    expect(screen.getByRole("button", { name: "Claim this ticket" })).toBeInTheDocument();
+  });
+});
+
+describe("saving", () => {
+  it("sends only the changed field, with If-Match, and shows a refusal under that field", async () => {
+    const api = fakeApi({
+      "GET /api/tickets/5": [ticketReply(ticket())],
+      "PATCH /api/tickets/5": [{ status: 400, body: { error: { code: "FIELD_INVALID", message: "title: must be at most 200 characters", field: "title" } } }],
+    });
+    renderAt(<TicketPage />, { user: REQUESTER, path: "/tickets/5", route: "/tickets/:id" });
+    const title = await screen.findByLabelText("Title");
+    const save = screen.getByRole("button", { name: "Save changes" });
+    expect(save).toBeDisabled(); // nothing changed yet
+
+    await userEvent.clear(title);
+    await userEvent.type(title, "Printer jams badly");
+    await userEvent.click(save);
+
+    const message = await screen.findByText("title: must be at most 200 characters");
+    expect(title).toHaveAttribute("aria-invalid", "true");
+    expect(title).toHaveAttribute("aria-describedby", message.id);
+    const [patch] = api.sent("PATCH", "/api/tickets/5");
+    expect(patch!.headers.get("If-Match")).toBe('"1"');
+    expect(patch!.body).toEqual({ title: "Printer jams badly" });
+  });
+
+  it("shows a refusal that names no field above the form", async () => {
+    fakeApi({
+      "GET /api/tickets/5": [ticketReply(ticket({ assignee_id: AGENT.id, allowed_fields: allowedFor("assignedAgent") }))],
+      "GET /api/users": [usersReply()],
+      "PATCH /api/tickets/5": [{ status: 403, body: { error: { code: "FORBIDDEN", message: "Agents may change only tickets assigned to them, or claim one" } } }],
+    });
+    renderAt(<TicketPage />, { user: AGENT, path: "/tickets/5", route: "/tickets/:id" });
+    await userEvent.selectOptions(await screen.findByLabelText("Status"), "resolved");
+    await userEvent.click(screen.getByRole("button", { name: "Save changes" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Agents may change only tickets assigned to them");
+  });
+});

@@ -1,0 +1,144 @@
+// The ticket's editable fields: those the API says the caller may change (the ticket's
+// allowed_fields, brought up to date by every save's answer and every reload). And the
+// conflict flow: every save carries If-Match with the version the edit started from; on
+// 409 the page reloads the ticket, shows what changed meanwhile and who changed it, and
+// lets the person reapply their edit on the fresh version or drop it.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { errorFor } from "@/components/fieldProps";
+import { FormError } from "@/components/FormError";
+import { isConflict } from "@/lib/api/client";
+import type { TicketDetail, User } from "@/lib/api/types";
+import { useApi } from "@/lib/api/useApi";
+import { keys } from "@/lib/queryKeys";
+import type { LoadedTicket } from "../api/useTicket";
+import { useRefreshTicket } from "../api/useRefreshTicket";
+import { updateTicket } from "../api/writes";
+import { fieldValue, toUpdate, type Draft } from "../draft";
+import { canClaim, editableFields, readOnlyReason, type EditableField } from "../permissions";
+import { ClaimTicket } from "./ClaimTicket";
+import { ConflictPanel } from "./ConflictPanel";
+import { FieldInput } from "./FieldInput";
+
+interface Start {
+  ticket: TicketDetail;
+  version: number;
+}
+
+export function TicketEditor({ ticket, version, user }: { ticket: TicketDetail; version: number; user: User }) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const refresh = useRefreshTicket(ticket.id);
+  const fields = editableFields(user, ticket);
+  const [draft, setDraft] = useState<Draft>({});
+  // The ticket as it was when the edit started: its version goes in If-Match.
+  const [start, setStart] = useState<Start | null>(null);
+  const [conflict, setConflict] = useState<Start | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  function finish() {
+    setDraft({});
+    setStart(null);
+    setConflict(null);
+  }
+
+  const save = useMutation({
+    mutationFn: ({ changes, from }: { changes: Draft; from: Start }) => updateTicket(api, ticket.id, from.version, toUpdate(changes)),
+    onSuccess: async (updated) => {
+      // Show the saved values at once; the refetch brings the timeline.
+      queryClient.setQueryData<LoadedTicket>(keys.ticket(ticket.id), (old) =>
+        old ? { ticket: { ...old.ticket, ...updated }, version: updated.version } : old,
+      );
+      finish();
+      setNotice("Changes saved.");
+      await refresh();
+    },
+    onError: async (error, { from }) => {
+      if (isConflict(error)) {
+        // The panel compares with the fresh version: fetch it before showing anything.
+        await refresh();
+        setConflict(from);
+      }
+    },
+  });
+
+  function change(field: EditableField, value: string) {
+    const from = start ?? { ticket, version };
+    const next: Draft = { ...draft, [field]: value };
+    if (value === fieldValue(from.ticket, field)) delete next[field];
+    setNotice(null);
+    save.reset();
+    setDraft(next);
+    setStart(Object.keys(next).length || conflict ? from : null);
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!start || !Object.keys(draft).length || save.isPending) return;
+    save.mutate({ changes: draft, from: start });
+  }
+
+  function reapply() {
+    // Only what still differs from the fresh version is sent, on that version.
+    const fresh: Start = { ticket, version };
+    const changes: Draft = {};
+    for (const [field, value] of Object.entries(draft) as [EditableField, string][]) {
+      if (value !== fieldValue(ticket, field)) changes[field] = value;
+    }
+    setConflict(null);
+    if (!Object.keys(changes).length) {
+      finish();
+      setNotice("Your changes were already in place.");
+      return;
+    }
+    setDraft(changes);
+    setStart(fresh);
+    save.mutate({ changes, from: fresh });
+  }
+
+  function discard() {
+    finish();
+    save.reset();
+    setNotice("Your changes were discarded; this is the latest version.");
+  }
+
+  const shown = (field: EditableField) => (field in draft ? draft[field]! : fieldValue(ticket, field));
+  const claimable = canClaim(user, ticket);
+  const reason = readOnlyReason(user, ticket);
+  const saveError = save.error && !isConflict(save.error) ? save.error : null;
+
+  return (
+    <section className="editor" aria-labelledby="editor-heading">
+      <h2 id="editor-heading">Details</h2>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <ClaimTicket ticket={ticket} version={version} user={user} onClaimed={() => setNotice("You claimed this ticket.")} />
+      {conflict && (
+        <ConflictPanel base={conflict.ticket} fresh={ticket} draft={draft} onReapply={reapply} onDiscard={discard} busy={save.isPending} />
+      )}
+      {fields.length ? (
+        <form onSubmit={submit} noValidate aria-busy={save.isPending}>
+          <FormError error={saveError} fields={fields} />
+          {fields.map((field) => (
+            <FieldInput key={field} field={field} value={shown(field)} error={errorFor(saveError, field)} onChange={(value) => change(field, value)} ticket={ticket} />
+          ))}
+          <div className="actions">
+            <button type="submit" className="primary" disabled={!Object.keys(draft).length || save.isPending || conflict !== null}>
+              {save.isPending ? "Saving…" : "Save changes"}
+            </button>
+            {Object.keys(draft).length > 0 && !conflict && (
+              <button type="button" onClick={discard}>
+                Cancel
+              </button>
+            )}
+          </div>
+        </form>
+      ) : (
+        !claimable && reason && <p className="muted">{reason}</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,87 @@
+import { Link, useParams } from "react-router";
+import { formatDateTime } from "@/components/format";
+import { LoadError } from "@/components/LoadError";
+import { Loading } from "@/components/Loading";
+import { ApiError } from "@/lib/api/client";
+import { useNameOf } from "@/lib/directory";
+import { isStaff } from "@/lib/session/roles";
+import { useUser } from "@/lib/session/useSession";
+import { useTicket } from "../api/useTicket";
+import { Comments } from "./Comments";
+import { PriorityBadge } from "./PriorityBadge";
+import { SlaClock } from "./SlaClock";
+import { StatusBadge } from "./StatusBadge";
+import { TicketEditor } from "./TicketEditor";
+import { Timeline } from "./Timeline";
+
+export function TicketPage() {
+  const { id } = useParams();
+  const ticketId = Number(id);
+  const user = useUser();
+  const nameOf = useNameOf();
+  const loaded = useTicket(ticketId);
+  const back = isStaff(user) ? { to: "/queue", label: "Back to the queue" } : { to: "/tickets", label: "Back to my tickets" };
+
+  if (!Number.isInteger(ticketId) || ticketId < 1 || (loaded.error instanceof ApiError && loaded.error.status === 404)) {
+    return (
+      <section>
+        <h1>Ticket not found</h1>
+        <p>
+          This ticket does not exist, or you cannot see it. <Link to={back.to}>{back.label}</Link>
+        </p>
+      </section>
+    );
+  }
+  if (loaded.isLoading) return <Loading what="the ticket" />;
+  if (!loaded.data) return <LoadError error={loaded.error} retry={() => void loaded.refetch()} />;
+
+  const { ticket, version } = loaded.data;
+  return (
+    <article className="ticket">
+      <p>
+        <Link to={back.to}>← {back.label}</Link>
+      </p>
+      <header className="ticket-head">
+        <h1>
+          <span className="muted">#{ticket.id}</span> {ticket.title}
+        </h1>
+        <div className="badges">
+          <StatusBadge status={ticket.status} />
+          <PriorityBadge priority={ticket.priority} />
+          <SlaClock ticket={ticket} onDue={() => void loaded.refetch()} />
+        </div>
+      </header>
+      <div className="ticket-grid">
+        <div className="ticket-main">
+          <section aria-labelledby="description-heading">
+            <h2 id="description-heading" className="visually-hidden">
+              Description
+            </h2>
+            {ticket.description ? <p className="description">{ticket.description}</p> : <p className="muted">No description.</p>}
+          </section>
+          <Comments ticketId={ticket.id} comments={ticket.comments} />
+          <Timeline entries={ticket.timeline} />
+        </div>
+        <aside className="ticket-side">
+          <dl className="facts">
+            <dt>Requester</dt>
+            <dd>{nameOf(ticket.requester_id)}</dd>
+            <dt>Assignee</dt>
+            <dd>{nameOf(ticket.assignee_id)}</dd>
+            <dt>Due</dt>
+            <dd>
+              <time dateTime={ticket.due_at}>{formatDateTime(ticket.due_at)}</time>
+            </dd>
+            <dt>Opened</dt>
+            <dd>
+              <time dateTime={ticket.created_at}>{formatDateTime(ticket.created_at)}</time>
+            </dd>
+            <dt>Version</dt>
+            <dd>{version}</dd>
+          </dl>
+          <TicketEditor key={ticket.id} ticket={ticket} version={version} user={user} />
+        </aside>
+      </div>
+    </article>
+  );
+}

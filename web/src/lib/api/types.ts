@@ -1,0 +1,16 @@
+// The API's shapes under the names the app uses, from the generated schema.d.ts.
+import type { components } from "@/api/schema";
+
+type Schemas = components["schemas"];
+export type Ticket = Schemas["TicketOut"];
+export type TicketDetail = Schemas["TicketDetail"];
+export type TicketCreate = Schemas["TicketCreate"];
+export type TicketUpdate = Schemas["TicketUpdate"];
+export type Comment = Schemas["CommentOut"];
+export type TimelineEntry = Schemas["TimelineOut"];
+export type User = Schemas["UserOut"];
+export type Status = Schemas["Status"];
+export type Priority = Schemas["Priority"];
+export type UserPage = Schemas["Page_UserOut_"];
+export type UiConfig = Schemas["UiConfig"];
+export type Limits = Schemas["Limits"];

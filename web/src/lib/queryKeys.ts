@@ -1,0 +1,9 @@
+// Server state through TanStack Query: one key per resource, so a write can refresh
+// exactly what it changed (a ticket's save refreshes the lists too).
+export const keys = {
+  ticket: (id: number) => ["ticket", id] as const,
+  tickets: ["tickets"] as const,
+  users: ["users"] as const,
+  uiConfig: ["ui-config"] as const,
+  me: ["me"] as const,
+};
