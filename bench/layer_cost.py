@@ -10,7 +10,7 @@ process only, `time.process_time`) and wall time per call of
 - the framework alone: the app answering `GET /api/ui-config` (no database) in process,
   through httpx's ASGI transport.
 
-It says where a worker's ~2 ms per request goes once the round trips are gone (README,
+It says where a worker's time per request goes once the round trips are gone (README,
 "Performance").
 
     .venv/bin/python bench/layer_cost.py                 # --markdown: bench/results/
@@ -32,17 +32,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dataset
-from run import read_built
+from common import RESULTS, read_built
+from mixes import AGENT_ID
 
+from helpdesk.auth.models import User
 from helpdesk.config import Settings
 from helpdesk.main import create_app
-from helpdesk.tickets import service as tickets
-from helpdesk.users.models import User
+from helpdesk.tickets import detail as tickets
 
-RESULTS = Path(__file__).resolve().parent / "results"
 CALLS = 3_000
 WARMUP = 300
-USER_ID = dataset.ADMIN_ID + 1  # an agent
 
 
 async def measure(call: Callable[[], Awaitable[object]]) -> tuple[float, float]:
@@ -69,28 +68,32 @@ async def run(url: str, ticket_id: int) -> list[tuple[str, float, float]]:
     raw = await asyncpg.connect(dataset.plain_url(url))
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
     async with sessions() as session, session.begin():
-        if await tickets.get_ticket_detail(session, ticket_id=ticket_id) is None:
+        caller = await session.get(User, AGENT_ID)
+        if caller is None:
+            raise SystemExit(f"user {AGENT_ID} is not in the dataset")
+        if await tickets.get_ticket_detail(session, ticket_id=ticket_id, caller=caller) is None:
             raise SystemExit(f"ticket {ticket_id} is not in the dataset")
 
     async def user_orm() -> None:
         async with sessions() as session, session.begin():
-            await session.get(User, USER_ID)
+            await session.get(User, AGENT_ID)
 
     async def user_core() -> None:
         async with reads.connect() as connection:
-            (await connection.execute(select(users).where(users.c.id == USER_ID))).one()
+            (await connection.execute(select(users).where(users.c.id == AGENT_ID))).one()
 
     async def user_asyncpg() -> None:
-        await raw.fetchrow("SELECT * FROM users WHERE id = $1", USER_ID)
+        await raw.fetchrow("SELECT * FROM users WHERE id = $1", AGENT_ID)
 
     async def detail() -> None:
         async with sessions() as session, session.begin():
-            await tickets.get_ticket_detail(session, ticket_id=ticket_id)
+            await tickets.get_ticket_detail(session, ticket_id=ticket_id, caller=caller)
 
     async def both() -> None:
         async with sessions() as session, session.begin():
-            await session.get(User, USER_ID)
-            await tickets.get_ticket_detail(session, ticket_id=ticket_id)
+            user = await session.get(User, AGENT_ID)
+            assert user is not None
+            await tickets.get_ticket_detail(session, ticket_id=ticket_id, caller=user)
 
     async def framework() -> None:
         response = await client.get("/api/ui-config")

@@ -9,10 +9,10 @@ request fails the run too.
     .venv/bin/python bench/login_storm.py --repeat 3 --markdown  # 3 runs, bench/results/
     .venv/bin/python bench/login_storm.py --url http://127.0.0.1:5000
 
-Without --url it starts its own server, `helpdesk serve` on an embedded PostgreSQL in a
-temporary directory, with the production bcrypt cost (BCRYPT_ROUNDS=12) and the rate
-limits off. With --url the server
-must be running already, with rate limits off (or high enough for the storm); the script
+Without --url it starts its own server the tests' way (tests/support/server.py):
+`helpdesk serve` on an embedded PostgreSQL in a temporary directory, with the production
+bcrypt cost (BCRYPT_ROUNDS=12) and the rate limits off. With --url the server must be
+running already, with rate limits off (or high enough for the storm); the script
 registers a user of its own there and opens one ticket.
 
 Client and server share the machine's cores: the numbers say how this machine copes, not
@@ -23,26 +23,23 @@ import argparse
 import asyncio
 import os
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
 import httpx
+from common import REPO, RESULTS, percentile
+from tests.support.server import Server
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_MARKDOWN = REPO / "bench" / "results" / "login_storm.md"
+DEFAULT_MARKDOWN = RESULTS / "login_storm.md"
 PASSWORD = "bench-password-123"  # noqa: S105 (a throw-away account)
-SERVER_START_SECONDS = 60
 # A queued login may wait for many bcrypt runs ahead of it: never time it out.
 LOGIN_TIMEOUT = 120.0
 GET_TIMEOUT = 30.0
@@ -102,76 +99,6 @@ class Run:
     def passed(self, target: float) -> bool:
         # A request that failed is not fast: any failure fails the run.
         return self.ratio < target and not self.alone.failures and not self.storm.failures
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile: a value that was really measured."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
-
-
-# --- the server ---------------------------------------------------------------------------
-
-
-@contextmanager
-def own_server(*, bcrypt_rounds: int, port: int) -> Iterator[str]:
-    """`helpdesk serve` as `make run` starts it (its embedded PostgreSQL in a temporary
-    directory, the same uvicorn settings), with the rate limits off; gone on exit."""
-    with tempfile.TemporaryDirectory(prefix="helpdesk-bench-") as tmp:
-        os.chmod(tmp, 0o755)  # noqa: S103 - as root the embedded server runs as its own user
-        # No DATABASE_URL (a production database) and no REDIS_URL: this server's own state.
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in ("DATABASE_URL", "REDIS_URL", "JWT_SECRET")
-        }
-        env |= {
-            "HELPDESK_DATA_DIR": str(Path(tmp) / "pg"),
-            "BCRYPT_ROUNDS": str(bcrypt_rounds),
-            "RATE_LIMIT_API_PER_MINUTE": "0",
-            "RATE_LIMIT_AUTH_PER_MINUTE": "0",
-        }
-        helpdesk = str(Path(sys.executable).parent / "helpdesk")
-        log_path = Path(tmp) / "server.log"  # its JSON access log, one line per request
-        with log_path.open("ab") as log:
-            server = subprocess.Popen(  # noqa: S603
-                [helpdesk, "serve", "--port", str(port)], env=env, stdout=log, stderr=log
-            )
-        try:
-            base_url = f"http://127.0.0.1:{port}"
-            _wait_healthy(base_url, server, log_path)
-            yield base_url
-        finally:
-            server.terminate()  # SIGTERM: it finishes, stops its PostgreSQL and exits
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-
-def _wait_healthy(base_url: str, server: "subprocess.Popen[bytes]", log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while True:
-        try:
-            if httpx.get(f"{base_url}/api/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            tail = log_path.read_text(errors="replace")[-4000:]
-            raise SystemExit(f"the server did not start; its log ends with:\n{tail}")
-        time.sleep(0.2)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 # --- the load -----------------------------------------------------------------------------
@@ -397,8 +324,14 @@ def main() -> int:
             f"helpdesk serve, 1 worker, embedded PostgreSQL, BCRYPT_ROUNDS={args.bcrypt_rounds}, "
             f"bcrypt {version('bcrypt')}, Python {sys.version.split()[0]}"
         )
-        with own_server(bcrypt_rounds=args.bcrypt_rounds, port=_free_port()) as base_url:
-            runs = asyncio.run(measure(base_url, args))
+        settings = {"BCRYPT_ROUNDS": str(args.bcrypt_rounds)}
+        # On an embedded PostgreSQL of its own, as `make run` starts it; its log (the JSON
+        # access log, one line per request) goes with the temporary directory.
+        with (
+            tempfile.TemporaryDirectory(prefix="helpdesk-bench-") as tmp,
+            Server(None, Path(tmp) / "server.log", env=settings) as server,
+        ):
+            runs = asyncio.run(measure(server.base_url, args))
     text = report(runs, args, setup)
     print()
     print(text)

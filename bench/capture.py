@@ -1,0 +1,99 @@
+"""The SQL each read mix executes, captured from the app itself (in this process, through
+SQLAlchemy's cursor events) for a few dozen sample requests: what EXPLAIN and the ceiling
+replay."""
+
+import os
+import random
+from dataclasses import replace
+from typing import Any
+from urllib.parse import quote
+
+import dataset
+import httpx
+from common import log, server_settings
+from mixes import AGENT_ID, CURSOR_MIX, Mix, deep_offsets
+from tests.support.server import server_environment
+
+SAMPLES_PER_MIX = 64
+
+Statement = tuple[str, tuple[Any, ...]]
+
+
+def sample_paths(mix: Mix, tickets: int, rng: random.Random) -> list[str]:
+    """The same requests the mix's Lua script sends, drawn in Python."""
+    paths = []
+    for _ in range(SAMPLES_PER_MIX):
+        if mix.script == "get_ticket.lua":
+            paths.append(f"/api/tickets/{rng.randint(1, tickets)}")
+        else:
+            path = rng.choice(mix.paths)
+            low, high = deep_offsets(tickets)
+            paths.append(path.replace("{offset}", str(20 * rng.randint(low // 20, high // 20))))
+    return paths
+
+
+async def deep_cursor_paths(
+    client: httpx.AsyncClient, headers: dict[str, str], tickets: int
+) -> tuple[str, ...]:
+    """Paths to pages deep in the list by `cursor`, taken from the `next_cursor` of pages
+    asked for by offset; none when the API has no keyset paging."""
+    low, high = deep_offsets(tickets)
+    paths = []
+    for offset in range(low, high, max(20, (high - low) // 8))[:8]:
+        response = await client.get(f"/api/tickets?offset={offset}", headers=headers)
+        cursor = response.json().get("next_cursor")
+        if not cursor:
+            return ()
+        paths.append(f"/api/tickets?cursor={quote(str(cursor), safe='')}")
+    return tuple(paths)
+
+
+async def capture(
+    url: str, jwt_secret: str, read_mixes: list[Mix], tickets: int
+) -> tuple[dict[str, list[list[Statement]]], tuple[str, ...]]:
+    """Per mix, per sample request: the statements the app sent, with their parameters;
+    and the deep cursor paths (for the cursor mix, which is left out without them)."""
+    os.environ.update(server_environment(dataset.plain_url(url), env=server_settings(jwt_secret)))
+    from sqlalchemy import event
+
+    from helpdesk.auth.tokens import issue_token
+    from helpdesk.config import Settings
+    from helpdesk.main import create_app
+
+    settings = Settings()
+    app = create_app(settings)
+    recorded: list[Statement] = []
+
+    @event.listens_for(app.state.engine.sync_engine, "before_cursor_execute")
+    def record(*args: Any) -> None:
+        statement, parameters = args[2], args[3]
+        recorded.append((statement, tuple(parameters or ())))
+
+    token = issue_token(user_id=AGENT_ID, role="agent", token_version=0, settings=settings).token
+    headers = {"Authorization": f"Bearer {token}"}
+    rng = random.Random(7)  # noqa: S311 (sample requests, not secrets)
+    captured: dict[str, list[list[Statement]]] = {}
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://bench") as client,
+    ):
+        cursor_paths = await deep_cursor_paths(client, headers, tickets)
+        for mix in read_mixes:
+            if mix.name == CURSOR_MIX:
+                if not cursor_paths:
+                    continue
+                mix = replace(mix, paths=cursor_paths)
+            # Each distinct request once. One that fails (a 503: a statement ran past the
+            # app's timeout) still shows its SQL: the event fires before each statement runs.
+            seen: dict[str, list[Statement]] = {}
+            paths = sample_paths(mix, tickets, rng)
+            for path in paths:
+                if path not in seen:
+                    recorded.clear()
+                    response = await client.get(path, headers=headers)
+                    if response.status_code != 200:
+                        log(f"capture: {path} answered {response.status_code}")
+                    seen[path] = list(recorded)
+            captured[mix.name] = [seen[path] for path in paths]
+    return captured, cursor_paths
