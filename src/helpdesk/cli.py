@@ -76,9 +76,10 @@ def _settings() -> Settings:
         return get_settings()
     except ValidationError as error:
         for problem in error.errors():
-            typer.echo(
-                f"configuration error: {problem['msg'].removeprefix('Value error, ')}", err=True
-            )
+            # The variable to fix (HELPDESK_ENV), when the problem is one setting's.
+            where = "".join(f"{str(part).upper()}: " for part in problem["loc"][:1])
+            message = problem["msg"].removeprefix("Value error, ")
+            typer.echo(f"configuration error: {where}{message}", err=True)
         raise typer.Exit(2) from None
 
 

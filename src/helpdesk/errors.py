@@ -1,6 +1,7 @@
 """One error base class and the handlers that render every error as
 `{"error": {"code", "message", "field"?}}`, whoever raised it."""
 
+import inspect
 import re
 from http import HTTPStatus
 from typing import Any
@@ -13,8 +14,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 class AppError(Exception):
-    """Unexpected server error. Each subclass is one status and code; its docstring is what
-    the OpenAPI document says of it."""
+    """Unexpected server error.
+
+    Each subclass is one status and code; the first paragraph of its docstring is what the
+    OpenAPI document says of it."""
 
     status_code = 500
     code = "INTERNAL_SERVER_ERROR"
@@ -171,7 +174,7 @@ class PreconditionRequired(AppError):
 
 
 class ServiceUnavailable(AppError):
-    """The database does not answer, or the service is overloaded."""
+    """The database does not answer."""
 
     status_code = 503
     code = "SERVICE_UNAVAILABLE"
@@ -210,13 +213,17 @@ def _error_classes(cls: type[AppError] = AppError) -> list[type[AppError]]:
     return found
 
 
+def _summary(cls: type[AppError]) -> str:
+    return inspect.cleandoc(cls.__doc__ or "").split("\n\n")[0].replace("\n", " ").rstrip(".")
+
+
 def describe(status: int) -> str:
     """What a status means in this API, from the error classes that answer with it:
     "Conflict: OPTIMISTIC_LOCK (the ticket changed ...), EMAIL_TAKEN (...)"."""
     classes = [
         cls for cls in _error_classes() if cls.status_code == status and cls is not HTTPError
     ]
-    parts = [f"{cls.code} ({(cls.__doc__ or '').strip().rstrip('.')})" for cls in classes]
+    parts = [f"{cls.code} ({_summary(cls)})" for cls in classes]
     return f"{HTTPStatus(status).phrase}: " + "; ".join(parts)
 
 

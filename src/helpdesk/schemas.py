@@ -26,7 +26,9 @@ class RequestModel(BaseModel):
     # "5" is not an id and 5 is not a title (enums stay lax: JSON can only send strings).
     model_config = ConfigDict(extra="forbid")
 
-    @field_validator("*", mode="after")
+    # Before every field's own rules, so that one that drops characters (a name loses its
+    # invisible ones) never hides a NUL that must be refused.
+    @field_validator("*", mode="before")
     @classmethod
     def _storable_text(cls, value: object) -> object:
         # PostgreSQL text holds neither NUL nor lone surrogates ("\ud800" is valid JSON but

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.auth import service as accounts
 from helpdesk.auth.models import User
@@ -60,6 +60,23 @@ async def get_current_user(
     return user
 
 
+async def read_caller_alone(
+    request: Request,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    settings: Settings,
+    limiter: RateLimiter,
+    credentials: HTTPAuthorizationCredentials | None,
+) -> User | None:
+    """caller_from_credentials in a short session of its own, closed on return. The
+    route's own session takes a pooled connection only at its first statement, so slow
+    work before that (bcrypt) holds none."""
+    async with sessionmaker() as session:
+        return await caller_from_credentials(
+            request, session, settings=settings, limiter=limiter, credentials=credentials
+        )
+
+
 async def get_detached_current_user(
     request: Request,
     sessionmaker: ReadSessionmakerDep,
@@ -67,13 +84,10 @@ async def get_detached_current_user(
     limiter: RateLimiterDep,
     credentials: BearerCredentials,
 ) -> User:
-    """The caller, read in a short session of its own that is closed before the route runs.
-    The route's own session takes a pooled connection only at its first statement, so
-    slow work before that (bcrypt) holds none."""
-    async with sessionmaker() as session:
-        user = await caller_from_credentials(
-            request, session, settings=settings, limiter=limiter, credentials=credentials
-        )
+    """The caller, read before the route runs and detached from its session."""
+    user = await read_caller_alone(
+        request, sessionmaker, settings=settings, limiter=limiter, credentials=credentials
+    )
     if user is None:
         raise Unauthorized()
     return user

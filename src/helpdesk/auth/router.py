@@ -7,7 +7,7 @@ from helpdesk.auth.dependencies import (
     BearerCredentials,
     CurrentUser,
     DetachedCurrentUser,
-    caller_from_credentials,
+    read_caller_alone,
 )
 from helpdesk.auth.models import Role, User
 from helpdesk.auth.schemas import LoginIn, PasswordChangeIn, RegisterIn, TokenOut, UserOut
@@ -52,10 +52,9 @@ async def register(
     if data.role != Role.user:
         # Only a staff account needs the caller (an admin): a browser's old or broken
         # token must not stop anyone signing up as a user.
-        async with sessionmaker() as read:
-            caller = await caller_from_credentials(
-                request, read, settings=settings, limiter=limiter, credentials=credentials
-            )
+        caller = await read_caller_alone(
+            request, sessionmaker, settings=settings, limiter=limiter, credentials=credentials
+        )
     user = await service.register(
         session, data=data, caller=caller, bcrypt_rounds=settings.bcrypt_rounds
     )

@@ -41,8 +41,6 @@ def _email(value: str) -> str:
 
 def _name(value: str) -> str:
     """Names are shown beside every comment: one spelling, nothing invisible in them."""
-    if "\x00" in value:  # refused, as in any text (schemas.RequestModel), not dropped
-        raise PydanticCustomError("string_nul", "must not contain the NUL character")
     return text.without_invisible(text.compatible(value))
 
 

@@ -57,21 +57,19 @@ def allowed_fields(user: User, ticket: Assigned) -> tuple[str, ...]:
 
 
 def check_update(user: User, ticket: Ticket, changes: dict[str, object]) -> None:
-    """Raise Forbidden naming the first field the caller may not change."""
-    if user.role == Role.admin:
-        return
-    if user.role == Role.agent:
-        claiming = ticket.assignee_id is None and changes.get("assignee_id") == user.id
-        if ticket.assignee_id != user.id and not claiming:
+    """Raise Forbidden naming the first field the caller may not change: one outside
+    allowed_fields, or, on an agent's claim, anything but assigning it to themselves
+    (the claim may set the agent's other fields with it)."""
+    allowed = allowed_fields(user, ticket)
+    if user.role == Role.agent and ticket.assignee_id != user.id:
+        if allowed != CLAIM_FIELDS or changes.get("assignee_id") != user.id:
             raise Forbidden(
                 "Agents may change only tickets assigned to them, or claim one",
                 field=next(iter(changes)),
             )
         allowed = AGENT_FIELDS
-    else:
-        if ticket.requester_id != user.id:
-            raise Forbidden("You may change only your own tickets")
-        allowed = REQUESTER_FIELDS
+    elif not allowed:
+        raise Forbidden("You may change only your own tickets")
     for field in changes:
         if field not in allowed:
             raise Forbidden(f"Your role may not change {field}", field=field)

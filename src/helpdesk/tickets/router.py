@@ -1,12 +1,13 @@
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.auth.dependencies import CurrentUser
 from helpdesk.auth.models import User
 from helpdesk.db.session import SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.idempotency.dependencies import IdempotencyDep
-from helpdesk.pagination import Cursor, CursorPage, CursorPageDep, make_cursor_page
+from helpdesk.pagination import Cursor, CursorPage, CursorPageDep, PageParams, make_cursor_page
 from helpdesk.tickets import service
 from helpdesk.tickets.dependencies import ExpectedVersion, FiltersDep, VisibleTicket
 from helpdesk.tickets.detail import TicketDetail, VisibleTicketDetail
@@ -54,7 +55,7 @@ def _position(ticket: TicketOut) -> Cursor:
 
 
 async def _page(
-    session: SessionDep, user: User, filters: TicketFilters, page: CursorPageDep
+    session: AsyncSession, user: User, filters: TicketFilters, page: PageParams
 ) -> CursorPage[TicketOut]:
     tickets = await service.list_tickets(session, user=user, filters=filters, page=page)
     shown = [TicketOut.from_ticket(ticket, caller=user) for ticket in tickets]

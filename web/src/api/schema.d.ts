@@ -580,10 +580,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /**
-             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
-             *         the OpenAPI document says of it)
-             */
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -592,7 +589,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -670,10 +667,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /**
-             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
-             *         the OpenAPI document says of it)
-             */
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -682,7 +676,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -756,10 +750,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /**
-             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
-             *         the OpenAPI document says of it)
-             */
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -768,7 +759,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -846,10 +837,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /**
-             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
-             *         the OpenAPI document says of it)
-             */
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -858,7 +846,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -954,10 +942,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /**
-             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
-             *         the OpenAPI document says of it)
-             */
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -966,7 +951,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1055,10 +1040,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /**
-             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
-             *         the OpenAPI document says of it)
-             */
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1067,7 +1049,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1177,10 +1159,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /**
-             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
-             *         the OpenAPI document says of it)
-             */
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1189,7 +1168,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1278,10 +1257,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /**
-             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
-             *         the OpenAPI document says of it)
-             */
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1290,7 +1266,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1377,10 +1353,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /**
-             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
-             *         the OpenAPI document says of it)
-             */
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1389,7 +1362,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1510,10 +1483,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /**
-             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
-             *         the OpenAPI document says of it)
-             */
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1522,7 +1492,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1632,10 +1602,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /**
-             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
-             *         the OpenAPI document says of it)
-             */
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1644,7 +1611,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1754,10 +1721,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /**
-             * @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error. Each subclass is one status and code; its docstring is what
-             *         the OpenAPI document says of it)
-             */
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1766,7 +1730,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer, or the service is overloaded) */
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
             503: {
                 headers: {
                     [name: string]: unknown;
