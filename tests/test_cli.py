@@ -2,11 +2,9 @@
 (start, SIGTERM, restart on the same data) and the production rules."""
 
 import contextlib
-import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,20 +15,13 @@ import pytest
 
 from tests.support.accounts import bearer
 from tests.support.db import count_rows
-from tests.support.server import free_port, plain_url
+from tests.support.server import HELPDESK, Server, free_port, inherited_environment, plain_url
 
-HELPDESK = str(Path(sys.executable).parent / "helpdesk")
 SECRET = "production-secret-production-secret-0001"
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "JWT_SECRET", "TEST_DATABASE_URL")
-        and not key.startswith("HELPDESK_")
-    }
-    return env | {"BCRYPT_ROUNDS": "4"} | extra
+    return inherited_environment() | {"BCRYPT_ROUNDS": "4"} | extra
 
 
 def _wait_healthy(base_url: str, process: subprocess.Popen[bytes]) -> None:
@@ -139,27 +130,19 @@ async def test_production_creates_no_demo_account_but_create_user_makes_an_admin
 
 
 def test_production_server_bounds_headers_and_limits_by_the_forwarded_client(
-    database_url: str,
+    database_url: str, tmp_path: Path
 ) -> None:
     """`helpdesk serve` as deployed behind a proxy: oversized headers are refused by the
     HTTP parser, and the per-address login limit counts the client the trusted proxy names,
     not the proxy itself."""
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = _env(
-        DATABASE_URL=plain_url(database_url),
-        JWT_SECRET=SECRET,
-        FORWARDED_ALLOW_IPS="127.0.0.1",
-        RATE_LIMIT_AUTH_PER_MINUTE="2",
-    )
-    process = subprocess.Popen(
-        [HELPDESK, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    behind_a_proxy = {
+        "JWT_SECRET": SECRET,
+        "FORWARDED_ALLOW_IPS": "127.0.0.1",
+        "RATE_LIMIT_AUTH_PER_MINUTE": "2",
+    }
+    server = Server(database_url, tmp_path / "server.log", env=behind_a_proxy).start()
+    base_url, port = server.base_url, server.port
     try:
-        _wait_healthy(base_url, process)
         # Over the limit but read whole: the app's 431 in the error format.
         response = httpx.get(f"{base_url}/api/health", headers={"X-Big": "a" * 20_000})
         assert response.status_code == 431
@@ -189,5 +172,5 @@ def test_production_server_bounds_headers_and_limits_by_the_forwarded_client(
         # Another client behind the same proxy has its own budget.
         assert login("203.0.113.2") == 401
     finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
+        server.terminate()
+    assert server.process.returncode == 0, server.log()

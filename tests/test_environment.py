@@ -1,11 +1,22 @@
 """HELPDESK_ENV says what the service runs as; DATABASE_URL only picks the database."""
 
+import subprocess
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
 from helpdesk.config import Environment, Settings
+from tests.support.server import HELPDESK, inherited_environment
 
 SECRET = "s" * 40
+
+
+@pytest.fixture(autouse=True)
+def _nothing_set_outside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What these tests call unset is unset, whatever the shell running the suite exports."""
+    for name in ("HELPDESK_ENV", "DATABASE_URL", "JWT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
 
 
 def settings(**values: object) -> Settings:
@@ -34,7 +45,9 @@ def test_development_on_a_named_database_only_when_asked_for() -> None:
 def test_production_asked_for_needs_a_secret_on_any_database(url: str | None) -> None:
     with pytest.raises(ValidationError, match="JWT_SECRET"):
         settings(database_url=url, helpdesk_env="production")
-    assert settings(database_url=url, helpdesk_env="production", jwt_secret=SECRET)
+    chosen = settings(database_url=url, helpdesk_env="production", jwt_secret=SECRET)
+    assert chosen.environment == Environment.production
+    assert chosen.is_production and not chosen.has_demo_accounts
 
 
 def test_test_has_neither_demo_accounts_nor_a_secret_check() -> None:
@@ -53,3 +66,28 @@ def test_it_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("HELPDESK_ENV", "test")
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/helpdesk")
     assert Settings(_env_file=None).environment == Environment.test  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "named"),
+    [
+        ("HELPDESK_ENV", "staging", "HELPDESK_ENV: Input should be 'development'"),
+        ("IDEMPOTENCY_PURGE_EVERY_SECONDS", "-1", "SECONDS: Input should be greater than"),
+        ("IDEMPOTENCY_PURGE_EVERY_SECONDS", "hourly", "SECONDS: Input should be a valid number"),
+    ],
+    ids=["unknown-environment", "negative-purge-interval", "words-for-purge-interval"],
+)
+def test_a_bad_setting_stops_the_command_before_it_touches_a_database(
+    tmp_path: Path, name: str, value: str, named: str
+) -> None:
+    env = inherited_environment() | {
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+        "JWT_SECRET": SECRET,
+        name: value,
+    }
+    for command in (["serve"], ["purge-idempotency-keys"]):
+        done = subprocess.run(
+            [HELPDESK, *command], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 2, (command, done.stdout, done.stderr)
+        assert "configuration error" in done.stderr and named in done.stderr, done.stderr

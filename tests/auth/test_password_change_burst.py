@@ -10,7 +10,7 @@ import asyncpg
 import bcrypt
 import httpx
 
-from tests.support.accounts import Account, Accounts, bearer
+from tests.support.accounts import Account, Accounts
 from tests.support.tickets import create_ticket
 
 PRODUCTION_COST = 12
@@ -61,7 +61,7 @@ async def test_wrong_password_changes_leave_other_requests_their_speed_and_no_50
         body = {"current_password": "a-wrong-password", "new_password": "whatever-new-1"}
         changes = await asyncio.gather(
             *(
-                http.post("/api/me/password", json=body, headers=bearer(user.token))
+                http.post("/api/me/password", json=body, headers=user.headers)
                 for user in users
                 for _ in range(CHANGES_PER_ACCOUNT)
             )

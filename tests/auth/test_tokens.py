@@ -16,11 +16,9 @@ from tests.support.accounts import (
     bearer,
     claims_for,
     expired_token,
-    register,
     sign,
     token_signed_elsewhere,
 )
-from tests.support.db import count_rows
 from tests.support.responses import assert_error
 
 
@@ -128,16 +126,6 @@ async def test_a_change_to_the_account_applies_to_the_tokens_it_already_holds(
     assert (await client.get(url, headers=account.headers)).status_code == 200
     await db.execute(change, account.id)
     assert_error(await client.get(url, headers=account.headers), status, code)
-
-
-async def test_bad_token_on_register_for_staff_is_unauthorized_and_creates_nothing(
-    client: httpx.AsyncClient, db: asyncpg.Connection
-) -> None:
-    """Only a staff role needs the token (signing up as a user ignores it: see
-    tests/users/test_register_lookalikes.py)."""
-    response = await register(client, bearer("garbage"), role="agent")
-    assert_error(response, 401, "UNAUTHORIZED")
-    assert await count_rows(db, "users") == 0
 
 
 @pytest.mark.parametrize("password", ["x" * 73, "é" * 37, "x" * 100_000])

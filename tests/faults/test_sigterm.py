@@ -12,7 +12,7 @@ import pytest
 from tests.support.accounts import Account
 from tests.support.db import row_locked, wait_for_lock_waits
 from tests.support.faults import Servers
-from tests.support.tickets import patch_ticket, stored_timeline
+from tests.support.tickets import create_ticket, patch_ticket, stored_timeline
 
 STOP_LISTENING_SECONDS = 30
 
@@ -36,9 +36,7 @@ async def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(
 ) -> None:
     server = servers.start(database_url)
     async with httpx.AsyncClient(base_url=server.base_url, timeout=60) as http:
-        created = await http.post("/api/tickets", json={"title": "Before"}, headers=admin.headers)
-        assert created.status_code == 201, created.text
-        ticket_id = created.json()["id"]
+        ticket_id = (await create_ticket(http, admin, title="Before"))["id"]
 
         # A row lock held from outside keeps the PATCH in flight, inside its transaction.
         async with row_locked(database_url, "tickets", ticket_id):

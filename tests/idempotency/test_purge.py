@@ -3,9 +3,7 @@
 its lifetime is kept and still replays."""
 
 import asyncio
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,9 +12,8 @@ import httpx
 
 from tests.support.accounts import Account
 from tests.support.responses import assert_error
-from tests.support.server import Server, plain_url
-
-HELPDESK = str(Path(sys.executable).parent / "helpdesk")
+from tests.support.server import HELPDESK, Server, inherited_environment, server_environment
+from tests.support.tickets import post_ticket
 
 
 async def _keys(db: asyncpg.Connection, user: Account, count: int, *, hours_old: int) -> None:
@@ -43,12 +40,10 @@ async def test_the_command_deletes_expired_keys_in_batches_and_keeps_the_rest(
 ) -> None:
     await _keys(db, requester, 2_500, hours_old=25)  # more than two batches of 1,000
     await _keys(db, requester, 3, hours_old=23)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HELPDESK_", "TEST_"))}
-    env |= {"DATABASE_URL": plain_url(database_url), "JWT_SECRET": "x" * 40}
     done = await asyncio.to_thread(
         subprocess.run,
         [HELPDESK, "purge-idempotency-keys"],
-        env=env,
+        env=inherited_environment() | server_environment(database_url),
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -64,22 +59,15 @@ async def test_the_running_service_purges_by_itself(
 ) -> None:
     await _keys(db, requester, 5, hours_old=30)
     await _keys(db, requester, 2, hours_old=1)
-    server = Server(
-        database_url, tmp_path / "server.log", env={"IDEMPOTENCY_PURGE_EVERY_SECONDS": "0.2"}
-    )
-    server.start()
-    try:
+    purging = {"IDEMPOTENCY_PURGE_EVERY_SECONDS": "0.2"}
+    with Server(database_url, tmp_path / "server.log", env=purging) as server:
         deadline = time.monotonic() + 20
         while await _left(db) != {"1h": 2}:
             assert time.monotonic() < deadline, await _left(db)
             await asyncio.sleep(0.1)
         # A key in its lifetime is still there: another request under it is refused.
         async with httpx.AsyncClient(base_url=server.base_url) as http:
-            replay = await http.post(
-                "/api/tickets",
-                json={"title": "anything"},
-                headers={**requester.headers, "Idempotency-Key": "1h-1"},
+            replay = await post_ticket(
+                http, requester, {"title": "anything"}, idempotency_key="1h-1"
             )
         assert_error(replay, 422, "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key")
-    finally:
-        server.stop()

@@ -3,6 +3,8 @@ the API hands it out (tickets/test_cursor.py over HTTP, unit/test_pagination.py 
 
 import base64
 
+from helpdesk.schemas import MAX_ID
+
 
 def craft_cursor(raw: str) -> str:
     """The API's encoding of any text: unpadded URL-safe base64."""
@@ -28,7 +30,7 @@ CRAFTED = {
     "arabic-indic-digits-id": "2026-11-24T10:00:00+00:00|\u0665",
     "fullwidth-digits-year": "\uff12\uff10\uff12\uff16-11-24T10:00:00+00:00|5",
     "id-zero": "2026-11-24T10:00:00+00:00|0",
-    "id-over-int4": "2026-11-24T10:00:00+00:00|2147483648",
+    "id-over-int4": f"2026-11-24T10:00:00+00:00|{MAX_ID + 1}",
     "no-id": "2026-11-24T10:00:00+00:00|",
     "month-13": "2026-13-24T10:00:00+00:00|5",
     "trailing-text": "2026-11-24T10:00:00+00:00|5|6",

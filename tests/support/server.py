@@ -20,6 +20,10 @@ from types import TracebackType
 import httpx
 import psutil
 
+from helpdesk.config import to_asyncpg_url
+
+# The `helpdesk` command as an operator types it, from this virtual environment.
+HELPDESK = str(Path(sys.executable).parent / "helpdesk")
 STARTUP_SECONDS = 120  # the health check answers, and every worker process is up
 STOP_SECONDS = 30
 TEST_JWT_SECRET = "test-secret-test-secret-test-secret-1234"
@@ -36,8 +40,19 @@ def free_port() -> int:
 
 
 def plain_url(url: str) -> str:
-    """asyncpg's own connect() wants postgresql://, not SQLAlchemy's dialect prefix."""
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    """asyncpg's own connect() wants postgresql://: any spelling the app accepts
+    (postgres://, SQLAlchemy's postgresql+asyncpg://) in that form."""
+    return to_asyncpg_url(url).replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+def inherited_environment() -> dict[str, str]:
+    """The caller's environment, less what would point a process of the service at another
+    database, secret, address or Redis (NOT_INHERITED) and every HELPDESK_ setting."""
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if key not in NOT_INHERITED and not key.startswith("HELPDESK_")
+    }
 
 
 def server_environment(
@@ -80,18 +95,14 @@ class Server:
         self._data_root: Path | None = None
 
     def start(self) -> "Server":
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in NOT_INHERITED and not key.startswith("HELPDESK_")
-        }
+        env = inherited_environment()
         if self.database_url is None:
             self._data_root = Path(tempfile.mkdtemp(prefix="helpdesk-server-"))
             self._data_root.chmod(0o755)  # as root, the embedded server runs as its own user
             env["HELPDESK_DATA_DIR"] = str(self._data_root / "pg")
         env |= server_environment(self.database_url, env=self._env)
         # -P: the working directory (a temporary one) is not on the server's sys.path.
-        command = [sys.executable, "-P", "-m", "helpdesk.cli", "serve"]
+        command = [HELPDESK, "serve"]
         command += ["--port", str(self.port), "--workers", str(self.workers)]
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(

@@ -26,10 +26,7 @@ from tests.support.server import TEST_JWT_SECRET
 
 
 async def test_register_creates_a_user_with_a_lower_case_email(client: httpx.AsyncClient) -> None:
-    response = await client.post(
-        "/api/register",
-        json={"name": " Grace ", "email": "Grace@Example.COM", "password": "longenough"},
-    )
+    response = await register(client, name=" Grace ", email="Grace@Example.COM")
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["name"] == "Grace"
@@ -256,10 +253,11 @@ async def test_register_staff_role_with_a_forged_admin_role_claim_is_forbidden(
 
 
 async def test_login_returns_a_token_that_me_accepts(client: httpx.AsyncClient) -> None:
-    await client.post(
-        "/api/register", json={"name": "Grace", "email": "g@x.io", "password": "longenough"}
+    registered = await register(client, name="Grace", email="g@x.io")
+    assert registered.status_code == 201, registered.text
+    login = await client.post(
+        "/api/login", json={"email": "G@X.io", "password": NEW_ACCOUNT["password"]}
     )
-    login = await client.post("/api/login", json={"email": "G@X.io", "password": "longenough"})
     assert login.status_code == 200, login.text
     token = login.json()["token"]
     me = await client.get("/api/me", headers=bearer(token))
