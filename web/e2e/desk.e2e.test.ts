@@ -2,7 +2,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALLOWED_FIELDS, LIMITS } from "../src/test/apiFacts";
-import { apiCall, apiToken, baseURL, DESKTOP, launch, PASSWORD, PHONE, screenshot, session, signIn } from "./support";
+import { apiCall, apiToken, DESKTOP, launch, PASSWORD, PHONE, screenshot, session, signIn } from "./support";
 
 type Ticket = { id: number; title: string; status: string; priority: string; assignee_id: number | null; version: number };
 type TicketPage = { items: Ticket[]; next_offset: number | null };
@@ -288,11 +288,11 @@ describe("the desk in a browser", () => {
 
   it("the component tests' fake API answers as the service does: allowed_fields and limits", async () => {
     // test/apiFacts.ts holds what the fakes of the Vitest suite answer; here, the real thing.
-    const config = (await (await fetch(`${baseURL()}/api/ui-config`)).json()) as { limits: unknown };
+    const userToken = await apiToken("user@my");
+    const config = await apiCall<{ limits: unknown }>(userToken, "GET", "/api/ui-config");
     expect(config.limits).toEqual(LIMITS);
 
     type Allowed = Ticket & { allowed_fields: string[] };
-    const userToken = await apiToken("user@my");
     const agentToken = await apiToken("agent@my");
     const adminToken = await apiToken("admin@my");
     const adminId = (await apiCall<{ id: number }>(adminToken, "GET", "/api/me")).id;

@@ -5,17 +5,17 @@ import { render } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { MemoryRouter, Route, Routes } from "react-router";
 import { vi } from "vitest";
-import type { TicketDetail, User } from "@/lib/api/types";
+import type { TicketDetail, UiConfig, User, UserPage } from "@/lib/api/types";
 import { SessionProvider } from "@/lib/session/SessionProvider";
 import { allowedFor, LIMITS } from "./apiFacts";
 
-export { ALLOWED_FIELDS, allowedFor, LIMITS } from "./apiFacts";
+export { allowedFor, LIMITS } from "./apiFacts";
 
 export const REQUESTER: User = { id: 3, name: "Uma User", email: "user@my", role: "user", created_at: "2026-11-01T09:00:00Z" };
 export const AGENT: User = { id: 2, name: "Alan Agent", email: "agent@my", role: "agent", created_at: "2026-11-01T09:00:00Z" };
 export const OTHER_AGENT: User = { id: 4, name: "Olga Agent", email: "olga@my", role: "agent", created_at: "2026-11-01T09:00:00Z" };
 export const ADMIN: User = { id: 1, name: "Ada Admin", email: "admin@my", role: "admin", created_at: "2026-11-01T09:00:00Z" };
-export const EVERYONE = [ADMIN, AGENT, REQUESTER, OTHER_AGENT];
+const EVERYONE = [ADMIN, AGENT, REQUESTER, OTHER_AGENT];
 
 /** Ticket #5, as its requester sees it (allowed_fields: theirs); for another caller, pass
  * what the API would allow them, e.g. `allowed_fields: allowedFor("claimingAgent")`. */
@@ -101,11 +101,13 @@ export function ticketReply(detail: TicketDetail): Reply {
 
 /** GET /api/ui-config outside the demo configuration: no demo accounts, the limits. */
 export function uiConfigReply(limits = LIMITS): Reply {
-  return { body: { demo_accounts: [], demo_password: null, limits } };
+  const body: UiConfig = { demo_accounts: [], demo_password: null, limits };
+  return { body };
 }
 
 export function usersReply(): Reply {
-  return { body: { items: EVERYONE, next_offset: null } };
+  const body: UserPage = { items: EVERYONE, next_offset: null };
+  return { body };
 }
 
 /** Render `ui` at `path` (matched by `route`), signed in as `user`. */

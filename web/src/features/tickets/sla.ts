@@ -5,7 +5,7 @@ import type { Ticket } from "@/lib/api/types";
 
 const MINUTE = 60_000;
 /** Under this much time left, the clock shows as "due soon". */
-export const SOON_MS = 60 * MINUTE;
+const SOON_MS = 60 * MINUTE;
 
 /** "less than a minute", "45 min", "3 h", "2 h 30 min", "2 d 4 h", "12 d". */
 export function formatSpan(ms: number): string {

@@ -45,7 +45,7 @@ export class ApiError extends Error {
   }
 }
 
-export const NETWORK_ERROR = "NETWORK_ERROR";
+const NETWORK_ERROR = "NETWORK_ERROR";
 
 type Result<T> = { data?: T; error?: unknown; response: Response };
 

@@ -4,9 +4,9 @@ import { useApi } from "@/lib/api/useApi";
 import { keys } from "@/lib/queryKeys";
 
 // The queue and lists refresh on their own this often (well under the API's rate limit).
-export const LIST_REFRESH_MS = 30_000;
+const LIST_REFRESH_MS = 30_000;
 
-export interface ListParams {
+interface ListParams {
   breachedView: boolean;
   status?: string;
   assignee?: string;

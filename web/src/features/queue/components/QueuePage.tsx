@@ -1,14 +1,9 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
-import { Empty } from "@/components/Empty";
-import { LoadError } from "@/components/LoadError";
-import { Loading } from "@/components/Loading";
-import { Pager } from "@/components/Pager";
 import { STATUS_LABELS, STATUSES } from "@/features/tickets";
 import type { Status } from "@/lib/api/types";
-import { useLimits } from "@/lib/uiConfig";
 import { useTicketList } from "../api/useTicketList";
-import { TicketTable } from "./TicketTable";
+import { TicketList } from "./TicketList";
 
 // The queue opens on the work still to do; "status=" (none ticked) means every status.
 const DEFAULT_STATUSES: Status[] = ["open", "in_progress"];
@@ -45,8 +40,6 @@ export function QueuePage({ view }: { view: "queue" | "breached" }) {
     query,
     offset,
   });
-  // The pager steps by the service's page size (GET /api/ui-config).
-  const limits = useLimits();
 
   /** Change some filters; any change goes back to the first page. */
   function update(changes: Record<string, string | null>) {
@@ -121,28 +114,15 @@ export function QueuePage({ view }: { view: "queue" | "breached" }) {
           </label>
         )}
       </form>
-      {list.isLoading ? (
-        <Loading what="tickets" />
-      ) : list.error ? (
-        <LoadError error={list.error} retry={() => void list.refetch()} />
-      ) : !list.data?.items.length ? (
-        <Empty>
-          <p>{breachedView ? "No breached tickets. Every ticket is within its SLA." : "No tickets match these filters."}</p>
-        </Empty>
-      ) : (
-        <>
-          <TicketTable tickets={list.data.items} caption={title} showAssignee />
-          {limits && (
-            <Pager
-              offset={offset}
-              count={list.data.items.length}
-              pageSize={limits.page_size}
-              nextOffset={list.data.next_offset}
-              onOffset={(value) => update({ offset: value ? String(value) : null })}
-            />
-          )}
-        </>
-      )}
+      <TicketList
+        list={list}
+        what="tickets"
+        empty={<p>{breachedView ? "No breached tickets. Every ticket is within its SLA." : "No tickets match these filters."}</p>}
+        caption={title}
+        showAssignee
+        offset={offset}
+        onOffset={(value) => update({ offset: value ? String(value) : null })}
+      />
     </section>
   );
 }

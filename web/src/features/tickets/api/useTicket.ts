@@ -10,7 +10,7 @@ export interface LoadedTicket {
   version: number;
 }
 
-export async function fetchTicket(api: ApiClient, id: number): Promise<LoadedTicket> {
+async function fetchTicket(api: ApiClient, id: number): Promise<LoadedTicket> {
   const { data, response } = await call(api.GET("/api/tickets/{ticket_id}", { params: { path: { ticket_id: id } } }));
   const etag = response.headers.get("ETag");
   const version = etag ? Number(etag.replace(/^W\//, "").replaceAll('"', "")) : data.version;

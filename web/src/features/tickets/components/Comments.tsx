@@ -1,10 +1,10 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useRef, useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
 import { FieldError } from "@/components/FieldError";
 import { describe, errorFor } from "@/components/fieldProps";
 import { FormError } from "@/components/FormError";
 import { formatDateTime } from "@/components/format";
-import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
+import { useIdempotentSubmit } from "@/hooks/useIdempotentSubmit";
 import type { Comment } from "@/lib/api/types";
 import { useApi } from "@/lib/api/useApi";
 import { useNameOf } from "@/lib/directory";
@@ -20,29 +20,17 @@ export function Comments({ ticketId, comments }: { ticketId: number; comments: C
   const nameOf = useNameOf();
   const queryClient = useQueryClient();
   const [body, setBody] = useState(() => sessionStorage.getItem(draftKey(ticketId)) ?? "");
-  const key = useIdempotencyKey();
-  const sending = useRef(false);
-
-  const send = useMutation({
-    mutationFn: async (text: string) => {
-      sending.current = true;
-      try {
-        return await addComment(api, ticketId, text, key.current());
-      } finally {
-        sending.current = false;
-      }
-    },
-    onSuccess: async () => {
-      key.reset();
+  const send = useIdempotentSubmit(
+    (text: string, idempotencyKey: string) => addComment(api, ticketId, text, idempotencyKey),
+    async () => {
       setBody("");
       sessionStorage.removeItem(draftKey(ticketId));
       await queryClient.invalidateQueries({ queryKey: keys.ticket(ticketId) });
     },
-  });
+  );
 
   function edit(value: string) {
-    key.reset();
-    send.reset();
+    send.edited();
     setBody(value);
     if (value) sessionStorage.setItem(draftKey(ticketId), value);
     else sessionStorage.removeItem(draftKey(ticketId));
@@ -50,11 +38,11 @@ export function Comments({ ticketId, comments }: { ticketId: number; comments: C
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (sending.current || send.isPending) return;
-    send.mutate(body);
+    send.submit(body);
   }
 
-  const error = errorFor(send.error, "body");
+  const { error: sendError, isPending } = send.mutation;
+  const error = errorFor(sendError, "body");
   return (
     <section aria-labelledby="comments-heading">
       <h2 id="comments-heading">Comments ({comments.length})</h2>
@@ -72,14 +60,14 @@ export function Comments({ ticketId, comments }: { ticketId: number; comments: C
       ) : (
         <p className="muted">No comments yet.</p>
       )}
-      <form onSubmit={submit} noValidate aria-busy={send.isPending} className="reply">
-        <FormError error={send.error} fields={["body"]} />
+      <form onSubmit={submit} noValidate aria-busy={isPending} className="reply">
+        <FormError error={sendError} fields={["body"]} />
         <label htmlFor="reply">Reply</label>
         <textarea {...describe("reply", error)} rows={4} value={body} onChange={(e) => edit(e.target.value)} />
         <FieldError id="reply" message={error} />
         <div className="actions">
-          <button type="submit" className="primary" disabled={send.isPending}>
-            {send.isPending ? "Sending…" : "Send reply"}
+          <button type="submit" className="primary" disabled={isPending}>
+            {isPending ? "Sending…" : "Send reply"}
           </button>
         </div>
       </form>

@@ -4,8 +4,11 @@ import type { TicketDetail } from "@/lib/api/types";
 import { useDirectory, useNameOf } from "@/lib/directory";
 import { useLimits } from "@/lib/uiConfig";
 import { FIELD_LABELS } from "../draft";
-import { PRIORITIES, PRIORITY_LABELS, STATUSES, STATUS_LABELS } from "../labels";
+import { PRIORITY_LABELS, STATUS_LABELS } from "../labels";
 import type { EditableField } from "../permissions";
+
+// The fields chosen from a list: their values and labels, in the API's order.
+const CHOICES = { status: STATUS_LABELS, priority: PRIORITY_LABELS };
 
 /** One editable field of the ticket, with its label and the API's refusal of it. */
 export function FieldInput({
@@ -32,22 +35,12 @@ export function FieldInput({
       input = <textarea {...props} rows={5} value={value} onChange={(e) => onChange(e.target.value)} />;
       break;
     case "status":
-      input = (
-        <select {...props} value={value} onChange={(e) => onChange(e.target.value)}>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {STATUS_LABELS[s]}
-            </option>
-          ))}
-        </select>
-      );
-      break;
     case "priority":
       input = (
         <select {...props} value={value} onChange={(e) => onChange(e.target.value)}>
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {PRIORITY_LABELS[p]}
+          {Object.entries(CHOICES[field]).map(([choice, label]) => (
+            <option key={choice} value={choice}>
+              {label}
             </option>
           ))}
         </select>

@@ -1,7 +1,7 @@
 // Every create carries an Idempotency-Key per submission: a double click or a retry of the
 // same submission reuses it (the service then answers with the same ticket), an edit makes
 // the next submission a new one.
-import { screen, waitFor } from "@testing-library/react";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { AGENT, fakeApi, LIMITS, renderAt, REQUESTER, ticket, uiConfigReply, usersReply } from "@/test/helpers";
@@ -25,6 +25,28 @@ describe("creating a ticket", () => {
     release();
     await waitFor(() => expect(api.sent("POST", "/api/tickets")).toHaveLength(1));
     expect(api.sent("POST", "/api/tickets")[0]!.body).toEqual({ title: "Laptop will not boot", description: "", priority: "medium" });
+  });
+
+  it("a second submit before the page has rendered again sends nothing either", async () => {
+    // userEvent lets React render between two clicks (the button is then disabled); two
+    // submits in one go do not.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const api = fakeApi({
+      "POST /api/tickets": async () => {
+        await gate;
+        return { status: 201, body: ticket({ id: 9 }) };
+      },
+    });
+    renderAt(<NewTicketPage />, { user: REQUESTER, path: "/tickets/new" });
+    await userEvent.type(screen.getByLabelText("Title"), "Laptop will not boot");
+    const form = screen.getByRole("button", { name: "Create ticket" }).closest("form")!;
+    fireEvent.submit(form);
+    fireEvent.submit(form);
+    await waitFor(() => expect(api.sent("POST", "/api/tickets")).toHaveLength(1));
+    release();
+    await waitFor(() => expect(screen.getByRole("button", { name: "Create ticket" })).toBeEnabled());
+    expect(api.sent("POST", "/api/tickets")).toHaveLength(1);
   });
 
   it("a retry after a failure reuses the key; an edit starts a new submission", async () => {
@@ -93,6 +115,8 @@ describe("the service's limits", () => {
     await userEvent.type(screen.getByLabelText("Title"), "Laptop will not boot");
     await userEvent.click(screen.getByRole("button", { name: "Create ticket" }));
     await waitFor(() => expect(api.sent("POST", "/api/tickets")).toHaveLength(1));
+    // And once they come, the form takes them.
     answer();
+    await waitFor(() => expect(screen.getByLabelText("Title")).toHaveAttribute("maxlength", "120"));
   });
 });

@@ -1,10 +1,10 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useRef, useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import { FieldError } from "@/components/FieldError";
 import { describe, errorFor } from "@/components/fieldProps";
 import { FormError } from "@/components/FormError";
-import { useIdempotencyKey } from "@/hooks/useIdempotencyKey";
+import { useIdempotentSubmit } from "@/hooks/useIdempotentSubmit";
 import type { Priority, TicketCreate } from "@/lib/api/types";
 import { useApi } from "@/lib/api/useApi";
 import { useDirectory } from "@/lib/directory";
@@ -38,45 +38,32 @@ export function NewTicketPage() {
   const [priority, setPriority] = useState<Priority>("medium");
   const [assignee, setAssignee] = useState("");
   const [slaMinutes, setSlaMinutes] = useState("");
-  const key = useIdempotencyKey();
-  const sending = useRef(false);
-
-  const create = useMutation({
-    mutationFn: async (body: TicketCreate) => {
-      sending.current = true;
-      try {
-        return await createTicket(api, body, key.current());
-      } finally {
-        sending.current = false;
-      }
-    },
-    onSuccess: (ticket) => {
-      key.reset();
+  const create = useIdempotentSubmit(
+    (body: TicketCreate, idempotencyKey: string) => createTicket(api, body, idempotencyKey),
+    (ticket) => {
       void queryClient.invalidateQueries({ queryKey: keys.tickets });
       navigate(`/tickets/${ticket.id}`);
     },
-  });
+  );
 
   /** Any edit makes the next submission a new one (with its own key). */
   function edit<T>(setter: (value: T) => void) {
     return (value: T) => {
-      key.reset();
-      create.reset();
+      create.edited();
       setter(value);
     };
   }
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    // A double click: the first submission is on its way (and a retry reuses its key).
-    if (sending.current || create.isPending) return;
     const body: TicketCreate = { title, description, priority };
     if (staff && assignee) body.assignee_id = Number(assignee);
     if (staff && slaMinutes.trim()) body.sla_minutes = /^\d+$/.test(slaMinutes.trim()) ? Number(slaMinutes) : (slaMinutes as unknown as number);
-    create.mutate(body);
+    // Nothing while the first is on its way (a double click); a retry reuses its key.
+    create.submit(body);
   }
 
-  const error = create.error;
+  const { error, isPending } = create.mutation;
   const titleError = errorFor(error, "title");
   const descriptionError = errorFor(error, "description");
   const priorityError = errorFor(error, "priority");
@@ -85,7 +72,7 @@ export function NewTicketPage() {
   return (
     <section className="narrow">
       <h1>New ticket</h1>
-      <form onSubmit={submit} noValidate aria-busy={create.isPending}>
+      <form onSubmit={submit} noValidate aria-busy={isPending}>
         <FormError error={error} fields={FIELDS} />
         <label htmlFor="title">Title</label>
         <input
@@ -141,8 +128,8 @@ export function NewTicketPage() {
           </>
         )}
         <div className="actions">
-          <button type="submit" className="primary" disabled={create.isPending}>
-            {create.isPending ? "Creating…" : "Create ticket"}
+          <button type="submit" className="primary" disabled={isPending}>
+            {isPending ? "Creating…" : "Create ticket"}
           </button>
         </div>
       </form>

@@ -20,11 +20,6 @@ import { ClaimTicket } from "./ClaimTicket";
 import { ConflictPanel } from "./ConflictPanel";
 import { FieldInput } from "./FieldInput";
 
-interface Start {
-  ticket: TicketDetail;
-  version: number;
-}
-
 export function TicketEditor({ ticket, version, user }: { ticket: TicketDetail; version: number; user: User }) {
   const api = useApi();
   const queryClient = useQueryClient();
@@ -32,8 +27,8 @@ export function TicketEditor({ ticket, version, user }: { ticket: TicketDetail; 
   const fields = editableFields(user, ticket);
   const [draft, setDraft] = useState<Draft>({});
   // The ticket as it was when the edit started: its version goes in If-Match.
-  const [start, setStart] = useState<Start | null>(null);
-  const [conflict, setConflict] = useState<Start | null>(null);
+  const [start, setStart] = useState<LoadedTicket | null>(null);
+  const [conflict, setConflict] = useState<LoadedTicket | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   function finish() {
@@ -43,7 +38,7 @@ export function TicketEditor({ ticket, version, user }: { ticket: TicketDetail; 
   }
 
   const save = useMutation({
-    mutationFn: ({ changes, from }: { changes: Draft; from: Start }) => updateTicket(api, ticket.id, from.version, toUpdate(changes)),
+    mutationFn: ({ changes, from }: { changes: Draft; from: LoadedTicket }) => updateTicket(api, ticket.id, from.version, toUpdate(changes)),
     onSuccess: async (updated) => {
       // Show the saved values at once; the refetch brings the timeline.
       queryClient.setQueryData<LoadedTicket>(keys.ticket(ticket.id), (old) =>
@@ -80,7 +75,7 @@ export function TicketEditor({ ticket, version, user }: { ticket: TicketDetail; 
 
   function reapply() {
     // Only what still differs from the fresh version is sent, on that version.
-    const fresh: Start = { ticket, version };
+    const fresh: LoadedTicket = { ticket, version };
     const changes: Draft = {};
     for (const [field, value] of Object.entries(draft) as [EditableField, string][]) {
       if (value !== fieldValue(ticket, field)) changes[field] = value;
