@@ -4,14 +4,12 @@ replay."""
 
 import os
 import random
-from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-import dataset
 import httpx
 from common import log, server_settings
-from mixes import AGENT_ID, CURSOR_MIX, Mix, deep_offsets
+from mixes import AGENT_ID, Mix, deep_offsets, with_cursor_paths
 from tests.support.server import server_environment
 
 SAMPLES_PER_MIX = 64
@@ -53,7 +51,7 @@ async def capture(
 ) -> tuple[dict[str, list[list[Statement]]], tuple[str, ...]]:
     """Per mix, per sample request: the statements the app sent, with their parameters;
     and the deep cursor paths (for the cursor mix, which is left out without them)."""
-    os.environ.update(server_environment(dataset.plain_url(url), env=server_settings(jwt_secret)))
+    os.environ.update(server_environment(url, env=server_settings(jwt_secret)))
     from sqlalchemy import event
 
     from helpdesk.auth.tokens import issue_token
@@ -79,11 +77,7 @@ async def capture(
         httpx.AsyncClient(transport=transport, base_url="http://bench") as client,
     ):
         cursor_paths = await deep_cursor_paths(client, headers, tickets)
-        for mix in read_mixes:
-            if mix.name == CURSOR_MIX:
-                if not cursor_paths:
-                    continue
-                mix = replace(mix, paths=cursor_paths)
+        for mix in with_cursor_paths(read_mixes, cursor_paths):
             # Each distinct request once. One that fails (a 503: a statement ran past the
             # app's timeout) still shows its SQL: the event fires before each statement runs.
             seen: dict[str, list[Statement]] = {}

@@ -7,10 +7,10 @@ import random
 import time
 
 import asyncpg
-import dataset
 from capture import Statement
 from common import percentile
 from mixes import Figures
+from tests.support.server import plain_url
 
 from helpdesk.db.session import DATABASE_TIMEOUT_SECONDS
 
@@ -21,7 +21,7 @@ async def ceiling(
     # Each statement gives up when the app's would (its command_timeout), so a query the
     # app answers with a 503 counts here as an error too.
     conns = [
-        await asyncpg.connect(dataset.plain_url(url), command_timeout=DATABASE_TIMEOUT_SECONDS)
+        await asyncpg.connect(plain_url(url), command_timeout=DATABASE_TIMEOUT_SECONDS)
         for _ in range(connections)
     ]
     for conn in conns:  # as the app reads them: json and jsonb decoded

@@ -1,20 +1,16 @@
 """What the benchmark's scripts share: where things are, the one percentile, the dataset's
-record, and the repository on sys.path, so that they start `helpdesk serve` the one way
-the tests do (tests/support/server.py)."""
+record, and the settings of the server under load (started the tests' way,
+tests/support/server.py)."""
 
-import json
 import math
-import sys
 import tempfile
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
 import asyncpg
-
-# The repository, for tests.support.server: the scripts run as `python bench/<name>.py`.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import dataset
+from tests.support.server import plain_url
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -57,21 +53,19 @@ def server_settings(jwt_secret: str) -> dict[str, str]:
 
 
 async def read_built(url: str) -> dataset.Built:
-    conn = await asyncpg.connect(dataset.plain_url(url))
+    conn = await asyncpg.connect(plain_url(url))
     try:
-        raw = await conn.fetchval(f"SELECT built FROM {dataset.META_TABLE}")  # noqa: S608
-    except asyncpg.UndefinedTableError:
-        raise SystemExit("no dataset in that database: run bench/dataset.py first") from None
+        built = await dataset.read_record(conn)
     finally:
         await conn.close()
-    data = json.loads(raw)
-    data["size"] = dataset.Size(**data["size"])
-    return dataset.Built(**data)
+    if built is None:
+        raise SystemExit("no dataset in that database: run bench/dataset.py first")
+    return built
 
 
 async def reset(url: str, built: dataset.Built) -> None:
     """Remove what earlier runs' writes added, so every run sees the dataset's size."""
-    conn = await asyncpg.connect(dataset.plain_url(url))
+    conn = await asyncpg.connect(plain_url(url))
     try:
         await conn.execute(
             "DELETE FROM idempotency_keys; "  # noqa: S608 (numbers from the dataset record)

@@ -43,8 +43,13 @@ import asyncpg
 import bcrypt
 from alembic.script import ScriptDirectory
 
+# bench/ for its sibling modules and the repository for tests.support: the scripts run as
+# `python bench/<name>.py`, and each imports this module (directly or through common.py)
+# before anything from tests.support.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import vocabulary
+from tests.support.server import plain_url
 
 from helpdesk.config import to_asyncpg_url
 from helpdesk.migrate import alembic_config, upgrade
@@ -127,10 +132,6 @@ def admin_url(url: str) -> tuple[str, str]:
     return urlunsplit(parts._replace(path="/postgres")), name
 
 
-def plain_url(url: str) -> str:
-    return to_asyncpg_url(url).replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
 class Progress:
     """One line on stderr, redrawn in place: `tickets  340000/1000000 [######    ] 34% 12s`."""
 
@@ -165,23 +166,33 @@ async def step(built: Built, name: str, work: Awaitable[Any]) -> Any:
 # --- the database ----------------------------------------------------------------------
 
 
+async def read_record(conn: asyncpg.Connection) -> Built | None:
+    """What `bench_dataset` records in this database; None when it holds no dataset."""
+    try:
+        raw = await conn.fetchval(f"SELECT built FROM {META_TABLE} LIMIT 1")  # noqa: S608 (a constant)
+    except asyncpg.UndefinedTableError:
+        return None
+    if raw is None:
+        return None
+    data = json.loads(raw)
+    return Built(**{**data, "size": Size(**data["size"])})
+
+
 async def existing_size(url: str) -> Size | None:
     try:
         conn = await asyncpg.connect(plain_url(url))
     except asyncpg.InvalidCatalogNameError:
         return None
     try:
-        row = await conn.fetchval(
-            f"SELECT built FROM {META_TABLE} LIMIT 1"  # noqa: S608 (a constant)
-        )
+        built = await read_record(conn)
+        if built is None:
+            return None
         revision = await conn.fetchval("SELECT version_num FROM alembic_version")
-    except asyncpg.UndefinedTableError:
-        return None
     finally:
         await conn.close()
     if revision != ScriptDirectory.from_config(alembic_config()).get_current_head():
         return None  # built at an older schema: build again
-    return Size(**json.loads(row)["size"]) if row else None
+    return built.size
 
 
 async def recreate_database(url: str) -> None:

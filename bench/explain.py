@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
-import dataset
 from capture import Statement
 from common import REPO, RESULTS, log, size_label
 from mixes import Mix
+from tests.support.server import plain_url
 
 # Below this many tickets PostgreSQL rightly reads small tables whole.
 EXPLAIN_CHECK_FROM_TICKETS = 100_000
@@ -107,7 +107,7 @@ async def explain(
 ) -> tuple[str, list[str]]:
     """The plans as Markdown, and the problems found (empty: every plan is fine)."""
     conn = await asyncpg.connect(
-        dataset.plain_url(url),
+        plain_url(url),
         server_settings={"statement_timeout": str(EXPLAIN_TIMEOUT_SECONDS * 1000)},
     )
     lines: list[str] = []

@@ -23,17 +23,15 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import asyncpg
-import httpx
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dataset
+import httpx
 from common import RESULTS, read_built
 from mixes import AGENT_ID
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from tests.support.server import plain_url
 
 from helpdesk.auth.models import User
 from helpdesk.config import Settings
@@ -65,7 +63,7 @@ async def run(url: str, ticket_id: int) -> list[tuple[str, float, float]]:
     sessions: async_sessionmaker[AsyncSession] = app.state.read_sessionmaker
     reads = engine.execution_options(isolation_level="AUTOCOMMIT")
     users = User.__table__
-    raw = await asyncpg.connect(dataset.plain_url(url))
+    raw = await asyncpg.connect(plain_url(url))
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
     async with sessions() as session, session.begin():
         caller = await session.get(User, AGENT_ID)

@@ -1,6 +1,6 @@
 """The request mixes the benchmark drives, who sends them, and what each run measures."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import dataset
 import vocabulary
@@ -111,6 +111,14 @@ def mixes(built: dataset.Built) -> list[Mix]:
         Mix("add_comment", "write", "POST /api/tickets/{id}/comments", "agent", "add_comment.lua"),
         Mix("login", "login", "POST /api/login (bcrypt 12)", "anonymous", "login.lua"),
     ]
+
+
+def with_cursor_paths(listed: list[Mix], cursor_paths: tuple[str, ...]) -> list[Mix]:
+    """`listed` with the cursor mix given its paths (from the API's next_cursor), or
+    without it when the API gave none."""
+    if not cursor_paths:
+        return [mix for mix in listed if mix.name != CURSOR_MIX]
+    return [replace(mix, paths=cursor_paths) if mix.name == CURSOR_MIX else mix for mix in listed]
 
 
 def rare_pair_word() -> str:

@@ -14,6 +14,7 @@ import dataset
 import psutil
 from common import RESULTS, size_label
 from mixes import MixResult
+from tests.support.server import plain_url
 from wrk import DEFAULT_CONNECTIONS, WRK
 
 from helpdesk.tickets.models import SEARCH_CONFIG
@@ -67,7 +68,7 @@ def machine_info(url: str) -> dict[str, str]:
         pass
 
     async def postgres() -> tuple[str, str]:
-        conn = await asyncpg.connect(dataset.plain_url(url))
+        conn = await asyncpg.connect(plain_url(url))
         try:
             version = await conn.fetchval("SHOW server_version")
             settings = await conn.fetch(
@@ -180,7 +181,7 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 async def word_counts(url: str, built: dataset.Built) -> dict[str, Any]:
-    conn = await asyncpg.connect(dataset.plain_url(url))
+    conn = await asyncpg.connect(plain_url(url))
     counts: dict[str, Any] = {"common": built.common_word, "rare": built.rare_word}
     try:
         for name, word in (("common", built.common_word), ("rare", built.rare_word)):

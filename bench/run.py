@@ -26,7 +26,8 @@ bench/results/<date>-<size>-explain.md. With a 10k result in bench/results, a bi
 compares each mix with it ("flat cost of size").
 
 The steps live beside this file: capture.py, explain.py, ceiling.py, wrk.py (and pyspy.py
-for --profile), report.py; the server is started the tests' way (tests/support/server.py).
+for --profile), report.py; the mixes in mixes.py, what the scripts share in common.py. The
+server is started the tests' way (tests/support/server.py).
 """
 
 import argparse
@@ -35,8 +36,9 @@ import secrets
 import shutil
 import sys
 import threading
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import UTC, datetime
+from functools import partial
 
 import dataset
 import httpx
@@ -46,7 +48,16 @@ from capture import capture
 from ceiling import ceiling
 from common import REPO, RESULTS, TEMP, log, read_built, reset, server_settings
 from explain import write_plans
-from mixes import CALLERS, CURSOR_MIX, Figures, Memory, Mix, MixResult, deep_offsets, mixes
+from mixes import (
+    CALLERS,
+    Figures,
+    Memory,
+    Mix,
+    MixResult,
+    deep_offsets,
+    mixes,
+    with_cursor_paths,
+)
 from pyspy import profile_summary, py_spy, start_profile
 from report import find_baseline, machine_info, result_stem, verdicts, word_counts, write_results
 from tests.support.server import Server
@@ -93,21 +104,17 @@ def main(argv: list[str] | None = None) -> int:
     machine = machine_info(url)
     words = asyncio.run(word_counts(url, built))
 
-    read_mixes = [m for m in chosen if m.kind in ("read", "search")]
-    explained = [m for m in all_mixes if m.explained]
-    to_capture = {m.name: m for m in [*read_mixes, *([] if args.no_explain else explained)]}
+    # The SQL of the chosen read mixes, and of every explained one unless --no-explain.
+    to_capture = {m.name: m for m in chosen if m.kind in ("read", "search")}
+    if not args.no_explain:
+        to_capture |= {m.name: m for m in all_mixes if m.explained}
     captured, cursor_paths = asyncio.run(
         capture(url, jwt_secret, list(to_capture.values()), size.tickets)
     )
-    if cursor_paths:
-        all_mixes = [
-            replace(m, paths=cursor_paths) if m.name == CURSOR_MIX else m for m in all_mixes
-        ]
-        chosen = [replace(m, paths=cursor_paths) if m.name == CURSOR_MIX else m for m in chosen]
-    else:
+    if not cursor_paths:
         log("GET /api/tickets has no next_cursor: the deep-page-by-cursor mix is left out")
-        all_mixes = [m for m in all_mixes if m.name != CURSOR_MIX]
-        chosen = [m for m in chosen if m.name != CURSOR_MIX]
+    all_mixes = with_cursor_paths(all_mixes, cursor_paths)
+    chosen = with_cursor_paths(chosen, cursor_paths)
     read_mixes = [m for m in chosen if m.kind in ("read", "search")]
     explained = [m for m in all_mixes if m.explained]
 
@@ -180,7 +187,7 @@ def run_server(
     log_path = TEMP / f"helpdesk-bench-server-w{workers}.log"
     log_path.unlink(missing_ok=True)  # this server's log only
     server = Server(
-        dataset.plain_url(url),
+        url,
         log_path,
         env=server_settings(jwt_secret),
         workers=workers,
@@ -208,7 +215,7 @@ def run_server(
                 if mix.caller in tokens:
                     env["BENCH_TOKEN"] = tokens[mix.caller]
                 before = (
-                    (lambda: write_patch_data(url, patch_data, settle=SETTLE_SECONDS) and None)
+                    partial(write_patch_data, url, patch_data, settle=SETTLE_SECONDS)
                     if mix.script == "update_ticket.lua"
                     else None
                 )
@@ -232,7 +239,7 @@ def run_server(
                     folded = TEMP / f"helpdesk-bench-w{workers}-{mix.name}.folded"
                     pid = server.worker_processes()[0].pid
                     profiler = start_profile(pid, args.duration, folded)
-                figures, _ = run_wrk(mix, env=env, duration=args.duration, **options)
+                figures = run_wrk(mix, env=env, duration=args.duration, **options)
                 log(
                     f"w{workers} {mix.name}: {figures.rps:.0f} req/s, p50 {figures.p50_ms:.1f} "
                     f"ms, p99 {figures.p99_ms:.1f} ms, errors {figures.errors} "

@@ -12,23 +12,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
-import dataset
 from common import BENCH
 from mixes import AGENT_ID, Figures, Mix
+from tests.support.server import plain_url
 
 WRK = shutil.which("wrk") or "wrk"
 WRK_DIR = BENCH / "wrk"
 DEFAULT_CONNECTIONS = 32  # the issue's "32 concurrent connections"
 
 
-def write_patch_data(url: str, path: Path, limit: int = 4000, settle: float = 0) -> int:
+def write_patch_data(url: str, path: Path, limit: int = 4000, settle: float = 0) -> None:
     """The agent's tickets with their current version and priority, for update_ticket.lua.
     Read after `settle` seconds: wrk exits with requests still in flight, and a version
     read before they commit would be stale (a 409 in the next run)."""
     time.sleep(settle)
 
     async def fetch() -> list[asyncpg.Record]:
-        conn = await asyncpg.connect(dataset.plain_url(url))
+        conn = await asyncpg.connect(plain_url(url))
         try:
             return await conn.fetch(
                 "SELECT id, version, priority FROM tickets WHERE assignee_id = $1 "
@@ -41,7 +41,6 @@ def write_patch_data(url: str, path: Path, limit: int = 4000, settle: float = 0)
 
     rows = asyncio.run(fetch())
     path.write_text("".join(f"{r['id']} {r['version']} {r['priority']}\n" for r in rows))
-    return len(rows)
 
 
 def run_wrk(
@@ -53,7 +52,7 @@ def run_wrk(
     connections: int,
     duration: float,
     before: Callable[[], None] | None = None,
-) -> tuple[Figures, str]:
+) -> Figures:
     if before is not None:
         before()
     command = [
@@ -87,7 +86,7 @@ def run_wrk(
         + [f"{v} {k}" for k, v in socket_errors.items()]
         + [f"{data['conflicts']} of them 409"] * bool(data["conflicts"])
     )
-    figures = Figures(
+    return Figures(
         requests=data["requests"],
         rps=data["requests"] / seconds,
         p50_ms=data["p50"] / 1000,
@@ -97,4 +96,3 @@ def run_wrk(
         errors=data["status"] + sum(socket_errors.values()),
         error_detail=detail,
     )
-    return figures, output
