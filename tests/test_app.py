@@ -34,7 +34,7 @@ async def test_unknown_route_is_not_found_in_the_error_format(client: httpx.Asyn
 async def test_a_405_allows_every_method_of_the_resource(
     client: httpx.AsyncClient, method: str, path: str, allow: str
 ) -> None:
-    """Found by the fuzzer: the Allow header named only the first route's method."""
+    """Allow names every documented method of the path, not only the first route's."""
     response = await client.request(method, path)
     assert_error(response, 405, "METHOD_NOT_ALLOWED")
     assert response.headers["Allow"] == allow
@@ -240,9 +240,8 @@ async def test_openapi_does_not_promise_the_frameworks_422(client: httpx.AsyncCl
 async def test_openapi_says_what_text_and_filters_the_api_refuses(
     client: httpx.AsyncClient, agent: Account
 ) -> None:
-    """Found by the fuzzer: a request valid by the document was refused with a 400, because
-    the document did not say that required text may not be empty, nor what the `assignee`
-    and `breached` filters accept."""
+    """A request valid by the document is one the API accepts: the document says that
+    required text may not be empty and what the `assignee` and `breached` filters accept."""
     spec = (await client.get("/openapi.json")).json()
     schemas = spec["components"]["schemas"]
     assert schemas["TicketCreate"]["properties"]["title"]["minLength"] == 1

@@ -2,10 +2,8 @@
 (start, SIGTERM, restart on the same data) and the production rules."""
 
 import contextlib
-import signal
 import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import pytest
 
 from tests.support.accounts import bearer
 from tests.support.db import count_rows
-from tests.support.server import HELPDESK, Server, free_port, inherited_environment, plain_url
+from tests.support.server import HELPDESK, Server, inherited_environment, plain_url
 
 SECRET = "production-secret-production-secret-0001"
 
@@ -24,65 +22,36 @@ def _env(**extra: str) -> dict[str, str]:
     return inherited_environment() | {"BCRYPT_ROUNDS": "4"} | extra
 
 
-def _wait_healthy(base_url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"serve exited early with {process.returncode}")
-        try:
-            if httpx.get(f"{base_url}/api/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("serve did not become healthy")
-
-
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Iterator[Path]:
     tmp_path.chmod(0o755)  # the embedded server may run as its own system user
     yield tmp_path / "pg"
 
 
-def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [HELPDESK, "serve", "--port", str(port)],
-        env=_env(HELPDESK_DATA_DIR=str(data_dir)),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 def test_serve_stops_cleanly_on_sigterm_and_keeps_its_data(data_dir: Path) -> None:
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    process = _serve(data_dir, port)
-    try:
-        _wait_healthy(base_url, process)
+    first = Server(None, data_dir.parent / "first.log", data_dir=data_dir)
+    with first:
         login = httpx.post(
-            f"{base_url}/api/login", json={"email": "user@my", "password": "Password123"}
+            f"{first.base_url}/api/login", json={"email": "user@my", "password": "Password123"}
         )
         assert login.status_code == 200, login.text
         headers = bearer(login.json()["token"])
-        created = httpx.post(f"{base_url}/api/tickets", json={"title": "kept"}, headers=headers)
+        created = httpx.post(
+            f"{first.base_url}/api/tickets", json={"title": "kept"}, headers=headers
+        )
         assert created.status_code == 201
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
+    assert first.process.returncode == 0  # SIGTERM: a normal exit
     # The embedded PostgreSQL stopped with it.
     assert not (data_dir / "postmaster.pid").exists()
     # Tokens are signed with a random secret of this installation, kept for the restart.
     assert (data_dir / "helpdesk-jwt-secret").stat().st_mode & 0o777 == 0o600
 
-    process = _serve(data_dir, port)
-    try:
-        _wait_healthy(base_url, process)
-        again = httpx.get(f"{base_url}/api/tickets/{created.json()['id']}", headers=headers)
-        assert again.status_code == 200
-        assert again.json()["title"] == "kept"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
+    again = Server(None, data_dir.parent / "again.log", data_dir=data_dir)
+    with again:
+        kept = httpx.get(f"{again.base_url}/api/tickets/{created.json()['id']}", headers=headers)
+        assert kept.status_code == 200
+        assert kept.json()["title"] == "kept"
+    assert again.process.returncode == 0
 
 
 def test_production_without_a_jwt_secret_refuses_to_start() -> None:

@@ -1,6 +1,5 @@
 """Every dependency of every route is async. FastAPI runs a plain `def` dependency in its
-thread pool: a thread hop for a few lines of Python. Four of them per list request cost a
-worker about a third of its throughput (README, "Performance")."""
+thread pool: a thread hop per dependency, on every request, for a few lines of Python."""
 
 import inspect
 from collections.abc import Callable, Iterator

@@ -3,7 +3,11 @@ the benchmarks start the real server.
 
 On a database of the caller's (production mode: DATABASE_URL set), or with
 `database_url=None` on an embedded PostgreSQL in a data directory of its own, as
-`make run` starts it."""
+`make run` starts it.
+
+The browser tests start it too, from TypeScript, through this module's command line:
+`python -m tests.support.server --log FILE` prints the server's address once it answers,
+and stops the server when it gets SIGTERM or SIGINT."""
 
 import os
 import shutil
@@ -84,6 +88,7 @@ class Server:
         env: Mapping[str, str] | None = None,
         workers: int = 1,
         port: int | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         self.database_url = None if database_url is None else plain_url(database_url)
         self.log_path = log_path
@@ -92,16 +97,21 @@ class Server:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._env = dict(env or {})
         self._process: subprocess.Popen[bytes] | None = None
+        # The embedded PostgreSQL's files: `data_dir`, kept; or a temporary one, removed.
+        self._data_dir = data_dir
         self._data_root: Path | None = None
 
     def start(self) -> "Server":
         env = inherited_environment()
+        cwd = self.log_path.parent
         if self.database_url is None:
-            self._data_root = Path(tempfile.mkdtemp(prefix="helpdesk-server-"))
-            self._data_root.chmod(0o755)  # as root, the embedded server runs as its own user
-            env["HELPDESK_DATA_DIR"] = str(self._data_root / "pg")
+            if self._data_dir is None:
+                self._data_root = Path(tempfile.mkdtemp(prefix="helpdesk-server-"))
+                self._data_root.chmod(0o755)  # as root, the embedded server runs as its own user
+                self._data_dir = self._data_root / "pg"
+            cwd = self._data_dir.parent
+            env["HELPDESK_DATA_DIR"] = str(self._data_dir)
         env |= server_environment(self.database_url, env=self._env)
-        # -P: the working directory (a temporary one) is not on the server's sys.path.
         command = [HELPDESK, "serve"]
         command += ["--port", str(self.port), "--workers", str(self.workers)]
         with self.log_path.open("ab") as log:
@@ -110,7 +120,7 @@ class Server:
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                cwd=self._data_root or self.log_path.parent,  # no stray .env is read
+                cwd=cwd,  # no stray .env is read
             )
         deadline = time.monotonic() + STARTUP_SECONDS
         while not self._ready():
@@ -172,7 +182,7 @@ class Server:
                 self._process.wait()
         if self._data_root is not None:
             shutil.rmtree(self._data_root, ignore_errors=True)
-            self._data_root = None
+            self._data_root = self._data_dir = None
 
     def __enter__(self) -> "Server":
         return self.start()
@@ -192,3 +202,31 @@ def _cmdline(process: psutil.Process) -> list[str]:
     except psutil.Error:
         return []
     return cmdline
+
+
+def main() -> None:
+    """Start a server on its own embedded PostgreSQL (with the demo accounts, as `make run`),
+    print its address, and keep it until SIGTERM or SIGINT."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--log", type=Path, required=True, help="the server's output")
+    args = parser.parse_args()
+    args.log.parent.mkdir(parents=True, exist_ok=True)
+    args.log.write_bytes(b"")
+    stopped = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopped
+        stopped = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    with Server(None, args.log) as server:
+        print(server.base_url, flush=True)
+        while not stopped and server.process.poll() is None:
+            time.sleep(0.2)
+
+
+if __name__ == "__main__":
+    main()
