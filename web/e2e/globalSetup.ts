@@ -38,7 +38,8 @@ export default async function setup(project: TestProject) {
   async function stop() {
     if (launcher.exitCode === null) {
       launcher.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS))]);
+      // unref: a timer still pending must not keep the test run alive after the exit.
+      await Promise.race([exited, new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS).unref())]);
       if (launcher.exitCode === null) launcher.kill("SIGKILL");
     }
   }
