@@ -53,7 +53,7 @@ from tests.support.server import plain_url
 
 from helpdesk.config import to_asyncpg_url
 from helpdesk.migrate import alembic_config, upgrade
-from helpdesk.tickets.sla import DEFAULT_SLA_MINUTES
+from helpdesk.tickets.sla.models import DEFAULT_SLA_MINUTES
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/helpdesk_bench"
 BENCH_PASSWORD = "bench-password-123"  # noqa: S105 (throw-away benchmark accounts)

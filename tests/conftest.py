@@ -20,7 +20,7 @@ from helpdesk.db.embedded import EmbeddedPostgres
 from helpdesk.main import create_app
 from tests.support.accounts import Account, Accounts
 from tests.support.apps import asgi_client
-from tests.support.db import TABLES
+from tests.support.db import reset_tables
 from tests.support.server import TEST_JWT_SECRET, Server, plain_url
 
 
@@ -79,7 +79,7 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
 async def clean_tables(database_url: str) -> None:
     connection = await asyncpg.connect(plain_url(database_url))
     try:
-        await connection.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+        await reset_tables(connection)
     finally:
         await connection.close()
 

@@ -57,6 +57,23 @@ async def test_the_app_is_served_at_the_root(web_client: httpx.AsyncClient) -> N
     assert response.headers["cache-control"] == "no-cache"
 
 
+async def test_the_app_is_served_under_a_content_security_policy(
+    web_client: httpx.AsyncClient,
+) -> None:
+    """Only the build's own files run (no inline script, nothing from elsewhere), and no
+    other site may frame the desk. The browser tests run the real build under it."""
+    for path in ("/", "/tickets/7", "/assets/index-abc123.js"):
+        policy = (await web_client.get(path)).headers["content-security-policy"]
+        directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+        assert directives["default-src"] == "'self'"
+        assert directives["script-src"] == "'self'"
+        assert directives["frame-ancestors"] == "'none'"
+        assert "unsafe-inline" not in policy
+    # The API's own documentation page inlines its script: not under this policy.
+    docs = await web_client.get("/docs")
+    assert "content-security-policy" not in docs.headers
+
+
 @pytest.mark.parametrize("path", ["/tickets", "/tickets/42", "/queue?status=open", "/login"])
 async def test_a_route_of_the_app_gets_index_html(web_client: httpx.AsyncClient, path: str) -> None:
     response = await web_client.get(path)

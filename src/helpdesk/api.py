@@ -6,14 +6,17 @@ from helpdesk import health, web
 from helpdesk.auth import router as auth
 from helpdesk.tickets import router as tickets
 from helpdesk.tickets.comments import router as comments
+from helpdesk.tickets.sla import router as sla
 from helpdesk.users import router as users
 
 api_router = APIRouter(prefix="/api")
 api_router.include_router(health.router)  # GET  /api/health
-# POST /api/register, POST /api/login, GET /api/me, POST /api/me/password
+# POST /api/register, POST /api/login, GET|PATCH /api/me, POST /api/me/password
 api_router.include_router(auth.router)
-api_router.include_router(users.router)  # GET  /api/users
+api_router.include_router(users.router)  # GET  /api/users, PATCH /api/users/{id}
 # /api/tickets: POST, GET, GET /breached, GET /{id}, PATCH /{id}
 api_router.include_router(tickets.router)
 api_router.include_router(comments.router)  # POST /api/tickets/{id}/comments
+# GET /api/sla-policies, PUT /api/sla-policies/{priority}, GET|PUT /api/business-hours
+api_router.include_router(sla.router)
 api_router.include_router(web.router)  # GET  /api/ui-config

@@ -87,6 +87,17 @@ class Forbidden(AppError):
     message = "Insufficient permissions"
 
 
+class AccountDeactivated(AppError):
+    """The account was deactivated by an admin: it cannot sign in.
+
+    Given only with the right password: a wrong one is INVALID_CREDENTIALS, as for any
+    account, so nothing is learned about an account without its password."""
+
+    status_code = 403
+    code = "ACCOUNT_DEACTIVATED"
+    message = "This account is deactivated; ask an admin to reactivate it"
+
+
 class NotFound(AppError):
     """Not found, or not visible to the caller."""
 
@@ -117,6 +128,22 @@ class EmailTaken(AppError):
     status_code = 409
     code = "EMAIL_TAKEN"
     message = "An account with this email already exists"
+
+
+class CannotChangeOwnAccount(AppError):
+    """An admin cannot demote or deactivate their own account; another admin can."""
+
+    status_code = 409
+    code = "CANNOT_CHANGE_OWN_ACCOUNT"
+    message = "You cannot demote or deactivate your own account"
+
+
+class LastAdmin(AppError):
+    """The change would leave the desk without an active admin."""
+
+    status_code = 409
+    code = "LAST_ADMIN"
+    message = "This is the last active admin: it cannot be demoted or deactivated"
 
 
 class IdempotencyInProgress(AppError):

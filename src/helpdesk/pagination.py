@@ -1,6 +1,6 @@
-"""Paging, shared by every list endpoint: limit/offset everywhere, and on the newest-first
-ticket lists a keyset `cursor` as well, so a page deep in the list costs what the first
-page costs (offset makes PostgreSQL walk past every skipped row)."""
+"""Paging, shared by every list endpoint: limit/offset everywhere, and on the ticket lists a
+keyset `cursor` as well, so a page deep in the list costs what the first page costs (offset
+makes PostgreSQL walk past every skipped row)."""
 
 import base64
 import binascii
@@ -24,22 +24,30 @@ MAX_CURSOR_LENGTH = 100
 T = TypeVar("T")
 
 
-# What Cursor.encode writes, and nothing else: ASCII digits, UTC, microseconds or none.
+# What Cursor.encode writes, and nothing else: the order's tag, then ASCII digits, UTC,
+# microseconds or none (or "inf": no time, last in the order), then the id.
 _CURSOR = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?\+00:00\|([1-9]\d{0,9})",
+    r"(?:([a-z][0-9]?)\|)?"
+    r"(?:(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?\+00:00|(inf))"
+    r"\|([1-9]\d{0,9})",
     re.ASCII,
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Cursor:
-    """A position in a list ordered by (created_at DESC, id DESC): the last row shown."""
+    """A position in a list: the last row shown, by the values its order sorts on. `order`
+    tags the order it belongs to ("" for the newest first, by created_at); `at` is None
+    for a row without a time (a paused ticket, last by due date)."""
 
-    created_at: datetime
+    at: datetime | None
     id: int
+    order: str = ""
 
     def encode(self) -> str:
-        raw = f"{self.created_at.astimezone(UTC).isoformat()}|{self.id}".encode()
+        at = "inf" if self.at is None else self.at.astimezone(UTC).isoformat()
+        tag = f"{self.order}|" if self.order else ""
+        raw = f"{tag}{at}|{self.id}".encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @classmethod
@@ -51,12 +59,12 @@ class Cursor:
             match = _CURSOR.fullmatch(raw.decode("ascii"))
             if match is None:
                 raise ValueError("not a position this API hands out")
-            *when, micro, row_id = match.groups()
-            year, month, day, hour, minute, second = (int(part) for part in when)
-            created_at = datetime(
-                year, month, day, hour, minute, second, int(micro or 0), tzinfo=UTC
-            )
-            cursor = cls(created_at, int(row_id))
+            order, *when, micro, infinite, row_id = match.groups()
+            at = None
+            if not infinite:
+                year, month, day, hour, minute, second = (int(part) for part in when)
+                at = datetime(year, month, day, hour, minute, second, int(micro or 0), tzinfo=UTC)
+            cursor = cls(at, int(row_id), order or "")
             if cursor.id > MAX_ID or cursor.encode() != text:
                 raise ValueError("not a position this API hands out")
         except (binascii.Error, ValueError):  # UnicodeDecodeError is a ValueError

@@ -1,12 +1,12 @@
-"""The matrix (see matrix.py) for the accounts: listing users, GET /api/me, registration,
-sign-in and password changes."""
+"""The matrix (see matrix.py) for the accounts: listing users, GET and PATCH /api/me,
+registration, sign-in, password changes, and an admin's changes to an account."""
 
 import asyncpg
 import httpx
 import pytest
 
 from tests.authz.matrix import World, check_refusal, covers, signed_in
-from tests.support.accounts import PASSWORD
+from tests.support.accounts import PASSWORD, stored_accounts
 
 ACCOUNT_NAMES = ("user", "other_user", "agent", "other_agent", "third_agent", "admin", "demoted")
 
@@ -166,3 +166,70 @@ async def test_change_password(
     else:
         check_refusal(response, status, "current_password")
         assert set(versions.values()) == {0}
+
+
+# Only an admin changes an account; the target is another account of the world, one that
+# may be changed without touching the last admin (the other agent: its role and state).
+PATCH_USER_CASES = [
+    pytest.param("anonymous", "other_agent", 401, id="anonymous"),
+    *[pytest.param(c, "other_agent", 403, id=c) for c in ("user", "demoted", "agent")],
+    pytest.param("agent", "agent", 403, id="agent, themselves"),
+    pytest.param("admin", "other_agent", 200, id="admin"),
+    pytest.param("admin", "missing", 404, id="admin, no such account"),
+    pytest.param("user", "missing", 403, id="user, no such account"),
+]
+NO_SUCH_ACCOUNT = 987_654
+
+
+@covers("PATCH /api/users/{user_id}")
+@pytest.mark.parametrize(("caller", "target", "status"), PATCH_USER_CASES)
+async def test_patch_user(
+    client: httpx.AsyncClient,
+    db: asyncpg.Connection,
+    world: World,
+    caller: str,
+    target: str,
+    status: int,
+) -> None:
+    user_id = NO_SUCH_ACCOUNT if target == "missing" else getattr(world, target).id
+    body = {"role": "admin", "name": "Renamed", "active": False}
+    before = await stored_accounts(db)
+    response = await client.patch(f"/api/users/{user_id}", json=body, headers=world.headers(caller))
+    after = await stored_accounts(db)
+    if status == 200:
+        assert response.status_code == 200, response.text
+        assert {key: response.json()[key] for key in body} == body
+        assert {key: after[user_id][key] for key in body} == body
+        assert {i: row for i, row in after.items() if i != user_id} == {
+            i: row for i, row in before.items() if i != user_id
+        }
+    else:
+        check_refusal(response, status, None)
+        assert after == before
+
+
+@covers("PATCH /api/me")
+@pytest.mark.parametrize(
+    ("caller", "status"),
+    [
+        pytest.param("anonymous", 401, id="anonymous"),
+        *[pytest.param(c, 200, id=c) for c in ("user", "demoted", "agent", "admin")],
+    ],
+)
+async def test_patch_me(
+    client: httpx.AsyncClient, db: asyncpg.Connection, world: World, caller: str, status: int
+) -> None:
+    before = await stored_accounts(db)
+    response = await client.patch(
+        "/api/me", json={"name": "Renamed"}, headers=world.headers(caller)
+    )
+    after = await stored_accounts(db)
+    if status == 200:
+        assert response.status_code == 200, response.text
+        account = signed_in(world.caller(caller))
+        assert response.json()["id"] == account.id
+        # Only the caller's own name changed.
+        assert after == before | {account.id: before[account.id] | {"name": "Renamed"}}
+    else:
+        check_refusal(response, status, None)
+        assert after == before

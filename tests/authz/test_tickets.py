@@ -222,3 +222,36 @@ async def test_list_tickets(
     names = {ticket_id: name for name, ticket_id in ids.items()}
     assert {names[t["id"]] for t in body["items"]} == expected
     assert len(body["items"]) == len(expected)
+
+
+# The count counts what the list shows each caller, with the same filters.
+COUNT_CASES = [
+    pytest.param("anonymous", "/api/tickets", None, id="anonymous count"),
+    *[
+        pytest.param(caller, url, _expected_list(caller, url), id=f"{caller} count {url}")
+        for caller in VISIBLE
+        for url in MATCHING
+        if not url.startswith("/api/tickets/breached")
+    ],
+]
+
+
+@covers("GET /api/tickets/count")
+@pytest.mark.parametrize(("caller", "url", "expected"), COUNT_CASES)
+async def test_count_tickets(
+    client: httpx.AsyncClient,
+    db: asyncpg.Connection,
+    world: World,
+    caller: str,
+    url: str,
+    expected: set[str] | None,
+) -> None:
+    await _list_world(client, db, world)
+    url = url.replace(OTHER_AGENT, str(world.other_agent.id))
+    url = url.replace("/api/tickets", "/api/tickets/count", 1)
+    response = await client.get(url, headers=world.headers(caller))
+    if expected is None:
+        check_refusal(response, 401, None)
+        return
+    assert response.status_code == 200, response.text
+    assert response.json() == {"count": len(expected), "exact": True}

@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.accounts import Account, Accounts
 from tests.support.db import count_rows
-from tests.support.responses import assert_error
+from tests.support.responses import COMMENT_FIELDS, assert_error
 from tests.support.tickets import (
     TICKETS,
     create_ticket,
@@ -25,9 +25,11 @@ async def test_comment_is_created_with_its_fields(
     response = await post_comment(client, requester, ticket["id"], {"body": "Still jammed"})
     assert response.status_code == 201, response.text
     body = response.json()
-    assert set(body) == {"id", "ticket_id", "author_id", "body", "created_at"}
+    assert set(body) == COMMENT_FIELDS
     assert body["ticket_id"] == ticket["id"]
     assert body["author_id"] == requester.id
+    assert body["author"] == requester.person
+    assert body["internal"] is False
     assert body["body"] == "Still jammed"
     assert datetime.fromisoformat(body["created_at"]).utcoffset() is not None
     row = await db.fetchrow("SELECT * FROM comments WHERE id = $1", body["id"])

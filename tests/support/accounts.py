@@ -29,6 +29,12 @@ class Account:
     email: str
     role: str
     token: str
+    name: str = ""
+
+    @property
+    def person(self) -> dict[str, object]:
+        """How comments and timeline entries name this account."""
+        return {"id": self.id, "name": self.name, "role": self.role}
 
     @property
     def headers(self) -> dict[str, str]:
@@ -77,10 +83,11 @@ class Accounts:
     async def create(self, role: str = "user", email: str | None = None) -> Account:
         self._count += 1
         email = email or f"{role}{self._count}@example.test"
+        name = f"{role.title()} {self._count}"
         user_id = await self._db.fetchval(
             "INSERT INTO users (name, email, password_hash, role) VALUES ($1, $2, $3, $4) "
             "RETURNING id",
-            f"{role.title()} {self._count}",
+            name,
             email,
             _PASSWORD_HASH,
             role,
@@ -88,7 +95,7 @@ class Accounts:
         token = issue_token(
             user_id=user_id, role=role, token_version=0, settings=self._settings
         ).token
-        return Account(id=user_id, email=email, role=role, token=token)
+        return Account(id=user_id, email=email, role=role, token=token, name=name)
 
 
 # A sign-up that succeeds, unless a test changes a field of it.
@@ -100,3 +107,47 @@ async def register(
 ) -> httpx.Response:
     """POST /api/register with NEW_ACCOUNT's fields, as changed by `fields`."""
     return await client.post("/api/register", json=NEW_ACCOUNT | fields, headers=headers or {})
+
+
+# --- changing accounts through the API, and what is stored of them ---------------------------
+
+# What every account in a response carries (UserOut): never its password or its hash.
+USER_FIELDS = {"id", "name", "email", "role", "active", "created_at"}
+# What the database holds of an account that a refused request must leave as it was.
+ACCOUNT_COLUMNS = ("name", "email", "role", "active", "token_version", "password_hash")
+
+
+async def stored_account(db: asyncpg.Connection, account_id: int) -> dict[str, Any] | None:
+    """The account's row (ACCOUNT_COLUMNS), or None when there is none."""
+    row = await db.fetchrow(
+        f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM users WHERE id = $1",  # noqa: S608 (constants)
+        account_id,
+    )
+    return None if row is None else dict(row)
+
+
+async def stored_accounts(db: asyncpg.Connection) -> dict[int, dict[str, Any]]:
+    """Every account's row (ACCOUNT_COLUMNS), by id."""
+    rows = await db.fetch(f"SELECT id, {', '.join(ACCOUNT_COLUMNS)} FROM users")  # noqa: S608
+    return {row["id"]: {column: row[column] for column in ACCOUNT_COLUMNS} for row in rows}
+
+
+async def active_admins(db: asyncpg.Connection) -> list[int]:
+    """The ids of the active admins, ascending."""
+    rows = await db.fetch("SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id")
+    return [row["id"] for row in rows]
+
+
+async def patch_user(
+    client: httpx.AsyncClient, caller: Account | None, user_id: int | str, body: Any
+) -> httpx.Response:
+    """PATCH /api/users/{user_id} as `caller` (None: without a token)."""
+    headers = caller.headers if caller is not None else {}
+    return await client.patch(f"/api/users/{user_id}", json=body, headers=headers)
+
+
+async def login(
+    client: httpx.AsyncClient, account: Account, password: str = PASSWORD
+) -> httpx.Response:
+    """POST /api/login with the account's email."""
+    return await client.post("/api/login", json={"email": account.email, "password": password})

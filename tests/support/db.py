@@ -3,16 +3,36 @@ by a connection of the test's own, to keep a request waiting in the middle of it
 transaction."""
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
 
+from helpdesk.tickets.sla.models import DEFAULT_TARGETS, DEFAULT_TIMEZONE, DEFAULT_WEEK
 from tests.support.server import plain_url
 
 # Every table the app writes, emptied before each test.
 TABLES = ("users", "tickets", "comments", "timeline_logs", "idempotency_keys")
+
+
+async def reset_tables(db: asyncpg.Connection) -> None:
+    """Every table as a new installation has it: TABLES empty, the SLA policies and the
+    business hours at their defaults."""
+    await db.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    await db.executemany(
+        "UPDATE sla_policies SET first_response_minutes = $2, resolution_minutes = $3, "
+        "business_hours = false WHERE priority = $1",
+        [(priority.value, *targets) for priority, targets in DEFAULT_TARGETS.items()],
+    )
+    await db.execute(
+        "UPDATE business_hours SET timezone = $1, week = $2::jsonb, holidays = '{}'",
+        DEFAULT_TIMEZONE,
+        json.dumps(DEFAULT_WEEK),
+    )
+
+
 LOCK_WAIT_SECONDS = 30
 
 

@@ -16,11 +16,20 @@ TICKET_FIELDS = {
     "sla_minutes",
     "due_at",
     "breached",
+    "first_response_due_at",
+    "first_responded_at",
+    "first_response_breached",
+    "sla_paused",
+    "sla_remaining_minutes",
+    "resolved_at",
     "version",
     "created_at",
     "updated_at",
     "allowed_fields",
 }
+# What every comment carries; a person (author, actor) is named with their role.
+COMMENT_FIELDS = {"id", "ticket_id", "author_id", "author", "body", "internal", "created_at"}
+PERSON_FIELDS = {"id", "name", "role"}
 ISO_8601_WITH_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 
 

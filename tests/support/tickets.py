@@ -111,12 +111,19 @@ async def insert_tickets(
     status: str = "open",
     title: str | None = None,
 ) -> list[int]:
-    """`count` tickets in one statement (so with one created_at), due `due` from now; their
-    ids, ascending. No timeline entry: only what a list or a search reads."""
+    """`count` tickets in one statement (so with one created_at), due `due` from now (both
+    targets), resolved now if their status says so; their ids, ascending. No timeline
+    entry: only what a list or a search reads."""
     rows = await db.fetch(
-        "INSERT INTO tickets (title, status, requester_id, assignee_id, sla_minutes, due_at) "
-        "SELECT coalesce($6, 'Bulk ticket ' || n), $5, $1, $4, 1440, now() + $3::interval "
-        "FROM generate_series(1, $2) AS n ORDER BY n RETURNING id",
+        "INSERT INTO tickets (title, status, requester_id, assignee_id, sla_minutes, due_at, "
+        "first_response_minutes, first_response_due_at, resolved_at, sla_started_at, "
+        "sla_remaining, first_response_remaining) "
+        "SELECT coalesce($6, 'Bulk ticket ' || n), $5, $1, $4, 1440, now() + $3::interval, "
+        "240, now() + $3::interval, stopped.at, "
+        "CASE WHEN stopped.at IS NULL THEN now() END, $3::interval, $3::interval "
+        "FROM (SELECT CASE WHEN $5 IN ('resolved', 'closed') THEN now() END AS at) AS stopped, "
+        "generate_series(1, $2) AS n "
+        "ORDER BY n RETURNING id",
         requester_id,
         count,
         due,
@@ -150,3 +157,48 @@ async def stored_timeline(db: asyncpg.Connection, ticket_id: int) -> list[tuple[
         "SELECT action, actor_id FROM timeline_logs WHERE ticket_id = $1 ORDER BY id", ticket_id
     )
     return [(row["action"], row["actor_id"]) for row in rows]
+
+
+async def change_ticket(
+    client: httpx.AsyncClient, account: Account, ticket_id: int, body: Any
+) -> dict[str, Any]:
+    """PATCH at the ticket's current version (200); the ticket as the API returned it."""
+    current = await client.get(f"{TICKETS}/{ticket_id}", headers=account.headers)
+    assert current.status_code == 200, current.text
+    response = await patch_ticket(
+        client, account, ticket_id, body, if_match=f'"{current.json()["version"]}"'
+    )
+    assert response.status_code == 200, response.text
+    ticket: dict[str, Any] = response.json()
+    return ticket
+
+
+async def get_ticket(client: httpx.AsyncClient, account: Account, ticket_id: int) -> dict[str, Any]:
+    """The ticket's detail (200)."""
+    response = await client.get(f"{TICKETS}/{ticket_id}", headers=account.headers)
+    assert response.status_code == 200, response.text
+    detail: dict[str, Any] = response.json()
+    return detail
+
+
+async def let_time_pass(db: asyncpg.Connection, ticket_id: int, minutes: float) -> None:
+    """As if `minutes` had passed since each of the ticket's instants: every one moves back
+    (a paused clock keeps no instant, so it keeps its time left)."""
+    await db.execute(
+        "UPDATE tickets SET "  # noqa: S608 - the columns are the constants below
+        + ", ".join(
+            f"{column} = {column} - make_interval(secs => $2 * 60)"
+            for column in (
+                "created_at",
+                "sla_started_at",
+                "updated_at",
+                "due_at",
+                "first_response_due_at",
+                "first_responded_at",
+                "resolved_at",
+            )
+        )
+        + " WHERE id = $1",
+        ticket_id,
+        float(minutes),
+    )

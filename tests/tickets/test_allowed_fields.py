@@ -96,8 +96,10 @@ async def test_breached_on_each_ticket_agrees_with_the_filter_at_its_due_time(
     ids: dict[int, int] = {}
     for offset_ms in range(-40, 41, 4):
         ids[offset_ms] = await db.fetchval(
-            "INSERT INTO tickets (title, requester_id, sla_minutes, due_at) "
-            "VALUES ('Due now', $1, 0, now() + make_interval(secs => $2::float / 1000)) "
+            "INSERT INTO tickets (title, requester_id, sla_minutes, due_at, "
+            "first_response_minutes, sla_remaining, sla_started_at) "
+            "VALUES ('Due now', $1, 0, now() + make_interval(secs => $2::float / 1000), 0, "
+            "make_interval(secs => $2::float / 1000), now()) "
             "RETURNING id",
             agent.id,
             offset_ms,

@@ -7,7 +7,12 @@ import httpx
 import pytest
 
 from tests.support.accounts import Account, Accounts
-from tests.support.responses import ISO_8601_WITH_OFFSET, TICKET_FIELDS, assert_error
+from tests.support.responses import (
+    COMMENT_FIELDS,
+    ISO_8601_WITH_OFFSET,
+    TICKET_FIELDS,
+    assert_error,
+)
 from tests.support.tickets import TICKETS, TITLE, add_comment, create_ticket, patch_ticket
 
 
@@ -85,8 +90,10 @@ async def test_detail_comments_are_oldest_first_with_their_fields(
     comments = (await get_detail(client, requester, ticket["id"])).json()["comments"]
 
     assert comments == [first, second, third]
-    assert set(comments[0]) == {"id", "ticket_id", "author_id", "body", "created_at"}
+    assert set(comments[0]) == COMMENT_FIELDS
     assert [c["author_id"] for c in comments] == [requester.id, agent.id, requester.id]
+    assert [c["author"] for c in comments] == [requester.person, agent.person, requester.person]
+    assert not any(c["internal"] for c in comments)
     assert all(c["ticket_id"] == ticket["id"] for c in comments)
 
 
@@ -113,10 +120,10 @@ async def test_detail_timeline_is_oldest_first(
 
     timeline = (await get_detail(client, requester, ticket["id"])).json()["timeline"]
 
-    assert [(e["action"], e["actor_id"]) for e in timeline] == [
-        ("ticket.created", requester.id),
-        ("comment.created", agent.id),
-        ("ticket.updated", requester.id),
+    assert [(e["action"], e["actor_id"], e["actor"]) for e in timeline] == [
+        ("ticket.created", requester.id, requester.person),
+        ("comment.created", agent.id, agent.person),
+        ("ticket.updated", requester.id, requester.person),
     ]
     stamps = [datetime.fromisoformat(e["created_at"]) for e in timeline]
     assert stamps == sorted(stamps)

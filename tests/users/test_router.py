@@ -11,6 +11,7 @@ import pytest
 from tests.support.accounts import (
     NEW_ACCOUNT,
     PASSWORD,
+    USER_FIELDS,
     Account,
     Accounts,
     bearer,
@@ -32,7 +33,8 @@ async def test_register_creates_a_user_with_a_lower_case_email(client: httpx.Asy
     assert body["name"] == "Grace"
     assert body["email"] == "grace@example.com"
     assert body["role"] == "user"
-    assert set(body) == {"id", "name", "email", "role", "created_at"}
+    assert body["active"] is True
+    assert set(body) == USER_FIELDS
 
 
 async def test_register_response_never_carries_the_password_or_its_hash(
@@ -43,7 +45,7 @@ async def test_register_response_never_carries_the_password_or_its_hash(
     stored_hash = await db.fetchval(
         "SELECT password_hash FROM users WHERE email = $1", NEW_ACCOUNT["email"]
     )
-    assert set(response.json()) == {"id", "name", "email", "role", "created_at"}
+    assert set(response.json()) == USER_FIELDS
     assert "password" not in response.text
     assert NEW_ACCOUNT["password"] not in response.text
     assert stored_hash not in response.text
@@ -343,7 +345,7 @@ async def test_me_returns_the_caller_without_password_hash(
     response = await client.get("/api/me", headers=requester.headers)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert set(body) == {"id", "name", "email", "role", "created_at"}
+    assert set(body) == USER_FIELDS
     row = await db.fetchrow("SELECT name, email, role FROM users WHERE id = $1", requester.id)
     assert row is not None
     assert body["id"] == requester.id
@@ -385,7 +387,7 @@ async def test_list_users_as_staff_returns_every_account(
         [caller.id, *(account.id for account in others)]
     )
     for item in body["items"]:
-        assert set(item) == {"id", "name", "email", "role", "created_at"}
+        assert set(item) == USER_FIELDS
     assert "password" not in response.text
 
 

@@ -1,8 +1,8 @@
 // The desk as people use it, in a real browser against a real service (globalSetup.ts).
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALLOWED_FIELDS, LIMITS } from "../src/test/apiFacts";
-import { apiCall, apiToken, DESKTOP, launch, PASSWORD, PHONE, screenshot, session, signIn } from "./support";
+import { apiCall, apiToken, DESKTOP, fitsTheScreen, launch, mainText, PASSWORD, PHONE, screenshot, session, signIn } from "./support";
 
 type Ticket = { id: number; title: string; status: string; priority: string; assignee_id: number | null; version: number };
 type TicketPage = { items: Ticket[]; next_offset: number | null };
@@ -17,22 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** The text of the page's main region, for plain "is it there" checks. */
-async function mainText(page: Page): Promise<string> {
-  return (await page.locator("main").innerText()).replace(/\s+/g, " ");
-}
-
-/** No horizontal scrolling: the page is no wider than the viewport. */
-async function fitsTheScreen(page: Page): Promise<boolean> {
-  const wide = await page.evaluate(() =>
-    Array.from(document.querySelectorAll("body *"))
-      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-      .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
-  );
-  if (wide.length) console.log("wider than the screen:", wide.slice(0, 8));
-  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
-}
 
 async function ticketsTitled(token: string, title: string): Promise<Ticket[]> {
   const page = await apiCall<TicketPage>(token, "GET", `/api/tickets?limit=100&query=${encodeURIComponent(title)}`);
@@ -114,7 +98,7 @@ describe("the desk in a browser", () => {
     expect(await agent.page.getByLabel("Title").count()).toBe(0); // an agent's fields only
 
     const reply = "We replaced the pick-up roller; please try again.";
-    await agent.page.getByLabel("Reply").fill(reply);
+    await agent.page.getByLabel("Reply", { exact: true }).fill(reply);
     await agent.page.getByRole("button", { name: "Send reply" }).click();
     await agent.page.locator(".comments").getByText(reply).waitFor();
 
@@ -133,7 +117,8 @@ describe("the desk in a browser", () => {
     await requester.page.reload();
     await requester.page.locator(".comments").getByText(reply).waitFor();
     expect(await requester.page.locator(".badges").innerText()).toContain("Resolved");
-    expect(await requester.page.locator(".comments").innerText()).toContain("Support team");
+    // Agents and admins are named to the requester, as the support team.
+    expect(await requester.page.locator(".comments").innerText()).toContain("Alan Agent (support team)");
     await screenshot(requester.page, "ticket-requester");
 
     // My tickets lists it; on a phone-width screen too, with nothing wider than the screen.

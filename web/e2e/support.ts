@@ -51,6 +51,22 @@ const SHOTS =
     ? resolve(import.meta.dirname, "..", "..", "docs", "screenshots")
     : resolve(import.meta.dirname, "..", "test-results");
 
+/** The text of the page's main region, for plain "is it there" checks. */
+export async function mainText(page: Page): Promise<string> {
+  return (await page.locator("main").innerText()).replace(/\s+/g, " ");
+}
+
+/** No horizontal scrolling: the page is no wider than the viewport. */
+export async function fitsTheScreen(page: Page): Promise<boolean> {
+  const wide = await page.evaluate(() =>
+    Array.from(document.querySelectorAll("body *"))
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
+  );
+  if (wide.length) console.log("wider than the screen:", wide.slice(0, 8));
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   // Let live clocks and fonts settle, and keep the caret out of the picture.
@@ -68,6 +84,16 @@ export async function apiToken(email: string): Promise<string> {
   });
   if (!response.ok) throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { token: string }).token;
+}
+
+/** A new requester account (POST /api/register), with the demo password. */
+export async function register(email: string, name: string): Promise<void> {
+  const response = await fetch(`${baseURL()}/api/register`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, name, password: PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`register ${email}: ${response.status} ${await response.text()}`);
 }
 
 export async function apiCall<T = Record<string, unknown>>(

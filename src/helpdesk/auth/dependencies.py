@@ -1,5 +1,5 @@
 """Who is calling: the current user, loaded from the database on every request so a
-deleted account or a changed role takes effect at once."""
+deleted or deactivated account or a changed role takes effect at once, on every process."""
 
 from typing import Annotated
 
@@ -8,7 +8,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.auth import service as accounts
-from helpdesk.auth.models import User
+from helpdesk.auth.models import Role, User
 from helpdesk.auth.tokens import read_token
 from helpdesk.config import Settings, SettingsDep
 from helpdesk.db.session import ReadSessionmakerDep, SessionDep
@@ -30,7 +30,7 @@ async def caller_from_credentials(
     credentials: HTTPAuthorizationCredentials | None,
 ) -> User | None:
     """The account a bearer token names, or None without one; 401 for a token that is
-    invalid, expired, revoked or of an account that is gone."""
+    invalid, expired, revoked or of an account that is gone or deactivated."""
     if credentials is None:
         return None
     claims = read_token(credentials.credentials, settings=settings)
@@ -41,7 +41,10 @@ async def caller_from_credentials(
     if user is None:
         raise Unauthorized("Account no longer exists")
     if user.token_version != claims.token_version:
-        raise Unauthorized("Token was revoked by a password change; sign in again")
+        raise Unauthorized("Token was revoked; sign in again")
+    if not user.active:
+        # Deactivation also bumps token_version; this holds if the row was changed by hand.
+        raise Unauthorized("Account is deactivated")
     return user
 
 
@@ -99,6 +102,13 @@ async def get_staff_user(user: Annotated[User, Depends(get_current_user)]) -> Us
     return user
 
 
+async def get_admin_user(user: Annotated[User, Depends(get_current_user)]) -> User:
+    if user.role != Role.admin:
+        raise Forbidden("Only admins may do this")
+    return user
+
+
 CurrentUser = Annotated[User, Depends(get_current_user)]
 DetachedCurrentUser = Annotated[User, Depends(get_detached_current_user)]
 StaffUser = Annotated[User, Depends(get_staff_user)]
+AdminUser = Annotated[User, Depends(get_admin_user)]

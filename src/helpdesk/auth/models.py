@@ -1,6 +1,6 @@
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, Integer, Text
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from helpdesk.db.base import Base, CreatedAt, one_of
@@ -31,6 +31,9 @@ class User(CreatedAt, Base):
     role: Mapped[str] = mapped_column(Text, default=Role.user)
     # Carried in every token; a password change bumps it, and older tokens stop working.
     token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A deactivated account cannot sign in, and its tokens stop working; its tickets and
+    # comments keep its name.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
 
     @property
     def is_staff(self) -> bool:

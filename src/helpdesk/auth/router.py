@@ -1,4 +1,4 @@
-"""Signing up, signing in, who am I, and changing one's password."""
+"""Signing up, signing in, who am I, and changing one's name and password."""
 
 from fastapi import APIRouter, Depends, Request
 
@@ -10,7 +10,14 @@ from helpdesk.auth.dependencies import (
     read_caller_alone,
 )
 from helpdesk.auth.models import Role, User
-from helpdesk.auth.schemas import LoginIn, PasswordChangeIn, RegisterIn, TokenOut, UserOut
+from helpdesk.auth.schemas import (
+    LoginIn,
+    PasswordChangeIn,
+    ProfileUpdate,
+    RegisterIn,
+    TokenOut,
+    UserOut,
+)
 from helpdesk.auth.tokens import issue_token
 from helpdesk.config import Settings, SettingsDep
 from helpdesk.db.session import ReadSessionmakerDep, SessionDep
@@ -66,10 +73,15 @@ async def me(user: CurrentUser) -> UserOut:
     return UserOut.model_validate(user)
 
 
+@router.patch("/me", response_model=UserOut, responses=error_responses(401))
+async def update_me(data: ProfileUpdate, session: SessionDep, user: CurrentUser) -> UserOut:
+    return UserOut.model_validate(await service.rename(session, user=user, name=data.name))
+
+
 @router.post(
     "/login",
     response_model=TokenOut,
-    responses=error_responses(401),
+    responses=error_responses(401, 403),
     dependencies=[Depends(limit_auth_by_address)],
 )
 async def login(

@@ -83,6 +83,14 @@ class RegisterIn(RequestModel):
     role: Role = Role.user
 
 
+class Person(BaseModel):
+    """Who wrote or did something, as the desk names them (no email: requesters read it)."""
+
+    id: int
+    name: str
+    role: Role
+
+
 class UserOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -90,7 +98,16 @@ class UserOut(BaseModel):
     name: str
     email: str
     role: Role
+    # False: deactivated by an admin; it cannot sign in, and its tickets and comments keep
+    # its name.
+    active: bool
     created_at: datetime
+
+
+class ProfileUpdate(RequestModel):
+    """What a signed-in person changes of their own account (PATCH /api/me)."""
+
+    name: PersonName
 
 
 class LoginIn(RequestModel):

@@ -1,5 +1,5 @@
 """Accounts: who they are (read by id or email), how they are created, how one proves
-it is theirs (the password) and changes it."""
+it is theirs (the password) and changes it, and its name."""
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -9,7 +9,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from helpdesk.auth import passwords
 from helpdesk.auth.models import Role, User
 from helpdesk.auth.schemas import RegisterIn, normalize_email
-from helpdesk.errors import EmailTaken, FieldInvalid, Forbidden, InvalidCredentials
+from helpdesk.errors import (
+    AccountDeactivated,
+    EmailTaken,
+    FieldInvalid,
+    Forbidden,
+    InvalidCredentials,
+    Unauthorized,
+)
 
 
 async def get_user(session: AsyncSession, *, user_id: int) -> User | None:
@@ -78,7 +85,8 @@ async def authenticate(
     password: str,
     bcrypt_rounds: int,
 ) -> User:
-    """The same error, after the same work, for an unknown email and a wrong password."""
+    """The same error, after the same work, for an unknown email and a wrong password;
+    ACCOUNT_DEACTIVATED only for the right password of a deactivated account."""
     # A read of its own, over before bcrypt: a check costs ~200 ms of CPU, longer while
     # other logins queue for it, and logins each holding a pooled connection meanwhile
     # would take the whole pool from every other request (bench/login_storm.py).
@@ -89,7 +97,24 @@ async def authenticate(
         raise InvalidCredentials()
     if not await passwords.verify_password(password, user.password_hash):
         raise InvalidCredentials()
+    # Only after the password: without it, a deactivated account answers as any other.
+    if not user.active:
+        raise AccountDeactivated()
     return user
+
+
+async def rename(session: AsyncSession, *, user: User, name: str) -> User:
+    """The account's own change of its name; comments and timeline entries show the new one."""
+    renamed = await session.scalar(
+        update(User)
+        .where(User.id == user.id)
+        .values(name=name)
+        .returning(User)
+        .execution_options(populate_existing=True, synchronize_session=False)
+    )
+    if renamed is None:  # the API deletes no account; someone did, by hand, meanwhile
+        raise Unauthorized("Account no longer exists")
+    return renamed
 
 
 async def set_password(session: AsyncSession, *, user: User, password_hash: str) -> bool:

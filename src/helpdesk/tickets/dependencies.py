@@ -15,6 +15,7 @@ from helpdesk.tickets import permissions, service
 from helpdesk.tickets.models import Status, Ticket
 from helpdesk.tickets.search import MAX_QUERY_LENGTH
 from helpdesk.tickets.service import AssignedTo, TicketFilters, Unassigned
+from helpdesk.tickets.sorting import Sort, parse_sort
 
 _IF_MATCH = re.compile(r'\s*(?:(?:W/)?"(\d{1,10})"|(\d{1,10}))\s*')
 
@@ -93,7 +94,17 @@ async def ticket_filters(
     ] = None,
     breached: Annotated[
         Literal["true", "false"] | None,
-        Query(description="`true` or `false`", json_schema_extra={"enum": ["true", "false"]}),
+        Query(
+            description="The resolution target breached: `true` or `false`",
+            json_schema_extra={"enum": ["true", "false"]},
+        ),
+    ] = None,
+    first_response_breached: Annotated[
+        Literal["true", "false"] | None,
+        Query(
+            description="The first-response target breached: `true` or `false`",
+            json_schema_extra={"enum": ["true", "false"]},
+        ),
     ] = None,
     query: Annotated[
         str | None,
@@ -107,8 +118,28 @@ async def ticket_filters(
         statuses=_statuses(status),
         assignee=_assignee(assignee, user),
         breached=None if breached is None else breached == "true",
+        first_response_breached=(
+            None if first_response_breached is None else first_response_breached == "true"
+        ),
         query=text or None,
     )
 
 
 FiltersDep = Annotated[TicketFilters, Depends(ticket_filters)]
+
+
+async def ticket_sort(
+    sort: Annotated[
+        str | None,
+        Query(
+            description="`-created_at` (newest first, the default), `due_at` (soonest due "
+            "first, paused tickets last), `-priority` (most urgent first, then soonest due) "
+            "or `-updated_at`; `cursor` follows it",
+            json_schema_extra={"enum": [each.value for each in Sort]},
+        ),
+    ] = None,
+) -> Sort:
+    return parse_sort(sort)
+
+
+SortDep = Annotated[Sort, Depends(ticket_sort)]

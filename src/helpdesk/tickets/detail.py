@@ -1,10 +1,22 @@
 """A ticket with its comments and its timeline: the page a person reads. Above comments/
 and timeline/ (it reads both), so they can build on the ticket without a way back."""
 
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import JSON, ScalarSelect, Table, bindparam, func, literal_column, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    not_,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,23 +37,71 @@ class TicketDetail(TicketOut):
     timeline: list[TimelineOut]
 
 
-def _rows_as_json(table: Table) -> ScalarSelect[Any]:
-    """The ticket's rows of `table`, oldest first, as one JSON array (each row an object of
-    its columns), read in the ticket's own statement."""
-    rows = func.json_agg(aggregate_order_by(table.table_valued(), table.c.id), type_=JSON)
+def _person(user: type[User]) -> ColumnElement[Any]:
+    return func.json_build_object(
+        literal("id"), user.id, literal("name"), user.name, literal("role"), user.role
+    )
+
+
+def _as_json_array(
+    fields: dict[str, Any],
+    order_by: Any,
+    *where: ColumnElement[bool],
+    joined: Any,
+) -> ScalarSelect[Any]:
+    """Rows as one JSON array of objects, in order, read in the ticket's own statement."""
+    pairs = [part for name, value in fields.items() for part in (literal(name), value)]
+    rows = func.json_agg(aggregate_order_by(func.json_build_object(*pairs), order_by), type_=JSON)
     return (
         select(func.coalesce(rows, literal_column("'[]'::json"), type_=JSON))
-        .where(table.c.ticket_id == Ticket.id)
+        .select_from(joined)
+        .where(*where)
         .scalar_subquery()
     )
 
 
-# Composed once: composing it costs more CPU than running it.
-_TICKET_DETAIL = select(
-    Ticket,
-    _rows_as_json(cast(Table, Comment.__table__)),
-    _rows_as_json(cast(Table, TimelineLog.__table__)),
-).where(Ticket.id == bindparam("ticket_id"))
+def _detail(*, with_internal: bool) -> Select[Any]:
+    """The detail statement; without internal notes (nor their timeline entries) for a
+    requester."""
+    comments_shown = true() if with_internal else not_(Comment.internal)
+    # An internal note's comment.created entry says so in its meta.
+    entries_shown = true() if with_internal else not_(TimelineLog.meta.contains({"internal": True}))
+    comments = _as_json_array(
+        {
+            "id": Comment.id,
+            "ticket_id": Comment.ticket_id,
+            "author_id": Comment.author_id,
+            "author": _person(User),
+            "body": Comment.body,
+            "internal": Comment.internal,
+            "created_at": Comment.created_at,
+        },
+        Comment.id,
+        Comment.ticket_id == Ticket.id,
+        comments_shown,
+        joined=Comment.__table__.join(User.__table__, User.id == Comment.author_id),
+    )
+    entries = _as_json_array(
+        {
+            "id": TimelineLog.id,
+            "ticket_id": TimelineLog.ticket_id,
+            "actor_id": TimelineLog.actor_id,
+            "actor": _person(User),
+            "action": TimelineLog.action,
+            "meta": TimelineLog.meta,
+            "created_at": TimelineLog.created_at,
+        },
+        TimelineLog.id,
+        TimelineLog.ticket_id == Ticket.id,
+        entries_shown,
+        joined=TimelineLog.__table__.join(User.__table__, User.id == TimelineLog.actor_id),
+    )
+    return select(Ticket, comments, entries).where(Ticket.id == bindparam("ticket_id"))
+
+
+# Composed once each: composing costs more CPU than running.
+_STAFF_DETAIL = _detail(with_internal=True)
+_REQUESTER_DETAIL = _detail(with_internal=False)
 
 
 async def get_ticket_detail(
@@ -49,7 +109,8 @@ async def get_ticket_detail(
 ) -> TicketDetail | None:
     """The ticket with its comments and its timeline, each oldest first: one statement,
     so one snapshot (reads run without a transaction) and one round trip."""
-    row = (await session.execute(_TICKET_DETAIL, {"ticket_id": ticket_id})).one_or_none()
+    statement = _STAFF_DETAIL if caller.is_staff else _REQUESTER_DETAIL
+    row = (await session.execute(statement, {"ticket_id": ticket_id})).one_or_none()
     if row is None:
         return None
     ticket, found_comments, entries = row

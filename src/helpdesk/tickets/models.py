@@ -1,17 +1,17 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Computed,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    Interval,
     Text,
-    and_,
     func,
-    literal_column,
     text,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
@@ -23,6 +23,8 @@ from helpdesk.db.base import Base, CreatedAt, one_of
 class Status(StrEnum):
     open = "open"
     in_progress = "in_progress"
+    pending = "pending"  # waiting on the requester: the SLA clocks pause
+    on_hold = "on_hold"  # waiting on a third party: the SLA clocks pause
     resolved = "resolved"
     closed = "closed"
 
@@ -42,7 +44,35 @@ SEARCH_CONFIG = "english"
 TICKET_SEARCH_DOCUMENT = (
     f"setweight(to_tsvector('{SEARCH_CONFIG}', title), 'A') || "
     f"setweight(to_tsvector('{SEARCH_CONFIG}', description), 'B') || "
-    "comment_words"
+    "comment_words || note_words"
+)
+# When a ticket is, was or will be breached as its clocks stand (tickets/sla/clock.py):
+# running, at its due date; paused with time left, or stopped (resolved) in time, never
+# (NULL); paused past due, always (-infinity); resolved late, at its due date; closed,
+# never. "Breached" is then one comparison with the clock, served by one partial index.
+BREACH_AT = """CASE
+    WHEN status = 'closed' THEN NULL
+    WHEN due_at IS NULL THEN
+        CASE WHEN sla_remaining < interval '0' THEN '-infinity'::timestamptz END
+    WHEN resolved_at IS NULL OR due_at <= resolved_at THEN due_at
+END"""
+# The same for the first response; once responded, late or not is settled.
+FIRST_RESPONSE_BREACH_AT = """CASE
+    WHEN status = 'closed' THEN NULL
+    WHEN first_responded_at IS NOT NULL THEN
+        CASE WHEN first_response_due_at < first_responded_at THEN first_response_due_at END
+    WHEN first_response_due_at IS NULL THEN
+        CASE WHEN first_response_remaining < interval '0' THEN '-infinity'::timestamptz END
+    WHEN resolved_at IS NULL OR first_response_due_at <= resolved_at THEN first_response_due_at
+END"""
+
+
+# The queue's other orders (tickets/service.py, sort=): soonest due first, a paused ticket
+# (no due date) after every running one; the most urgent first. Written once, here: an
+# index serves an ORDER BY only on the very same expression.
+DUE_SORT = "coalesce(due_at, 'infinity'::timestamptz)"
+PRIORITY_RANK = (
+    "CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END"
 )
 
 
@@ -52,6 +82,10 @@ class Ticket(CreatedAt, Base):
         CheckConstraint(one_of("status", Status), name="status"),
         CheckConstraint(one_of("priority", Priority), name="priority"),
         CheckConstraint(f"sla_minutes BETWEEN 0 AND {MAX_SLA_MINUTES}", name="sla_minutes"),
+        CheckConstraint(
+            f"first_response_minutes BETWEEN 0 AND {MAX_SLA_MINUTES}",
+            name="first_response_minutes",
+        ),
         CheckConstraint("version >= 1", name="version"),
         # The list in its one order (newest first), whole and per filter.
         Index("ix_tickets_created_at_id", text("created_at DESC"), text("id DESC")),
@@ -70,9 +104,20 @@ class Ticket(CreatedAt, Base):
         Index(
             "ix_tickets_status_created_at_id", "status", text("created_at DESC"), text("id DESC")
         ),
-        # Breached: only tickets that are not closed can breach.
+        Index("ix_tickets_updated_at_id", text("updated_at DESC"), text("id DESC")),
+        Index("ix_tickets_due_sort_id", text(f"({DUE_SORT})"), "id"),
         Index(
-            "ix_tickets_due_at_not_closed", "due_at", postgresql_where=text("status <> 'closed'")
+            "ix_tickets_priority_due_sort_id",
+            text(f"({PRIORITY_RANK})"),
+            text(f"({DUE_SORT})"),
+            "id",
+        ),
+        # Breached, either target: only tickets that can be.
+        Index("ix_tickets_breach_at", "breach_at", postgresql_where=text("breach_at IS NOT NULL")),
+        Index(
+            "ix_tickets_first_response_breach_at",
+            "first_response_breach_at",
+            postgresql_where=text("first_response_breach_at IS NOT NULL"),
         ),
         Index("ix_tickets_search_vector", "search_vector", postgresql_using="gin"),
     )
@@ -84,21 +129,43 @@ class Ticket(CreatedAt, Base):
     priority: Mapped[str] = mapped_column(Text, server_default=Priority.medium.value)
     requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The clocks (tickets/sla/clock.py). The resolution target (the seed's SLA) and its due
+    # date, NULL while paused; the time it had left when the current run started, when it
+    # was paused (negative: past due) or when it stopped.
     sla_minutes: Mapped[int] = mapped_column(Integer)
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sla_remaining: Mapped[timedelta] = mapped_column(Interval)
+    sla_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The same for the first response, until it is made.
+    first_response_minutes: Mapped[int] = mapped_column(Integer)
+    first_response_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_response_remaining: Mapped[timedelta | None] = mapped_column(Interval)
+    first_responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The clocks count business hours (the policy's choice when the targets were set).
+    sla_business_hours: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, server_default="1")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    # The lexemes of its comments, without positions.
+    # The lexemes of its public comments and of its internal notes, without positions.
     comment_words: Mapped[str] = mapped_column(
+        TSVECTOR, server_default=text("''::tsvector"), deferred=True
+    )
+    note_words: Mapped[str] = mapped_column(
         TSVECTOR, server_default=text("''::tsvector"), deferred=True
     )
     search_vector: Mapped[str] = mapped_column(
         TSVECTOR, Computed(TICKET_SEARCH_DOCUMENT, persisted=True), deferred=True
     )
-    # Breached: not closed and past due, on the database's clock. Read with the ticket and
-    # used as the list filter, so a ticket can never say "not breached" inside
-    # ?breached=true. Served by ix_tickets_due_at_not_closed. An INSERT or UPDATE ...
-    # RETURNING must name it (tickets/service.py does).
-    breached: Mapped[bool] = column_property(
-        and_(status != literal_column("'closed'"), due_at <= func.now())
+    breach_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), Computed(BREACH_AT, persisted=True), deferred=True
+    )
+    first_response_breach_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), Computed(FIRST_RESPONSE_BREACH_AT, persisted=True), deferred=True
+    )
+    # Breached, on the database's clock. Read with the ticket and used as the list filter,
+    # so a ticket can never say "not breached" inside ?breached=true. An INSERT or
+    # UPDATE ... RETURNING must name them (tickets/service.py does).
+    breached: Mapped[bool] = column_property(func.coalesce(breach_at <= func.now(), False))
+    first_response_breached: Mapped[bool] = column_property(
+        func.coalesce(first_response_breach_at <= func.now(), False)
     )

@@ -1,5 +1,6 @@
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.auth.dependencies import CurrentUser
@@ -7,13 +8,15 @@ from helpdesk.auth.models import User
 from helpdesk.db.session import SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.idempotency.dependencies import IdempotencyDep
-from helpdesk.pagination import Cursor, CursorPage, CursorPageDep, PageParams, make_cursor_page
+from helpdesk.pagination import CursorPage, CursorPageDep, PageParams, make_cursor_page
 from helpdesk.tickets import service
-from helpdesk.tickets.dependencies import ExpectedVersion, FiltersDep, VisibleTicket
+from helpdesk.tickets.comments import service as replies
+from helpdesk.tickets.dependencies import ExpectedVersion, FiltersDep, SortDep, VisibleTicket
 from helpdesk.tickets.detail import TicketDetail, VisibleTicketDetail
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.schemas import TicketCreate, TicketOut, TicketUpdate
 from helpdesk.tickets.service import TicketFilters
+from helpdesk.tickets.sorting import ORDERS, Sort
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -50,31 +53,49 @@ async def create_ticket(
     return created
 
 
-def _position(ticket: TicketOut) -> Cursor:
-    return Cursor(ticket.created_at, ticket.id)
-
-
 async def _page(
-    session: AsyncSession, user: User, filters: TicketFilters, page: PageParams
+    session: AsyncSession, user: User, filters: TicketFilters, page: PageParams, sort: Sort
 ) -> CursorPage[TicketOut]:
-    tickets = await service.list_tickets(session, user=user, filters=filters, page=page)
+    tickets = await service.list_tickets(session, user=user, filters=filters, page=page, sort=sort)
     shown = [TicketOut.from_ticket(ticket, caller=user) for ticket in tickets]
-    return make_cursor_page(shown, page, position=_position)
+    return make_cursor_page(shown, page, position=ORDERS[sort].position)
 
 
 @router.get("", response_model=CursorPage[TicketOut], responses=error_responses(401))
 async def list_tickets(
-    session: SessionDep, user: CurrentUser, filters: FiltersDep, page: CursorPageDep
+    session: SessionDep,
+    user: CurrentUser,
+    filters: FiltersDep,
+    page: CursorPageDep,
+    sort: SortDep,
 ) -> CursorPage[TicketOut]:
-    return await _page(session, user, filters, page)
+    return await _page(session, user, filters, page, sort)
 
 
 @router.get("/breached", response_model=CursorPage[TicketOut], responses=error_responses(401))
 async def list_breached_tickets(
-    session: SessionDep, user: CurrentUser, filters: FiltersDep, page: CursorPageDep
+    session: SessionDep,
+    user: CurrentUser,
+    filters: FiltersDep,
+    page: CursorPageDep,
+    sort: SortDep,
 ) -> CursorPage[TicketOut]:
-    """Tickets not closed whose due date has passed, with the list's filters and paging."""
-    return await _page(session, user, service.only_breached(filters), page)
+    """Tickets breached (their resolution target: see TicketOut.breached), with the list's
+    filters, order and paging."""
+    return await _page(session, user, service.only_breached(filters), page, sort)
+
+
+class TicketCount(BaseModel):
+    count: int
+    exact: bool = Field(description="false: PostgreSQL's estimate, past 10,000")
+
+
+@router.get("/count", response_model=TicketCount, responses=error_responses(401))
+async def count_tickets(session: SessionDep, user: CurrentUser, filters: FiltersDep) -> TicketCount:
+    """How many tickets the list with these filters holds: exact up to 10,000, estimated
+    beyond (`exact: false`)."""
+    counted = await service.count_tickets(session, user=user, filters=filters)
+    return TicketCount(count=counted.count, exact=counted.exact)
 
 
 @router.get(
@@ -100,7 +121,7 @@ async def update_ticket(
     user: CurrentUser,
     response: Response,
 ) -> TicketOut:
-    updated = await service.update_ticket(
+    updated = await replies.update_ticket(
         session, user=user, ticket=ticket, expected_version=version, data=data
     )
     response.headers["ETag"] = _etag(updated)

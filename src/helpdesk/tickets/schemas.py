@@ -1,20 +1,38 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    field_validator,
+)
 from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from helpdesk.auth.models import User
 from helpdesk.schemas import Id, RequestModel, TitleText, Trimmed
-from helpdesk.tickets import permissions, sla
-from helpdesk.tickets.models import Priority, Status, Ticket
+from helpdesk.tickets import permissions
+from helpdesk.tickets.models import MAX_SLA_MINUTES, Priority, Status, Ticket
+from helpdesk.tickets.sla import clock
 
 MAX_DESCRIPTION_LENGTH = 10_000
+MAX_COMMENT_LENGTH = 10_000
 EditableField = Literal["title", "description", "status", "priority", "assignee_id", "sla_minutes"]
 
 Description = Annotated[StrictStr, Trimmed(0, MAX_DESCRIPTION_LENGTH)]
-SlaMinutes = Annotated[StrictInt, Field(ge=0, le=sla.MAX_SLA_MINUTES)]
+SlaMinutes = Annotated[StrictInt, Field(ge=0, le=MAX_SLA_MINUTES)]
+
+
+class CommentCreate(RequestModel):
+    body: Annotated[StrictStr, Trimmed(1, MAX_COMMENT_LENGTH)]
+    internal: StrictBool = Field(
+        default=False,
+        description="An internal note: agents and admins only, never shown to the requester",
+    )
 
 
 class TicketCreate(RequestModel):
@@ -26,7 +44,7 @@ class TicketCreate(RequestModel):
 
 
 # Fields that may be sent but never as null.
-_NOT_NULLABLE = ("title", "status", "priority", "sla_minutes")
+_NOT_NULLABLE = ("title", "status", "priority", "sla_minutes", "comment")
 
 
 def _document_not_nullable(schema: JsonDict) -> None:
@@ -52,6 +70,11 @@ class TicketUpdate(RequestModel):
     priority: Priority | None = None
     assignee_id: Id | None = None
     sla_minutes: SlaMinutes | None = None
+    comment: CommentCreate | None = Field(
+        default=None,
+        description="A reply (or an internal note) sent with the change, in its transaction: "
+        "the ticket gets a new version even when no field changes",
+    )
 
     @field_validator(*_NOT_NULLABLE, mode="before")
     @classmethod
@@ -62,8 +85,9 @@ class TicketUpdate(RequestModel):
         return value
 
     def changes(self) -> dict[str, Any]:
-        """The fields the caller sent; a null description means an empty one."""
-        changes = self.model_dump(exclude_unset=True)
+        """The fields the caller sent, but the comment; a null description means an empty
+        one."""
+        changes = self.model_dump(exclude_unset=True, exclude={"comment"})
         if "description" in changes and changes["description"] is None:
             changes["description"] = ""
         return changes
@@ -77,9 +101,25 @@ class TicketOut(BaseModel):
     priority: Priority
     requester_id: int
     assignee_id: int | None
-    sla_minutes: int
-    due_at: datetime
-    breached: bool
+    sla_minutes: int = Field(description="The resolution target, in minutes")
+    due_at: datetime | None = Field(
+        description="When the resolution target falls due; null while paused"
+    )
+    breached: bool = Field(
+        description="Not closed, and running past due_at, paused past it, or resolved after it"
+    )
+    first_response_due_at: datetime | None = Field(
+        description="When the first response falls due; null while paused before it is met"
+    )
+    first_responded_at: datetime | None = Field(
+        description="The first public reply by an agent or admin"
+    )
+    first_response_breached: bool
+    sla_paused: bool = Field(description="Pending or on hold: both clocks stopped")
+    sla_remaining_minutes: int | None = Field(
+        description="While paused, the resolution minutes left (negative: past due); else null"
+    )
+    resolved_at: datetime | None = Field(description="When it was resolved or closed; else null")
     version: int
     created_at: datetime
     updated_at: datetime
@@ -91,6 +131,7 @@ class TicketOut(BaseModel):
     @classmethod
     def from_ticket(cls, ticket: Ticket, *, caller: User, **extra: Any) -> Self:
         """The ticket as the API shows it to `caller`; `extra` fills a subclass's fields."""
+        paused = clock.phase_of(ticket.status) is clock.Phase.paused
         return cls(
             id=ticket.id,
             title=ticket.title,
@@ -102,6 +143,12 @@ class TicketOut(BaseModel):
             sla_minutes=ticket.sla_minutes,
             due_at=ticket.due_at,
             breached=ticket.breached,
+            first_response_due_at=ticket.first_response_due_at,
+            first_responded_at=ticket.first_responded_at,
+            first_response_breached=ticket.first_response_breached,
+            sla_paused=paused,
+            sla_remaining_minutes=clock.minutes(ticket.sla_remaining) if paused else None,
+            resolved_at=ticket.resolved_at,
             version=ticket.version,
             created_at=ticket.created_at,
             updated_at=ticket.updated_at,

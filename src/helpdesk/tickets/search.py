@@ -3,14 +3,27 @@ text search: stemmed words ("crashed" finds "crash") and prefixes ("confi" finds
 "configuration").
 
 Every ticket carries one search vector: its title, its description and the words of all
-its comments (`comment_words`, extended in the same transaction as each new comment). A
-query's words may be spread over the ticket and its comments, and one GIN index answers
-every query, whether its words are common, rare, or never found together."""
+its comments (`comment_words` for public replies, `note_words` for internal notes, each
+extended in the same transaction as the comment). A query's words may be spread over the
+ticket and its comments, and one GIN index answers every query, whether its words are
+common, rare, or never found together. A requester's search must also match without the
+internal notes' words: the index finds the candidates, and each is checked again against
+its public text (a requester's own tickets only, so a few rows)."""
 
 import re
 import unicodedata
+from typing import Any
 
-from sqlalchemy import ColumnClause, ColumnElement, Text, bindparam, func, literal_column, update
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Text,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.text import canonical, without_invisible
@@ -59,7 +72,18 @@ def to_tsquery_text(query: str) -> str | None:
     return " & ".join(terms)
 
 
-def matches(query_text: str) -> ColumnElement[bool]:
+def _public_document() -> ColumnElement[str]:
+    """The ticket's words a requester may search: all but its internal notes'."""
+    return (
+        func.setweight(func.to_tsvector(_CONFIG, Ticket.title), literal_column("'A'"))
+        .op("||")(
+            func.setweight(func.to_tsvector(_CONFIG, Ticket.description), literal_column("'B'"))
+        )
+        .op("||")(Ticket.comment_words)
+    )
+
+
+def matches(query_text: str, *, public_only: bool = False) -> ColumnElement[bool]:
     """Tickets that hold every word, in their title, description or comments.
 
     The words are written into the statement, not sent as a parameter: the planner must
@@ -69,25 +93,46 @@ def matches(query_text: str) -> ColumnElement[bool]:
     letters, marks, digits and the operators to_tsquery_text writes, and SQLAlchemy quotes
     it as a string literal all the same."""
     terms = bindparam("search_terms", query_text, type_=Text, literal_execute=True)
-    return Ticket.search_vector.op("@@")(func.to_tsquery(_CONFIG, terms))
+    query = func.to_tsquery(_CONFIG, terms)
+    found = Ticket.search_vector.op("@@")(query)
+    if not public_only:
+        return found
+    return and_(found, _public_document().op("@@")(query))
 
 
-# Composed once (a comment's every write runs it); the body and the ticket are parameters.
-_ADD_COMMENT_WORDS = (
-    update(Ticket)
-    .where(Ticket.id == bindparam("comment_ticket_id"))
-    .values(
-        comment_words=Ticket.comment_words.op("||")(
-            func.strip(func.to_tsvector(_CONFIG, bindparam("comment_body", type_=Text)))
+def _add_words(column: str) -> Any:
+    """UPDATE tickets SET <column> = <column> || the body's lexemes, RETURNING the ticket;
+    composed once (a comment's every write runs it), the body and the ticket parameters."""
+    words = getattr(Ticket, column)
+    return (
+        update(Ticket)
+        .where(Ticket.id == bindparam("comment_ticket_id"))
+        .values(
+            {
+                column: words.op("||")(
+                    func.strip(func.to_tsvector(_CONFIG, bindparam("comment_body", type_=Text)))
+                )
+            }
         )
+        .returning(Ticket)
+        .execution_options(populate_existing=True, synchronize_session=False)
     )
-    .execution_options(synchronize_session=False)
-)
 
 
-async def add_comment_words(session: AsyncSession, *, ticket_id: int, body: str) -> None:
-    """Make a new comment's words findable on its ticket. Lexemes only (strip): nothing
-    ranks by position, and the vector then grows with the words used, not the text."""
-    await session.execute(
-        _ADD_COMMENT_WORDS, {"comment_ticket_id": ticket_id, "comment_body": body}
+_ADD_COMMENT_WORDS = _add_words("comment_words")
+_ADD_NOTE_WORDS = _add_words("note_words")
+
+
+async def add_comment_words(
+    session: AsyncSession, *, ticket_id: int, body: str, internal: bool
+) -> Ticket:
+    """Make a new comment's words findable on its ticket (an internal note's by staff
+    only), and return the ticket as it now stands, locked until the transaction ends.
+    Lexemes only (strip): nothing ranks by position, and the vector then grows with the
+    words used, not the text."""
+    statement = _ADD_NOTE_WORDS if internal else _ADD_COMMENT_WORDS
+    ticket: Ticket | None = await session.scalar(
+        statement, {"comment_ticket_id": ticket_id, "comment_body": body}
     )
+    assert ticket is not None  # the caller holds it, and tickets are never deleted
+    return ticket

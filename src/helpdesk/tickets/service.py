@@ -1,8 +1,19 @@
-from dataclasses import dataclass, replace
-from datetime import datetime
+import json
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, insert, not_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import Insert, Update
@@ -10,9 +21,12 @@ from sqlalchemy.sql.dml import Insert, Update
 from helpdesk.auth.models import User
 from helpdesk.errors import FieldInvalid, FieldRequired, OptimisticLock
 from helpdesk.pagination import PageParams
-from helpdesk.tickets import permissions, search, sla
+from helpdesk.tickets import permissions, search
 from helpdesk.tickets.models import Status, Ticket
 from helpdesk.tickets.schemas import TicketCreate, TicketUpdate
+from helpdesk.tickets.sla import clock
+from helpdesk.tickets.sla import service as sla
+from helpdesk.tickets.sorting import ORDERS, Sort
 from helpdesk.tickets.timeline import service as timeline
 from helpdesk.tickets.timeline.models import Action
 from helpdesk.users import service as users
@@ -26,7 +40,11 @@ TRACKED_FIELDS = (
     "assignee_id",
     "sla_minutes",
     "due_at",
+    "first_response_due_at",
 )
+# Written only while the ticket has no first response: a reply may have set it since the
+# ticket was read (replies leave the version alone), and it is then settled.
+FIRST_RESPONSE_COLUMNS = ("first_response_due_at", "first_response_remaining")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +64,7 @@ class TicketFilters:
     statuses: tuple[Status, ...] = ()
     assignee: Unassigned | AssignedTo | None = None  # None: anyone's, or nobody's
     breached: bool | None = None
+    first_response_breached: bool | None = None
     query: str | None = None
 
 
@@ -53,18 +72,26 @@ async def _one_ticket(
     session: AsyncSession,
     statement: Insert | Update,
 ) -> Ticket | None:
-    """The ticket an INSERT or UPDATE wrote, with its `breached` (a computed column, which
-    RETURNING names only when asked)."""
-    row = (await session.execute(statement.returning(Ticket, Ticket.breached))).one_or_none()
+    """The ticket an INSERT or UPDATE wrote, with `breached` and `first_response_breached`
+    (computed columns, which RETURNING names only when asked)."""
+    row = (
+        await session.execute(
+            statement.returning(Ticket, Ticket.breached, Ticket.first_response_breached)
+        )
+    ).one_or_none()
     if row is None:
         return None
     ticket: Ticket = row[0]
     set_committed_value(ticket, "breached", row[1])
+    set_committed_value(ticket, "first_response_breached", row[2])
     return ticket
 
 
-async def get_ticket(session: AsyncSession, *, ticket_id: int) -> Ticket | None:
-    return await session.get(Ticket, ticket_id)
+async def get_ticket(
+    session: AsyncSession, *, ticket_id: int, fresh: bool = False
+) -> Ticket | None:
+    """The ticket; `fresh`: read again, after this transaction's own writes."""
+    return await session.get(Ticket, ticket_id, populate_existing=fresh)
 
 
 async def _check_assignee(session: AsyncSession, assignee_id: int | None) -> None:
@@ -72,11 +99,35 @@ async def _check_assignee(session: AsyncSession, assignee_id: int | None) -> Non
         raise FieldInvalid("assignee_id must be an agent or an admin", field="assignee_id")
 
 
+def _minutes(count: int) -> timedelta:
+    return timedelta(minutes=count)
+
+
+def _clocks(ticket: Ticket) -> clock.Clocks:
+    return clock.Clocks(
+        sla_started_at=ticket.sla_started_at,
+        due_at=ticket.due_at,
+        sla_remaining=ticket.sla_remaining,
+        first_response_due_at=ticket.first_response_due_at,
+        first_response_remaining=ticket.first_response_remaining,
+        first_responded_at=ticket.first_responded_at,
+        resolved_at=ticket.resolved_at,
+    )
+
+
 async def create_ticket(session: AsyncSession, *, user: User, data: TicketCreate) -> Ticket:
     permissions.check_create(user, fields_set=data.model_fields_set, values=data.model_dump())
     await _check_assignee(session, data.assignee_id)
-    sla_minutes = (
-        data.sla_minutes if data.sla_minutes is not None else sla.default_sla_minutes(data.priority)
+    context = await sla.context(session, priority=data.priority)
+    policy = context.policy
+    assert policy is not None  # the migration writes one per priority
+    sla_minutes = data.sla_minutes if data.sla_minutes is not None else policy.resolution_minutes
+    # now is the transaction's start, the same instant as created_at's default.
+    clocks = clock.Clocks.start(
+        now=context.now,
+        clock=context.clock(policy.business_hours),
+        first_response=_minutes(policy.first_response_minutes),
+        resolution=_minutes(sla_minutes),
     )
     ticket = await _one_ticket(
         session,
@@ -88,8 +139,9 @@ async def create_ticket(session: AsyncSession, *, user: User, data: TicketCreate
             requester_id=user.id,
             assignee_id=data.assignee_id,
             sla_minutes=sla_minutes,
-            # now() is the transaction's start, the same instant as created_at's default.
-            due_at=sla.due_at_sql(func.now(), sla_minutes),
+            first_response_minutes=policy.first_response_minutes,
+            sla_business_hours=policy.business_hours,
+            **asdict(clocks),
         ),
     )
     assert ticket is not None
@@ -104,6 +156,7 @@ async def create_ticket(session: AsyncSession, *, user: User, data: TicketCreate
             "priority": ticket.priority,
             "assignee_id": ticket.assignee_id,
             "sla_minutes": ticket.sla_minutes,
+            "first_response_minutes": ticket.first_response_minutes,
         },
     )
     return ticket
@@ -124,25 +177,102 @@ async def update_ticket(
     expected_version: int,
     data: TicketUpdate,
 ) -> Ticket:
+    """The fields sent, at the version sent. With a comment (written after this, by
+    tickets/comments/service.py) the ticket gets a new version even when no field changes,
+    so that the same request sent again is a 409, not a second comment."""
     changes = data.changes()
-    if not changes:
+    replying = data.comment is not None
+    if not changes and not replying:
         raise FieldRequired("Send at least one field to change")
-    permissions.check_update(user, ticket, changes)
+    if changes:
+        permissions.check_update(user, ticket, changes)
     if "assignee_id" in changes:
         await _check_assignee(session, changes["assignee_id"])
     if ticket.version != expected_version:
         raise OptimisticLock()
-    if all(getattr(ticket, field) == value for field, value in changes.items()):
-        return ticket  # nothing would change: no new version, no timeline entry
+    return await apply_changes(
+        session,
+        actor=user,
+        ticket=ticket,
+        expected_version=expected_version,
+        changes=changes,
+        new_version=replying,
+    )
 
-    values: dict[str, Any] = dict(changes)
-    priority_changed = "priority" in changes and changes["priority"] != ticket.priority
-    if priority_changed and "sla_minutes" not in changes:
-        values["sla_minutes"] = sla.default_sla_minutes(changes["priority"])
-    if "sla_minutes" in values:
-        values["due_at"] = sla.due_at_sql(Ticket.created_at, values["sla_minutes"])
 
+async def _retimed(
+    session: AsyncSession, ticket: Ticket, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """The SLA columns after `changes`, when they move a clock: a change of phase (a pause,
+    a resolution, a reopening), of priority (the new policy's targets, unless sla_minutes
+    is sent) or of sla_minutes. The time spent so far is kept; {} when nothing moves."""
+    old_status, new_status = ticket.status, changes.get("status", ticket.status)
+    priority_changed = changes.get("priority", ticket.priority) != ticket.priority
+    sla_minutes = changes.get("sla_minutes", ticket.sla_minutes)
+    if (
+        clock.phase_of(old_status) is clock.phase_of(new_status)
+        and not priority_changed
+        and sla_minutes == ticket.sla_minutes
+    ):
+        return {}
+    context = await sla.context(session, priority=changes["priority"] if priority_changed else None)
+    first_response_minutes, business_hours = (
+        ticket.first_response_minutes,
+        ticket.sla_business_hours,
+    )
+    if priority_changed:
+        policy = context.policy
+        assert policy is not None
+        first_response_minutes, business_hours = (
+            policy.first_response_minutes,
+            policy.business_hours,
+        )
+        if "sla_minutes" not in changes:
+            sla_minutes = policy.resolution_minutes
+    clocks = clock.retime(
+        _clocks(ticket),
+        old=old_status,
+        new=new_status,
+        now=context.now,
+        old_clock=context.clock(ticket.sla_business_hours),
+        new_clock=context.clock(business_hours),
+        first_response_change=_minutes(first_response_minutes - ticket.first_response_minutes),
+        resolution_change=_minutes(sla_minutes - ticket.sla_minutes),
+    )
+    values = asdict(clocks)
+    del values["first_responded_at"]  # only a reply sets it
+    for column in FIRST_RESPONSE_COLUMNS:
+        values[column] = case(
+            (Ticket.first_responded_at.is_(None), values[column]),
+            else_=getattr(Ticket, column),
+        )
+    return {
+        **values,
+        "sla_minutes": sla_minutes,
+        "first_response_minutes": first_response_minutes,
+        "sla_business_hours": business_hours,
+    }
+
+
+async def apply_changes(
+    session: AsyncSession,
+    *,
+    actor: User,
+    ticket: Ticket,
+    expected_version: int,
+    changes: dict[str, Any],
+    new_version: bool = False,
+) -> Ticket:
+    """Write `changes` (already allowed) as the next version, with the clocks they move,
+    and record them: a ticket.updated entry, and sla.paused or sla.resumed. When nothing
+    would change, no new version and no entry, unless `new_version` asks for one."""
+    unchanged = all(getattr(ticket, field) == value for field, value in changes.items())
+    if unchanged and not new_version:
+        return ticket
+
+    values: dict[str, Any] = {**changes, **await _retimed(session, ticket, changes)}
     before = {field: getattr(ticket, field) for field in TRACKED_FIELDS}
+    old_clocks = _clocks(ticket)
     # The version check and the write are one statement: of N concurrent updates that
     # carry the same version, exactly one matches.
     updated = await _one_ticket(
@@ -164,11 +294,71 @@ async def update_ticket(
         await timeline.record(
             session,
             ticket_id=updated.id,
-            actor_id=user.id,
+            actor_id=actor.id,
             action=Action.ticket_updated,
             meta={"changes": diff, "version": updated.version},
         )
+    await _record_pause(
+        session, actor=actor, old=before["status"], ticket=updated, clocks=old_clocks
+    )
     return updated
+
+
+async def _record_pause(
+    session: AsyncSession, *, actor: User, old: str, ticket: Ticket, clocks: clock.Clocks
+) -> None:
+    """sla.paused when the clocks stop for a waiting status, sla.resumed when they run
+    again, each with the time left."""
+    before, after = clock.phase_of(old), clock.phase_of(ticket.status)
+    if before is after or clock.Phase.paused not in (before, after):
+        return
+    if after is clock.Phase.paused:
+        action = Action.sla_paused
+        meta = {
+            "resolution_minutes_left": clock.minutes(ticket.sla_remaining),
+            "first_response_minutes_left": clock.minutes(ticket.first_response_remaining),
+        }
+    else:
+        action = Action.sla_resumed
+        meta = {
+            "resolution_minutes_left": clock.minutes(clocks.sla_remaining),
+            "first_response_minutes_left": clock.minutes(clocks.first_response_remaining),
+            "due_at": _jsonable(ticket.due_at),
+            "first_response_due_at": _jsonable(ticket.first_response_due_at),
+        }
+    await timeline.record(session, ticket_id=ticket.id, actor_id=actor.id, action=action, meta=meta)
+
+
+async def record_first_response(session: AsyncSession, *, ticket: Ticket) -> None:
+    """The ticket's first public reply from the desk is now (the ticket is locked and
+    fresh: tickets/comments/service.py)."""
+    if ticket.first_responded_at is not None:
+        return
+    phase = clock.phase_of(ticket.status)
+    if phase is clock.Phase.running:
+        values: dict[str, Any] = {
+            "first_responded_at": func.now(),
+            "first_response_remaining": None,
+        }
+    else:
+        context = await sla.context(session, priority=None)
+        clocks = clock.respond(
+            _clocks(ticket),
+            status=ticket.status,
+            now=context.now,
+            clock=context.clock(ticket.sla_business_hours),
+        )
+        values = {
+            "first_responded_at": clocks.first_responded_at,
+            "first_response_due_at": clocks.first_response_due_at,
+            "first_response_remaining": None,
+        }
+    await session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket.id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _filter_clauses(user: User, filters: TicketFilters) -> list[ColumnElement[bool]]:
@@ -182,41 +372,94 @@ def _filter_clauses(user: User, filters: TicketFilters) -> list[ColumnElement[bo
             clauses.append(Ticket.assignee_id.is_(None))
         case AssignedTo(user_id):
             clauses.append(Ticket.assignee_id == user_id)
-    if filters.breached is True:
-        clauses.append(Ticket.breached.expression)
-    elif filters.breached is False:
-        clauses.append(not_(Ticket.breached.expression))
+    # Compared on the stored instant, so that ix_tickets_breach_at (and its first-response
+    # twin) serves the filter.
+    for wanted, breach_at in (
+        (filters.breached, Ticket.breach_at),
+        (filters.first_response_breached, Ticket.first_response_breach_at),
+    ):
+        if wanted is True:
+            clauses.append(breach_at <= func.now())
+        elif wanted is False:
+            clauses.append(or_(breach_at.is_(None), breach_at > func.now()))
     if filters.query is not None:
         terms = search.to_tsquery_text(filters.query)
         if terms is None:
             clauses.append(false())  # nothing searchable in the query: nothing found
         else:
-            clauses.append(search.matches(terms))
+            clauses.append(search.matches(terms, public_only=not user.is_staff))
     return clauses
 
 
-def list_statement(user: User, filters: TicketFilters, page: PageParams) -> Select[Ticket]:
-    """Newest first; one row more than the page, to know whether another page follows.
-    After a cursor, the row comparison continues down the same (..., created_at DESC,
-    id DESC) index from where the last page stopped."""
+def list_statement(
+    user: User, filters: TicketFilters, page: PageParams, sort: Sort = Sort.newest
+) -> Select[Ticket]:
+    """In the sort's order; one row more than the page, to know whether another page
+    follows. After a cursor, the row comparison continues down the order's index from where
+    the last page stopped."""
+    order = ORDERS[sort]
     statement = (
         select(Ticket)
         .where(*_filter_clauses(user, filters))
-        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .order_by(*order.order_by())
         .limit(page.limit + 1)
         .offset(page.offset)
     )
     if page.after is not None:
-        position = tuple_(Ticket.created_at, Ticket.id)
-        statement = statement.where(position < tuple_(page.after.created_at, page.after.id))
+        statement = statement.where(order.after(page.after))
     return statement
 
 
 async def list_tickets(
-    session: AsyncSession, *, user: User, filters: TicketFilters, page: PageParams
+    session: AsyncSession,
+    *,
+    user: User,
+    filters: TicketFilters,
+    page: PageParams,
+    sort: Sort = Sort.newest,
 ) -> list[Ticket]:
-    result = await session.execute(list_statement(user, filters, page))
+    result = await session.execute(list_statement(user, filters, page, sort))
     return list(result.scalars())
+
+
+# Counted exactly up to this many; past it, the planner's estimate.
+EXACT_COUNT_LIMIT = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    count: int
+    exact: bool
+
+
+async def count_tickets(session: AsyncSession, *, user: User, filters: TicketFilters) -> Count:
+    """How many tickets the list holds: exact up to EXACT_COUNT_LIMIT (reading at most that
+    many rows, one more to know), else PostgreSQL's estimate of the list's rows, so a count
+    never reads a million."""
+    clauses = _filter_clauses(user, filters)
+    capped = select(Ticket.id).where(*clauses).limit(EXACT_COUNT_LIMIT + 1).subquery()
+    counted = await session.scalar(select(func.count()).select_from(capped))
+    assert counted is not None
+    if counted <= EXACT_COUNT_LIMIT:
+        return Count(counted, exact=True)
+    statement = select(Ticket.id).where(*clauses)
+    estimate = await _estimated_rows(session, statement)
+    return Count(max(estimate, EXACT_COUNT_LIMIT + 1), exact=False)
+
+
+async def _estimated_rows(session: AsyncSession, statement: Select[Any]) -> int:
+    """The planner's estimate of the statement's rows (EXPLAIN, not run)."""
+    connection = await session.connection()
+    compiled = statement.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    parameters = compiled.construct_params()
+    positional = tuple(parameters[name] for name in compiled.positiontup or ())
+    result = await connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", positional)
+    plan = result.scalar_one()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def only_breached(filters: TicketFilters) -> TicketFilters:

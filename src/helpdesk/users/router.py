@@ -1,24 +1,38 @@
-from typing import Annotated
+"""The people of the desk: staff list them; an admin changes their role, name, or whether
+they may sign in at all."""
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
-from helpdesk.auth.dependencies import StaffUser
-from helpdesk.auth.models import Role
+from helpdesk.auth.dependencies import AdminUser, StaffUser
 from helpdesk.auth.schemas import UserOut
 from helpdesk.db.session import SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.pagination import Page, PageDep, make_page
 from helpdesk.users import service
+from helpdesk.users.dependencies import UserFiltersDep, UserId
+from helpdesk.users.schemas import UserUpdate
 
 router = APIRouter(tags=["users"])
 
 
 @router.get("/users", response_model=Page[UserOut], responses=error_responses(401, 403))
 async def list_users(
-    session: SessionDep,
-    _: StaffUser,
-    page: PageDep,
-    role: Annotated[Role | None, Query(description="Only accounts with this role")] = None,
+    session: SessionDep, _: StaffUser, page: PageDep, filters: UserFiltersDep
 ) -> Page[UserOut]:
-    users = await service.list_users(session, role=role, page=page)
+    users = await service.list_users(session, filters=filters, page=page)
     return make_page([UserOut.model_validate(u) for u in users], page)
+
+
+@router.patch(
+    "/users/{user_id}", response_model=UserOut, responses=error_responses(401, 403, 404, 409)
+)
+async def update_user(
+    user_id: UserId, data: UserUpdate, session: SessionDep, caller: AdminUser
+) -> UserOut:
+    """Deactivating an account (`active: false`) refuses its sign-ins and revokes every
+    token it holds, for good: reactivated, it signs in again. Its tickets and comments keep
+    its name. No admin demotes or deactivates themselves, and the last active admin stays."""
+    user = await service.update_user(
+        session, caller=caller, user_id=user_id, changes=data.changes()
+    )
+    return UserOut.model_validate(user)

@@ -4,6 +4,27 @@
  */
 
 export interface paths {
+    "/api/business-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Business Hours */
+        get: operations["get_business_hours_api_business_hours_get"];
+        /**
+         * Set Business Hours
+         * @description Policies with business_hours count in these hours from their tickets' next change.
+         */
+        put: operations["set_business_hours_api_business_hours_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -55,7 +76,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Update Me */
+        patch: operations["update_me_api_me_patch"];
         trace?: never;
     };
     "/api/me/password": {
@@ -95,6 +117,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Sla Policies
+         * @description Each priority's targets, most urgent first.
+         */
+        get: operations["list_sla_policies_api_sla_policies_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sla-policies/{priority}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Sla Policy
+         * @description Applies to tickets created or re-prioritised afterwards.
+         */
+        put: operations["set_sla_policy_api_sla_policies__priority__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tickets": {
         parameters: {
             query?: never;
@@ -122,9 +184,31 @@ export interface paths {
         };
         /**
          * List Breached Tickets
-         * @description Tickets not closed whose due date has passed, with the list's filters and paging.
+         * @description Tickets breached (their resolution target: see TicketOut.breached), with the list's
+         *     filters, order and paging.
          */
         get: operations["list_breached_tickets_api_tickets_breached_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count Tickets
+         * @description How many tickets the list with these filters holds: exact up to 10,000, estimated
+         *     beyond (`exact: false`).
+         */
+        get: operations["count_tickets_api_tickets_count_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -206,6 +290,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update User
+         * @description Deactivating an account (`active: false`) refuses its sign-ins and revokes every
+         *     token it holds, for good: reactivated, it signs in again. Its tickets and comments keep
+         *     its name. No admin demotes or deactivates themselves, and the last active admin stays.
+         */
+        patch: operations["update_user_api_users__user_id__patch"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -214,14 +320,52 @@ export interface components {
          * Action
          * @enum {string}
          */
-        Action: "ticket.created" | "ticket.updated" | "comment.created";
+        Action: "ticket.created" | "ticket.updated" | "comment.created" | "sla.paused" | "sla.resumed";
+        /** BusinessHoursIn */
+        BusinessHoursIn: {
+            /**
+             * Holidays
+             * @description Dates with no business hours: YYYY-MM-DD
+             */
+            holidays?: string[];
+            /**
+             * Timezone
+             * @description An IANA time zone, e.g. Europe/Berlin
+             */
+            timezone: string;
+            /**
+             * Week
+             * @description Each day's hours, e.g. {"mon": [["09:00", "17:00"]], ..., "sun": []}
+             */
+            week: {
+                [key: string]: string[][];
+            };
+        };
+        /** BusinessHoursOut */
+        BusinessHoursOut: {
+            /** Holidays */
+            holidays: string[];
+            /** Timezone */
+            timezone: string;
+            /** Week */
+            week: {
+                [key: string]: string[][];
+            };
+        };
         /** CommentCreate */
         CommentCreate: {
             /** Body */
             body: string;
+            /**
+             * Internal
+             * @description An internal note: agents and admins only, never shown to the requester
+             * @default false
+             */
+            internal: boolean;
         };
         /** CommentOut */
         CommentOut: {
+            author: components["schemas"]["Person"];
             /** Author Id */
             author_id: number;
             /** Body */
@@ -233,6 +377,8 @@ export interface components {
             created_at: string;
             /** Id */
             id: number;
+            /** Internal */
+            internal: boolean;
             /** Ticket Id */
             ticket_id: number;
         };
@@ -322,10 +468,29 @@ export interface components {
             new_password: string;
         };
         /**
+         * Person
+         * @description Who wrote or did something, as the desk names them (no email: requesters read it).
+         */
+        Person: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            role: components["schemas"]["Role"];
+        };
+        /**
          * Priority
          * @enum {string}
          */
         Priority: "low" | "medium" | "high" | "urgent";
+        /**
+         * ProfileUpdate
+         * @description What a signed-in person changes of their own account (PATCH /api/me).
+         */
+        ProfileUpdate: {
+            /** Name */
+            name: string;
+        };
         /** RegisterIn */
         RegisterIn: {
             /** Email */
@@ -342,11 +507,43 @@ export interface components {
          * @enum {string}
          */
         Role: "user" | "agent" | "admin";
+        /** SlaPolicyIn */
+        SlaPolicyIn: {
+            /** Business Hours */
+            business_hours: boolean;
+            /** First Response Minutes */
+            first_response_minutes: number;
+            /** Resolution Minutes */
+            resolution_minutes: number;
+        };
+        /** SlaPolicyOut */
+        SlaPolicyOut: {
+            /**
+             * Business Hours
+             * @description Count the targets in business hours only
+             */
+            business_hours: boolean;
+            /** First Response Minutes */
+            first_response_minutes: number;
+            priority: components["schemas"]["Priority"];
+            /** Resolution Minutes */
+            resolution_minutes: number;
+        };
         /**
          * Status
          * @enum {string}
          */
-        Status: "open" | "in_progress" | "resolved" | "closed";
+        Status: "open" | "in_progress" | "pending" | "on_hold" | "resolved" | "closed";
+        /** TicketCount */
+        TicketCount: {
+            /** Count */
+            count: number;
+            /**
+             * Exact
+             * @description false: PostgreSQL's estimate, past 10,000
+             */
+            exact: boolean;
+        };
         /** TicketCreate */
         TicketCreate: {
             /** Assignee Id */
@@ -369,7 +566,10 @@ export interface components {
             allowed_fields: ("title" | "description" | "status" | "priority" | "assignee_id" | "sla_minutes")[];
             /** Assignee Id */
             assignee_id: number | null;
-            /** Breached */
+            /**
+             * Breached
+             * @description Not closed, and running past due_at, paused past it, or resolved after it
+             */
             breached: boolean;
             /** Comments */
             comments: components["schemas"]["CommentOut"][];
@@ -382,16 +582,46 @@ export interface components {
             description: string;
             /**
              * Due At
-             * Format: date-time
+             * @description When the resolution target falls due; null while paused
              */
-            due_at: string;
+            due_at: string | null;
+            /**
+             * First Responded At
+             * @description The first public reply by an agent or admin
+             */
+            first_responded_at: string | null;
+            /** First Response Breached */
+            first_response_breached: boolean;
+            /**
+             * First Response Due At
+             * @description When the first response falls due; null while paused before it is met
+             */
+            first_response_due_at: string | null;
             /** Id */
             id: number;
             priority: components["schemas"]["Priority"];
             /** Requester Id */
             requester_id: number;
-            /** Sla Minutes */
+            /**
+             * Resolved At
+             * @description When it was resolved or closed; else null
+             */
+            resolved_at: string | null;
+            /**
+             * Sla Minutes
+             * @description The resolution target, in minutes
+             */
             sla_minutes: number;
+            /**
+             * Sla Paused
+             * @description Pending or on hold: both clocks stopped
+             */
+            sla_paused: boolean;
+            /**
+             * Sla Remaining Minutes
+             * @description While paused, the resolution minutes left (negative: past due); else null
+             */
+            sla_remaining_minutes: number | null;
             status: components["schemas"]["Status"];
             /** Timeline */
             timeline: components["schemas"]["TimelineOut"][];
@@ -414,7 +644,10 @@ export interface components {
             allowed_fields: ("title" | "description" | "status" | "priority" | "assignee_id" | "sla_minutes")[];
             /** Assignee Id */
             assignee_id: number | null;
-            /** Breached */
+            /**
+             * Breached
+             * @description Not closed, and running past due_at, paused past it, or resolved after it
+             */
             breached: boolean;
             /**
              * Created At
@@ -425,16 +658,46 @@ export interface components {
             description: string;
             /**
              * Due At
-             * Format: date-time
+             * @description When the resolution target falls due; null while paused
              */
-            due_at: string;
+            due_at: string | null;
+            /**
+             * First Responded At
+             * @description The first public reply by an agent or admin
+             */
+            first_responded_at: string | null;
+            /** First Response Breached */
+            first_response_breached: boolean;
+            /**
+             * First Response Due At
+             * @description When the first response falls due; null while paused before it is met
+             */
+            first_response_due_at: string | null;
             /** Id */
             id: number;
             priority: components["schemas"]["Priority"];
             /** Requester Id */
             requester_id: number;
-            /** Sla Minutes */
+            /**
+             * Resolved At
+             * @description When it was resolved or closed; else null
+             */
+            resolved_at: string | null;
+            /**
+             * Sla Minutes
+             * @description The resolution target, in minutes
+             */
             sla_minutes: number;
+            /**
+             * Sla Paused
+             * @description Pending or on hold: both clocks stopped
+             */
+            sla_paused: boolean;
+            /**
+             * Sla Remaining Minutes
+             * @description While paused, the resolution minutes left (negative: past due); else null
+             */
+            sla_remaining_minutes: number | null;
             status: components["schemas"]["Status"];
             /** Title */
             title: string;
@@ -450,6 +713,8 @@ export interface components {
         TicketUpdate: {
             /** Assignee Id */
             assignee_id?: number | null;
+            /** @description A reply (or an internal note) sent with the change, in its transaction: the ticket gets a new version even when no field changes */
+            comment?: components["schemas"]["CommentCreate"];
             /** Description */
             description?: string | null;
             priority?: components["schemas"]["Priority"];
@@ -462,6 +727,7 @@ export interface components {
         /** TimelineOut */
         TimelineOut: {
             action: components["schemas"]["Action"];
+            actor: components["schemas"]["Person"];
             /** Actor Id */
             actor_id: number;
             /**
@@ -504,6 +770,8 @@ export interface components {
         };
         /** UserOut */
         UserOut: {
+            /** Active */
+            active: boolean;
             /**
              * Created At
              * Format: date-time
@@ -517,6 +785,17 @@ export interface components {
             name: string;
             role: components["schemas"]["Role"];
         };
+        /**
+         * UserUpdate
+         * @description PATCH /api/users/{id}: at least one field; those left out stay as they are.
+         */
+        UserUpdate: {
+            /** Active */
+            active?: boolean;
+            /** Name */
+            name?: string;
+            role?: components["schemas"]["Role"];
+        };
     };
     responses: never;
     parameters: never;
@@ -526,6 +805,194 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_business_hours_api_business_hours_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessHoursOut"];
+                };
+            };
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role); ACCOUNT_DEACTIVATED (The account was deactivated by an admin: it cannot sign in) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    set_business_hours_api_business_hours_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BusinessHoursIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessHoursOut"];
+                };
+            };
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role); ACCOUNT_DEACTIVATED (The account was deactivated by an admin: it cannot sign in) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     health_api_health_get: {
         parameters: {
             query?: never;
@@ -640,6 +1107,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role); ACCOUNT_DEACTIVATED (The account was deactivated by an admin: it cannot sign in) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
             413: {
                 headers: {
@@ -695,6 +1171,93 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_me_api_me_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -897,7 +1460,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role) */
+            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role); ACCOUNT_DEACTIVATED (The account was deactivated by an admin: it cannot sign in) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -906,8 +1469,207 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
+            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); CANNOT_CHANGE_OWN_ACCOUNT (An admin cannot demote or deactivate their own account; another admin can); LAST_ADMIN (The change would leave the desk without an active admin); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_sla_policies_api_sla_policies_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyOut"][];
+                };
+            };
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role); ACCOUNT_DEACTIVATED (The account was deactivated by an admin: it cannot sign in) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    set_sla_policy_api_sla_policies__priority__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                priority: components["schemas"]["Priority"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyOut"];
+                };
+            };
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role); ACCOUNT_DEACTIVATED (The account was deactivated by an admin: it cannot sign in) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found: NOT_FOUND (Not found, or not visible to the caller) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -969,8 +1731,10 @@ export interface operations {
                 status?: string | null;
                 /** @description An agent's id, `me` or `none` */
                 assignee?: string | null;
-                /** @description `true` or `false` */
+                /** @description The resolution target breached: `true` or `false` */
                 breached?: "true" | "false";
+                /** @description The first-response target breached: `true` or `false` */
+                first_response_breached?: "true" | "false";
                 /** @description Words in the title, description or comments */
                 query?: string | null;
                 /** @description `next_cursor` of the previous page: the page after it (not with offset) */
@@ -979,6 +1743,8 @@ export interface operations {
                 limit?: number;
                 /** @description Rows to skip */
                 offset?: number;
+                /** @description `-created_at` (newest first, the default), `due_at` (soonest due first, paused tickets last), `-priority` (most urgent first, then soonest due) or `-updated_at`; `cursor` follows it */
+                sort?: "-created_at" | "due_at" | "-priority" | "-updated_at";
             };
             header?: never;
             path?: never;
@@ -1105,7 +1871,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role) */
+            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role); ACCOUNT_DEACTIVATED (The account was deactivated by an admin: it cannot sign in) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1114,7 +1880,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
+            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); CANNOT_CHANGE_OWN_ACCOUNT (An admin cannot demote or deactivate their own account; another admin can); LAST_ADMIN (The change would leave the desk without an active admin); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1186,8 +1952,10 @@ export interface operations {
                 status?: string | null;
                 /** @description An agent's id, `me` or `none` */
                 assignee?: string | null;
-                /** @description `true` or `false` */
+                /** @description The resolution target breached: `true` or `false` */
                 breached?: "true" | "false";
+                /** @description The first-response target breached: `true` or `false` */
+                first_response_breached?: "true" | "false";
                 /** @description Words in the title, description or comments */
                 query?: string | null;
                 /** @description `next_cursor` of the previous page: the page after it (not with offset) */
@@ -1196,6 +1964,8 @@ export interface operations {
                 limit?: number;
                 /** @description Rows to skip */
                 offset?: number;
+                /** @description `-created_at` (newest first, the default), `due_at` (soonest due first, paused tickets last), `-priority` (most urgent first, then soonest due) or `-updated_at`; `cursor` follows it */
+                sort?: "-created_at" | "due_at" | "-priority" | "-updated_at";
             };
             header?: never;
             path?: never;
@@ -1210,6 +1980,100 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CursorPage_TicketOut_"];
+                };
+            };
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    count_tickets_api_tickets_count_get: {
+        parameters: {
+            query?: {
+                /** @description One status or several, comma-separated */
+                status?: string | null;
+                /** @description An agent's id, `me` or `none` */
+                assignee?: string | null;
+                /** @description The resolution target breached: `true` or `false` */
+                breached?: "true" | "false";
+                /** @description The first-response target breached: `true` or `false` */
+                first_response_breached?: "true" | "false";
+                /** @description Words in the title, description or comments */
+                query?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketCount"];
                 };
             };
             /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
@@ -1420,7 +2284,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role) */
+            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role); ACCOUNT_DEACTIVATED (The account was deactivated by an admin: it cannot sign in) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1438,7 +2302,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
+            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); CANNOT_CHANGE_OWN_ACCOUNT (An admin cannot demote or deactivate their own account; another admin can); LAST_ADMIN (The change would leave the desk without an active admin); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1548,6 +2412,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role); ACCOUNT_DEACTIVATED (The account was deactivated by an admin: it cannot sign in) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Not Found: NOT_FOUND (Not found, or not visible to the caller) */
             404: {
                 headers: {
@@ -1557,7 +2430,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
+            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); CANNOT_CHANGE_OWN_ACCOUNT (An admin cannot demote or deactivate their own account; another admin can); LAST_ADMIN (The change would leave the desk without an active admin); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1645,12 +2518,16 @@ export interface operations {
     list_users_api_users_get: {
         parameters: {
             query?: {
-                /** @description Only accounts with this role */
-                role?: components["schemas"]["Role"] | null;
                 /** @description Page size, 1 or more; values over 100 are capped */
                 limit?: number;
                 /** @description Rows to skip */
                 offset?: number;
+                /** @description Only accounts with this role */
+                role?: components["schemas"]["Role"] | null;
+                /** @description `true`: only active accounts; `false`: only deactivated ones */
+                active?: "true" | "false";
+                /** @description A part of the name or of the email, in any case */
+                query?: string | null;
             };
             header?: never;
             path?: never;
@@ -1685,8 +2562,124 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role) */
+            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role); ACCOUNT_DEACTIVATED (The account was deactivated by an admin: it cannot sign in) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large: PAYLOAD_TOO_LARGE (Body over the size limit) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests: RATE_LIMIT (Over a rate limit; see Retry-After and the RateLimit headers) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE (Request headers over the size limit) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_SERVER_ERROR (Unexpected server error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable: SERVICE_UNAVAILABLE (The database does not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_user_api_users__user_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description Bad Request: BAD_REQUEST (The body is not a JSON object, or not JSON at all); FIELD_REQUIRED (A required field is missing or blank); FIELD_INVALID (A field has an invalid value) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHORIZED (Missing, invalid, expired or revoked token); INVALID_CREDENTIALS (Wrong email or password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden: FORBIDDEN (Not allowed for the caller's role); ACCOUNT_DEACTIVATED (The account was deactivated by an admin: it cannot sign in) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found: NOT_FOUND (Not found, or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); CANNOT_CHANGE_OWN_ACCOUNT (An admin cannot demote or deactivate their own account; another admin can); LAST_ADMIN (The change would leave the desk without an active admin); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,8 +2,10 @@
 import { Route, Routes } from "react-router";
 import { LoginPage } from "@/features/auth";
 import { MyTicketsPage, QueuePage } from "@/features/queue";
+import { SettingsPage } from "@/features/settings";
 import { NewTicketPage, TicketPage } from "@/features/tickets";
 import { RequireSession } from "@/lib/session/RequireSession";
+import { AdminOnly } from "./AdminOnly";
 import { Home } from "./Home";
 import { Layout } from "./Layout";
 import { NotFoundPage } from "./NotFoundPage";
@@ -26,6 +28,7 @@ export function AppRoutes() {
         <Route path="tickets/:id" element={<TicketPage />} />
         <Route path="queue" element={<StaffOnly><QueuePage view="queue" /></StaffOnly>} />
         <Route path="breached" element={<StaffOnly><QueuePage view="breached" /></StaffOnly>} />
+        <Route path="settings" element={<AdminOnly><SettingsPage /></AdminOnly>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -50,6 +50,11 @@ export function Layout() {
             <li>
               <NavLink to="/tickets/new">New ticket</NavLink>
             </li>
+            {user.role === "admin" && (
+              <li>
+                <NavLink to="/settings">Settings</NavLink>
+              </li>
+            )}
           </ul>
         </nav>
         <div className="account">

@@ -6,4 +6,6 @@ export const keys = {
   users: ["users"] as const,
   uiConfig: ["ui-config"] as const,
   me: ["me"] as const,
+  slaPolicies: ["sla-policies"] as const,
+  businessHours: ["business-hours"] as const,
 };

@@ -5,17 +5,32 @@ import { render } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { MemoryRouter, Route, Routes } from "react-router";
 import { vi } from "vitest";
-import type { TicketDetail, UiConfig, User, UserPage } from "@/lib/api/types";
+import type { Comment, Person, TicketDetail, TimelineEntry, UiConfig, User, UserPage } from "@/lib/api/types";
 import { SessionProvider } from "@/lib/session/SessionProvider";
 import { allowedFor, LIMITS } from "./apiFacts";
 
 export { allowedFor, LIMITS } from "./apiFacts";
 
-export const REQUESTER: User = { id: 3, name: "Uma User", email: "user@my", role: "user", created_at: "2026-11-01T09:00:00Z" };
-export const AGENT: User = { id: 2, name: "Alan Agent", email: "agent@my", role: "agent", created_at: "2026-11-01T09:00:00Z" };
-export const OTHER_AGENT: User = { id: 4, name: "Olga Agent", email: "olga@my", role: "agent", created_at: "2026-11-01T09:00:00Z" };
-export const ADMIN: User = { id: 1, name: "Ada Admin", email: "admin@my", role: "admin", created_at: "2026-11-01T09:00:00Z" };
+export const REQUESTER: User = { id: 3, name: "Uma User", email: "user@my", role: "user", created_at: "2026-11-01T09:00:00Z", active: true };
+export const AGENT: User = { id: 2, name: "Alan Agent", email: "agent@my", role: "agent", created_at: "2026-11-01T09:00:00Z", active: true };
+export const OTHER_AGENT: User = { id: 4, name: "Olga Agent", email: "olga@my", role: "agent", created_at: "2026-11-01T09:00:00Z", active: true };
+export const ADMIN: User = { id: 1, name: "Ada Admin", email: "admin@my", role: "admin", created_at: "2026-11-01T09:00:00Z", active: true };
 const EVERYONE = [ADMIN, AGENT, REQUESTER, OTHER_AGENT];
+
+/** A user as the API names them on a comment or a history line. */
+export function person(user: User): Person {
+  return { id: user.id, name: user.name, role: user.role };
+}
+
+/** A comment on ticket #5 (public unless `internal`). */
+export function comment(author: User, body: string, fields: Partial<Comment> = {}): Comment {
+  return { id: 1, ticket_id: 5, author_id: author.id, author: person(author), body, internal: false, created_at: "2026-11-24T09:30:00Z", ...fields };
+}
+
+/** A history line of ticket #5. */
+export function entry(actor: User, action: TimelineEntry["action"], meta: TimelineEntry["meta"], fields: Partial<TimelineEntry> = {}): TimelineEntry {
+  return { id: 2, ticket_id: 5, actor_id: actor.id, actor: person(actor), action, meta, created_at: "2026-11-24T09:05:00Z", ...fields };
+}
 
 /** Ticket #5, as its requester sees it (allowed_fields: theirs); for another caller, pass
  * what the API would allow them, e.g. `allowed_fields: allowedFor("claimingAgent")`. */
@@ -33,13 +48,18 @@ export function ticket(fields: Partial<TicketDetail> = {}): TicketDetail {
     // Past its due date (these dates are behind the tests' clock), not closed: the service
     // says breached. (A ticket past due but not breached would make the page read it again.)
     breached: true,
+    // Not answered yet, and its first-response target passed too.
+    first_response_due_at: "2026-11-24T13:00:00Z",
+    first_responded_at: null,
+    first_response_breached: true,
+    sla_paused: false,
+    sla_remaining_minutes: null,
+    resolved_at: null,
     version: 1,
     created_at: "2026-11-24T09:00:00Z",
     updated_at: "2026-11-24T09:00:00Z",
     comments: [],
-    timeline: [
-      { id: 1, ticket_id: 5, actor_id: REQUESTER.id, action: "ticket.created", meta: { priority: "medium" }, created_at: "2026-11-24T09:00:00Z" },
-    ],
+    timeline: [entry(REQUESTER, "ticket.created", { priority: "medium" }, { id: 1, created_at: "2026-11-24T09:00:00Z" })],
     allowed_fields: allowedFor("requester"),
     ...fields,
   };
@@ -48,6 +68,8 @@ export function ticket(fields: Partial<TicketDetail> = {}): TicketDetail {
 export interface Recorded {
   method: string;
   path: string;
+  /** The query string's parameters. */
+  query: URLSearchParams;
   headers: Headers;
   body: unknown;
 }
@@ -70,6 +92,7 @@ export function fakeApi(givenRoutes: Record<string, Handler | Reply[]>) {
       const recorded: Recorded = {
         method: input.method,
         path: url.pathname,
+        query: url.searchParams,
         headers: new Headers(input.headers),
         body: text ? JSON.parse(text) : undefined,
       };

@@ -1,4 +1,4 @@
-from sqlalchemy import ForeignKey, Index, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from helpdesk.db.base import Base, CreatedAt
@@ -12,3 +12,5 @@ class Comment(CreatedAt, Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
+    # An internal note: staff only, never shown to the requester.
+    internal: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))

@@ -1,22 +1,20 @@
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StrictStr
+from pydantic import BaseModel
 
-from helpdesk.schemas import RequestModel, Trimmed
+from helpdesk.auth.schemas import Person
 
-MAX_COMMENT_LENGTH = 10_000
+# A comment's request body is the ticket's (tickets/schemas.py): a PATCH may carry one.
+from helpdesk.tickets.schemas import MAX_COMMENT_LENGTH, CommentCreate
 
-
-class CommentCreate(RequestModel):
-    body: Annotated[StrictStr, Trimmed(1, MAX_COMMENT_LENGTH)]
+__all__ = ["MAX_COMMENT_LENGTH", "CommentCreate", "CommentOut"]
 
 
 class CommentOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     id: int
     ticket_id: int
     author_id: int
+    author: Person
     body: str
+    internal: bool
     created_at: datetime

@@ -2,22 +2,40 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.auth.models import User
+from helpdesk.errors import Forbidden
 from helpdesk.tickets import search
+from helpdesk.tickets import service as tickets
 from helpdesk.tickets.comments.models import Comment
-from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.models import Status, Ticket
+from helpdesk.tickets.schemas import TicketUpdate
 from helpdesk.tickets.timeline import service as timeline
 from helpdesk.tickets.timeline.models import Action
 
+# A requester's reply to these brings the ticket back to the desk.
+REOPENED_BY_REPLY = frozenset({Status.pending, Status.resolved})
 
-async def add_comment(session: AsyncSession, *, user: User, ticket: Ticket, body: str) -> Comment:
+
+async def add_comment(
+    session: AsyncSession, *, user: User, ticket: Ticket, body: str, internal: bool
+) -> Comment:
     """Who may comment is who may see the ticket (the requester, agents, admins): the
-    ticket dependency has already checked it. Comments leave the ticket's version alone.
+    ticket dependency has already checked it; only agents and admins write internal notes.
+    A comment leaves the ticket's version alone, except when the requester's reply reopens
+    a pending or resolved ticket (a change of status, with its own timeline entry). The
+    desk's first public reply to someone else's ticket is its first response.
 
     The ticket's row is written first: concurrent comments on one ticket queue on its lock
-    instead of each holding the foreign key's share lock while waiting for the other."""
-    await search.add_comment_words(session, ticket_id=ticket.id, body=body)
+    instead of each holding the foreign key's share lock while waiting for the other, and
+    what follows reads the ticket as it stands under that lock."""
+    if internal and not user.is_staff:
+        raise Forbidden("Only agents and admins may write internal notes", field="internal")
+    ticket = await search.add_comment_words(
+        session, ticket_id=ticket.id, body=body, internal=internal
+    )
     comment: Comment | None = await session.scalar(
-        insert(Comment).values(ticket_id=ticket.id, author_id=user.id, body=body).returning(Comment)
+        insert(Comment)
+        .values(ticket_id=ticket.id, author_id=user.id, body=body, internal=internal)
+        .returning(Comment)
     )
     assert comment is not None
     await timeline.record(
@@ -25,6 +43,46 @@ async def add_comment(session: AsyncSession, *, user: User, ticket: Ticket, body
         ticket_id=ticket.id,
         actor_id=user.id,
         action=Action.comment_created,
-        meta={"comment_id": comment.id},
+        meta={"comment_id": comment.id, "internal": internal},
     )
+    if internal:
+        return comment
+    if user.id == ticket.requester_id:
+        if ticket.status in REOPENED_BY_REPLY:
+            await tickets.apply_changes(
+                session,
+                actor=user,
+                ticket=ticket,
+                expected_version=ticket.version,
+                changes={"status": Status.open},
+            )
+    elif user.is_staff:
+        await tickets.record_first_response(session, ticket=ticket)
     return comment
+
+
+async def update_ticket(
+    session: AsyncSession,
+    *,
+    user: User,
+    ticket: Ticket,
+    expected_version: int,
+    data: TicketUpdate,
+) -> Ticket:
+    """PATCH: the fields, and the comment sent with them (a reply, or "send and resolve"),
+    in one transaction under one If-Match. The comment follows the change, so a reply that
+    reopens does so from the status the change left. The ticket as it then stands."""
+    comment = data.comment
+    if comment is not None and comment.internal and not user.is_staff:
+        raise Forbidden("Only agents and admins may write internal notes", field="comment.internal")
+    updated = await tickets.update_ticket(
+        session, user=user, ticket=ticket, expected_version=expected_version, data=data
+    )
+    if comment is None:
+        return updated
+    await add_comment(
+        session, user=user, ticket=updated, body=comment.body, internal=comment.internal
+    )
+    fresh = await tickets.get_ticket(session, ticket_id=ticket.id, fresh=True)
+    assert fresh is not None
+    return fresh

@@ -12,6 +12,8 @@ class Action(StrEnum):
     ticket_created = "ticket.created"
     ticket_updated = "ticket.updated"
     comment_created = "comment.created"
+    sla_paused = "sla.paused"
+    sla_resumed = "sla.resumed"
 
 
 class TimelineLog(CreatedAt, Base):

@@ -3,6 +3,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from helpdesk.auth.schemas import Person
 from helpdesk.tickets.timeline.models import Action
 
 
@@ -12,6 +13,7 @@ class TimelineOut(BaseModel):
     id: int
     ticket_id: int
     actor_id: int
+    actor: Person
     action: Action
     meta: dict[str, Any]
     created_at: datetime

@@ -1,8 +1,10 @@
-import type { Priority, Status } from "@/lib/api/types";
+import type { Priority, Role, Status } from "@/lib/api/types";
 
 export const STATUS_LABELS: Record<Status, string> = {
   open: "Open",
   in_progress: "In progress",
+  pending: "Pending",
+  on_hold: "On hold",
   resolved: "Resolved",
   closed: "Closed",
 };
@@ -12,6 +14,18 @@ export const PRIORITY_LABELS: Record<Priority, string> = {
   medium: "Medium",
   high: "High",
   urgent: "Urgent",
+};
+
+/** What each status means for the SLA clocks (a hint beside the status picker). */
+export const STATUS_HINTS: Partial<Record<Status, string>> = {
+  pending: "waiting on the requester: the SLA clocks pause",
+  on_hold: "waiting on a third party: the SLA clocks pause",
+};
+
+export const ROLE_LABELS: Record<Role, string> = {
+  user: "requester",
+  agent: "agent",
+  admin: "admin",
 };
 
 // Every status and priority, in the labels' order (the API's own order).

@@ -11,6 +11,7 @@ interface ListParams {
   status?: string;
   assignee?: string;
   breached?: "true" | "false";
+  firstResponseBreached?: "true" | "false";
   query?: string;
   offset: number;
 }
@@ -24,6 +25,7 @@ export function useTicketList(params: ListParams) {
         status: params.status || undefined,
         assignee: params.assignee || undefined,
         breached: params.breached,
+        first_response_breached: params.firstResponseBreached,
         query: params.query || undefined,
         // No limit: a page of the service's own size, ui-config's limits.page_size (the
         // pager's step), so the list does not wait for ui-config.

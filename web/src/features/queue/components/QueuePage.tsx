@@ -1,12 +1,13 @@
-import { useEffect, useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
 import { STATUS_LABELS, STATUSES } from "@/features/tickets";
 import type { Status } from "@/lib/api/types";
 import { useTicketList } from "../api/useTicketList";
+import { SearchBox } from "./SearchBox";
 import { TicketList } from "./TicketList";
 
-// The queue opens on the work still to do; "status=" (none ticked) means every status.
-const DEFAULT_STATUSES: Status[] = ["open", "in_progress"];
+// The queue opens on the work not done yet, paused tickets (pending, on hold) included;
+// "status=" (none ticked) means every status.
+const DEFAULT_STATUSES: Status[] = ["open", "in_progress", "pending", "on_hold"];
 const ASSIGNEES = [
   ["", "Anyone"],
   ["me", "Me"],
@@ -27,16 +28,16 @@ export function QueuePage({ view }: { view: "queue" | "breached" }) {
       : (statusParam.split(",").filter((s) => (STATUSES as readonly string[]).includes(s)) as Status[]);
   const assignee = params.get("assignee") ?? "";
   const breachedOnly = params.get("breached") === "true";
+  const firstReplyOverdue = params.get("first_response_breached") === "true";
   const query = params.get("query") ?? "";
   const offset = Math.max(0, Number(params.get("offset")) || 0);
-  const [searchText, setSearchText] = useState(query);
-  useEffect(() => setSearchText(query), [query]);
 
   const list = useTicketList({
     breachedView,
     status: statuses.join(","),
     assignee,
     breached: !breachedView && breachedOnly ? "true" : undefined,
+    firstResponseBreached: firstReplyOverdue ? "true" : undefined,
     query,
     offset,
   });
@@ -57,11 +58,6 @@ export function QueuePage({ view }: { view: "queue" | "breached" }) {
     update({ status: chosen.join(",") });
   }
 
-  function search(event: FormEvent) {
-    event.preventDefault();
-    update({ query: searchText.trim() || null });
-  }
-
   const title = breachedView ? "Breached tickets" : "Queue";
   return (
     <section>
@@ -73,19 +69,14 @@ export function QueuePage({ view }: { view: "queue" | "breached" }) {
           </span>
         )}
       </div>
-      {breachedView && <p className="muted">Tickets not closed whose due date has passed.</p>}
-      <form className="filters" role="search" aria-label={`Filter ${title.toLowerCase()}`} onSubmit={search}>
-        <div className="search">
-          <label htmlFor="search">Search</label>
-          <input
-            id="search"
-            type="search"
-            value={searchText}
-            placeholder="Words in title, description or comments"
-            onChange={(e) => setSearchText(e.target.value)}
-          />
-          <button type="submit">Search</button>
-        </div>
+      {breachedView && <p className="muted">Tickets past their resolution target, not closed: running or paused past it, or resolved late.</p>}
+      <div className="filters" role="group" aria-label={`Filter ${title.toLowerCase()}`}>
+        <SearchBox
+          query={query}
+          onSearch={(value) => update({ query: value })}
+          label={`Search ${title.toLowerCase()}`}
+          placeholder="Words in title, description or comments"
+        />
         <fieldset>
           <legend>
             Status <span className="hint-inline">(none ticked: any)</span>
@@ -107,13 +98,23 @@ export function QueuePage({ view }: { view: "queue" | "breached" }) {
             ))}
           </select>
         </div>
-        {!breachedView && (
+        <div className="checks">
+          {!breachedView && (
+            <label className="check">
+              <input type="checkbox" checked={breachedOnly} onChange={(e) => update({ breached: e.target.checked ? "true" : null })} />
+              Breached only
+            </label>
+          )}
           <label className="check">
-            <input type="checkbox" checked={breachedOnly} onChange={(e) => update({ breached: e.target.checked ? "true" : null })} />
-            Breached only
+            <input
+              type="checkbox"
+              checked={firstReplyOverdue}
+              onChange={(e) => update({ first_response_breached: e.target.checked ? "true" : null })}
+            />
+            First reply overdue
           </label>
-        )}
-      </form>
+        </div>
+      </div>
       <TicketList
         list={list}
         what="tickets"

@@ -1,9 +1,10 @@
 import { Link } from "react-router";
-import { PriorityBadge, SlaClock, StatusBadge } from "@/features/tickets";
+import { FirstResponseClock, PriorityBadge, SlaClock, StatusBadge } from "@/features/tickets";
 import type { Ticket } from "@/lib/api/types";
 import { useNameOf } from "@/lib/directory";
 
-/** Tickets as a table; on a phone-width screen each row becomes a card (styles.css). */
+/** Tickets as a table; on a phone-width screen each row becomes a card (styles.css). The
+ * SLA cell: the first reply's clock while it is owed, above the resolution clock. */
 export function TicketTable({ tickets, caption, showAssignee }: { tickets: Ticket[]; caption: string; showAssignee: boolean }) {
   const nameOf = useNameOf();
   return (
@@ -34,7 +35,10 @@ export function TicketTable({ tickets, caption, showAssignee }: { tickets: Ticke
             </td>
             {showAssignee && <td data-label="Assignee">{nameOf(ticket.assignee_id)}</td>}
             <td data-label="SLA">
-              <SlaClock ticket={ticket} />
+              <div className="clocks">
+                <FirstResponseClock ticket={ticket} />
+                <SlaClock ticket={ticket} />
+              </div>
             </td>
           </tr>
         ))}

@@ -3,7 +3,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { ADMIN, AGENT, allowedFor, fakeApi, renderAt, ticket, ticketReply, usersReply } from "@/test/helpers";
+import { ADMIN, AGENT, allowedFor, entry, fakeApi, renderAt, ticket, ticketReply, usersReply } from "@/test/helpers";
 import { TicketPage } from "./TicketPage";
 
 const CONFLICT = { status: 409, body: { error: { code: "OPTIMISTIC_LOCK", message: "Stale version, use latest version" } } };
@@ -17,14 +17,7 @@ const v2 = ticket({
   version: 2,
   timeline: [
     ...v1.timeline,
-    {
-      id: 2,
-      ticket_id: 5,
-      actor_id: ADMIN.id,
-      action: "ticket.updated",
-      meta: { changes: { status: { old: "open", new: "in_progress" } }, version: 2 },
-      created_at: "2026-11-24T09:05:00Z",
-    },
+    entry(ADMIN, "ticket.updated", { changes: { status: { old: "open", new: "in_progress" } }, version: 2 }),
   ],
 });
 const v3 = { ...v2, priority: "urgent" as const, version: 3 };

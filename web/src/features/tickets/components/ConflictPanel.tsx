@@ -1,7 +1,9 @@
 import type { Priority, Status, TicketDetail } from "@/lib/api/types";
 import { useNameOf } from "@/lib/directory";
+import { useUser } from "@/lib/session/useSession";
 import { ALL_FIELDS, changedFields, FIELD_LABELS, fieldValue, type Draft } from "../draft";
 import { PRIORITY_LABELS, STATUS_LABELS } from "../labels";
+import { personName } from "../people";
 import type { EditableField } from "../permissions";
 
 /** After a 409: what changed between the version the edit started from and the fresh one,
@@ -22,6 +24,7 @@ export function ConflictPanel({
   busy: boolean;
 }) {
   const nameOf = useNameOf();
+  const user = useUser();
   const changed = changedFields(base, fresh);
   const mine = Object.keys(draft) as EditableField[];
   const rows = ALL_FIELDS.filter((f) => changed.includes(f) || mine.includes(f));
@@ -29,7 +32,7 @@ export function ConflictPanel({
     ...new Set(
       fresh.timeline
         .filter((entry) => entry.action === "ticket.updated" && Number(entry.meta.version) > base.version)
-        .map((entry) => nameOf(entry.actor_id)),
+        .map((entry) => personName(entry.actor, user)),
     ),
   ];
   const show = (ticket: TicketDetail, field: EditableField) => display(field, fieldValue(ticket, field), nameOf);

@@ -1,10 +1,10 @@
 import { FieldError } from "@/components/FieldError";
 import { describe } from "@/components/fieldProps";
-import type { TicketDetail } from "@/lib/api/types";
+import type { Status, TicketDetail } from "@/lib/api/types";
 import { useDirectory, useNameOf } from "@/lib/directory";
 import { useLimits } from "@/lib/uiConfig";
 import { FIELD_LABELS } from "../draft";
-import { PRIORITY_LABELS, STATUS_LABELS } from "../labels";
+import { PRIORITY_LABELS, STATUS_HINTS, STATUS_LABELS } from "../labels";
 import type { EditableField } from "../permissions";
 
 // The fields chosen from a list: their values and labels, in the API's order.
@@ -72,7 +72,8 @@ export function FieldInput({
     <div className="field">
       <label htmlFor={id}>{FIELD_LABELS[field]}</label>
       {input}
-      {field === "sla_minutes" && <p className="hint">Due date = created + this many minutes (now {ticket.sla_minutes}).</p>}
+      {field === "sla_minutes" && <p className="hint">The resolution target (now {ticket.sla_minutes}): a change moves the due date by the difference.</p>}
+      {field === "status" && STATUS_HINTS[value as Status] && <p className="hint">{STATUS_LABELS[value as Status]}: {STATUS_HINTS[value as Status]}.</p>}
       <FieldError id={id} message={error} />
     </div>
   );

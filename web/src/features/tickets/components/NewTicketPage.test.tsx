@@ -87,7 +87,12 @@ describe("the service's limits", () => {
   const optionTexts = () => Array.from((screen.getByLabelText("Priority") as HTMLSelectElement).options, (o) => o.text);
 
   it("come from GET /api/ui-config: the title's length, each priority's default SLA", async () => {
-    fakeApi({ "GET /api/ui-config": [uiConfigReply(limits)], "GET /api/users": [usersReply()] });
+    fakeApi({
+      "GET /api/ui-config": [uiConfigReply(limits)],
+      "GET /api/users": [usersReply()],
+      // The agent's policies have not arrived (yet): ui-config's defaults meanwhile.
+      "GET /api/sla-policies": () => new Promise(() => {}),
+    });
     renderAt(<NewTicketPage />, { user: AGENT, path: "/tickets/new" });
     await waitFor(() => expect(screen.getByLabelText("Title")).toHaveAttribute("maxlength", "120"));
     expect(optionTexts()).toEqual([
@@ -97,6 +102,25 @@ describe("the service's limits", () => {
       "Urgent (resolve within 30 min)",
     ]);
     expect(screen.getByLabelText("SLA in minutes")).toHaveAttribute("placeholder", "default for the priority: 480");
+  });
+
+  it("for agents and admins, the SLA policies as an admin last set them win over ui-config's defaults", async () => {
+    const policies = [
+      { priority: "urgent", first_response_minutes: 15, resolution_minutes: 45, business_hours: false },
+      { priority: "high", first_response_minutes: 60, resolution_minutes: 240, business_hours: false },
+      { priority: "medium", first_response_minutes: 240, resolution_minutes: 600, business_hours: true },
+      { priority: "low", first_response_minutes: 480, resolution_minutes: 4320, business_hours: false },
+    ];
+    fakeApi({ "GET /api/ui-config": [uiConfigReply(limits)], "GET /api/users": [usersReply()], "GET /api/sla-policies": [{ body: policies }] });
+    renderAt(<NewTicketPage />, { user: AGENT, path: "/tickets/new" });
+    await waitFor(() => expect(optionTexts()[3]).toBe("Urgent (resolve within 45 min)"));
+    expect(optionTexts()).toEqual([
+      "Low (resolve within 3 d)",
+      "Medium (resolve within 10 h of business hours)",
+      "High (resolve within 4 h)",
+      "Urgent (resolve within 45 min)",
+    ]);
+    expect(screen.getByLabelText("SLA in minutes")).toHaveAttribute("placeholder", "default for the priority: 600");
   });
 
   it("until ui-config answers, the form works without them (the API still checks)", async () => {

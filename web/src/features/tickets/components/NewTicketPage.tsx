@@ -9,6 +9,7 @@ import type { Priority, TicketCreate } from "@/lib/api/types";
 import { useApi } from "@/lib/api/useApi";
 import { useDirectory } from "@/lib/directory";
 import { keys } from "@/lib/queryKeys";
+import { useSlaPolicies } from "@/lib/slaPolicies";
 import { useLimits } from "@/lib/uiConfig";
 import { isStaff } from "@/lib/session/roles";
 import { useUser } from "@/lib/session/useSession";
@@ -28,10 +29,16 @@ export function NewTicketPage() {
   // The service's limits (GET /api/ui-config): until they arrive, the form works without
   // the hints and the length cap, and the API's own checks still answer beside the field.
   const limits = useLimits();
-  const defaultSla = (p: Priority): number | undefined => limits?.default_sla_minutes[p];
+  // Agents and admins see the policies as an admin last set them; ui-config's defaults
+  // otherwise (and until the policies arrive).
+  const policies = useSlaPolicies({ enabled: staff });
+  const policy = (p: Priority) => policies.data?.find((candidate) => candidate.priority === p);
+  const defaultSla = (p: Priority): number | undefined => policy(p)?.resolution_minutes ?? limits?.default_sla_minutes[p];
   const optionText = (p: Priority): string => {
     const minutes = defaultSla(p);
-    return minutes === undefined ? PRIORITY_LABELS[p] : `${PRIORITY_LABELS[p]} (resolve within ${formatSpan(minutes * 60_000)})`;
+    if (minutes === undefined) return PRIORITY_LABELS[p];
+    const hours = policy(p)?.business_hours ? " of business hours" : "";
+    return `${PRIORITY_LABELS[p]} (resolve within ${formatSpan(minutes * 60_000)}${hours})`;
   };
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");

@@ -71,6 +71,58 @@ describe("the fields a caller may change", () => {
   });
 });
 
+describe("the workflow's statuses", () => {
+  it("an agent may set a ticket pending or on hold, told that the SLA clocks pause", async () => {
+    const mine = ticket({ assignee_id: AGENT.id, allowed_fields: allowedFor("assignedAgent") });
+    const paused = { ...mine, status: "pending" as const, version: 2, due_at: null, first_response_due_at: null, sla_paused: true, sla_remaining_minutes: 190, breached: false, first_response_breached: false };
+    const api = fakeApi({
+      "GET /api/tickets/5": [ticketReply(mine), ticketReply(paused)],
+      "GET /api/users": [usersReply()],
+      "PATCH /api/tickets/5": [{ body: paused, headers: { ETag: '"2"' } }],
+    });
+    renderAt(<TicketPage />, { user: AGENT, path: "/tickets/5", route: "/tickets/:id" });
+    const status = await screen.findByLabelText("Status");
+    const options = Array.from((status as HTMLSelectElement).options, (o) => o.text);
+    expect(options).toEqual(["Open", "In progress", "Pending", "On hold", "Resolved", "Closed"]);
+
+    await userEvent.selectOptions(status, "on_hold");
+    expect(screen.getByText("On hold: waiting on a third party: the SLA clocks pause.")).toBeInTheDocument();
+    await userEvent.selectOptions(status, "pending");
+    expect(screen.getByText("Pending: waiting on the requester: the SLA clocks pause.")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Save changes" }));
+    await screen.findByText("Changes saved.");
+    expect(api.sent("PATCH", "/api/tickets/5")[0]!.body).toEqual({ status: "pending" });
+
+    // The page shows the clocks paused, not a due date.
+    const badges = screen.getByRole("heading", { level: 1 }).parentElement!;
+    expect(within(badges).getByText("Pending")).toHaveClass("status-pending");
+    expect(within(badges).getByText("paused, 3 h 10 min left")).toHaveClass("sla-paused");
+    expect(screen.getByText("Due").nextElementSibling).toHaveTextContent("Paused (pending or on hold)");
+    expect(screen.getByText("First reply").nextElementSibling).toHaveTextContent("Paused");
+  });
+
+  it("a resolved ticket says whether it was resolved in time, and how the first reply went", async () => {
+    openTicket(
+      REQUESTER,
+      ticket({
+        status: "resolved",
+        breached: false,
+        due_at: "2026-11-25T09:00:00Z",
+        resolved_at: "2026-11-24T15:00:00Z",
+        first_response_due_at: "2026-11-24T13:00:00Z",
+        first_responded_at: "2026-11-24T13:20:00Z",
+        first_response_breached: true,
+      }),
+    );
+    const badges = (await screen.findByRole("heading", { level: 1 })).parentElement!;
+    expect(within(badges).getByText("resolved in time")).toHaveClass("sla-met");
+    // Once sent, the first reply's clock is not in the header any more; the facts keep it.
+    expect(within(badges).queryByText(/First reply/)).toBeNull();
+    expect(screen.getByText("First reply").nextElementSibling).toHaveTextContent("Sent 20 min late");
+    expect(screen.getByText("Resolved", { selector: "dt" })).toBeInTheDocument();
+  });
+});
+
 describe("saving", () => {
   it("sends only the changed field, with If-Match, and shows a refusal under that field", async () => {
     const api = fakeApi({

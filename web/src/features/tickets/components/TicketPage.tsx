@@ -7,7 +7,9 @@ import { useNameOf } from "@/lib/directory";
 import { isStaff } from "@/lib/session/roles";
 import { useUser } from "@/lib/session/useSession";
 import { useTicket } from "../api/useTicket";
+import { peopleOn } from "../people";
 import { Comments } from "./Comments";
+import { FirstResponseClock } from "./FirstResponseClock";
 import { PriorityBadge } from "./PriorityBadge";
 import { SlaClock } from "./SlaClock";
 import { StatusBadge } from "./StatusBadge";
@@ -36,6 +38,13 @@ export function TicketPage() {
   if (!loaded.data) return <LoadError error={loaded.error} retry={() => void loaded.refetch()} />;
 
   const { ticket, version } = loaded.data;
+  // Agents and admins know everyone (the directory); a requester knows the people the
+  // ticket names (its comments and history), and anyone else is the support team.
+  const people = peopleOn(ticket);
+  const name = (id: number | null): string => {
+    const known = id === null || id === user.id ? undefined : people.get(id);
+    return known && !isStaff(user) ? known.name : nameOf(id);
+  };
   return (
     <article className="ticket">
       <p>
@@ -49,6 +58,7 @@ export function TicketPage() {
           <StatusBadge status={ticket.status} />
           <PriorityBadge priority={ticket.priority} />
           <SlaClock ticket={ticket} onDue={() => void loaded.refetch()} />
+          <FirstResponseClock ticket={ticket} onDue={() => void loaded.refetch()} />
         </div>
       </header>
       <div className="ticket-grid">
@@ -59,19 +69,45 @@ export function TicketPage() {
             </h2>
             {ticket.description ? <p className="description">{ticket.description}</p> : <p className="muted">No description.</p>}
           </section>
-          <Comments ticketId={ticket.id} comments={ticket.comments} />
-          <Timeline entries={ticket.timeline} />
+          <Comments ticketId={ticket.id} comments={ticket.comments} user={user} />
+          <Timeline entries={ticket.timeline} user={user} nameOf={name} />
         </div>
         <aside className="ticket-side">
           <dl className="facts">
             <dt>Requester</dt>
-            <dd>{nameOf(ticket.requester_id)}</dd>
+            <dd>{name(ticket.requester_id)}</dd>
             <dt>Assignee</dt>
-            <dd>{nameOf(ticket.assignee_id)}</dd>
+            <dd>{name(ticket.assignee_id)}</dd>
             <dt>Due</dt>
             <dd>
-              <time dateTime={ticket.due_at}>{formatDateTime(ticket.due_at)}</time>
+              {ticket.due_at ? (
+                <time dateTime={ticket.due_at}>{formatDateTime(ticket.due_at)}</time>
+              ) : ticket.sla_paused ? (
+                "Paused (pending or on hold)"
+              ) : (
+                "—"
+              )}
             </dd>
+            <dt>First reply</dt>
+            <dd>
+              <FirstResponseClock ticket={ticket} always />
+              {ticket.first_responded_at && (
+                <>
+                  {" "}
+                  <span className="muted">
+                    (<time dateTime={ticket.first_responded_at}>{formatDateTime(ticket.first_responded_at)}</time>)
+                  </span>
+                </>
+              )}
+            </dd>
+            {ticket.resolved_at && (
+              <>
+                <dt>Resolved</dt>
+                <dd>
+                  <time dateTime={ticket.resolved_at}>{formatDateTime(ticket.resolved_at)}</time>
+                </dd>
+              </>
+            )}
             <dt>Opened</dt>
             <dd>
               <time dateTime={ticket.created_at}>{formatDateTime(ticket.created_at)}</time>

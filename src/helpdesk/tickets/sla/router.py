@@ -1,0 +1,46 @@
+from fastapi import APIRouter
+
+from helpdesk.auth.dependencies import AdminUser, StaffUser
+from helpdesk.db.session import SessionDep
+from helpdesk.errors import error_responses
+from helpdesk.tickets.models import Priority
+from helpdesk.tickets.sla import service
+from helpdesk.tickets.sla.schemas import (
+    BusinessHoursIn,
+    BusinessHoursOut,
+    SlaPolicyIn,
+    SlaPolicyOut,
+)
+
+router = APIRouter(tags=["sla"])
+
+
+@router.get("/sla-policies", response_model=list[SlaPolicyOut], responses=error_responses(401, 403))
+async def list_sla_policies(session: SessionDep, _: StaffUser) -> list[SlaPolicyOut]:
+    """Each priority's targets, most urgent first."""
+    return await service.list_policies(session)
+
+
+@router.put(
+    "/sla-policies/{priority}",
+    response_model=SlaPolicyOut,
+    responses=error_responses(401, 403, 404),
+)
+async def set_sla_policy(
+    priority: Priority, data: SlaPolicyIn, session: SessionDep, _: AdminUser
+) -> SlaPolicyOut:
+    """Applies to tickets created or re-prioritised afterwards."""
+    return await service.set_policy(session, priority=priority, data=data)
+
+
+@router.get("/business-hours", response_model=BusinessHoursOut, responses=error_responses(401, 403))
+async def get_business_hours(session: SessionDep, _: StaffUser) -> BusinessHoursOut:
+    return await service.get_business_hours(session)
+
+
+@router.put("/business-hours", response_model=BusinessHoursOut, responses=error_responses(401, 403))
+async def set_business_hours(
+    data: BusinessHoursIn, session: SessionDep, _: AdminUser
+) -> BusinessHoursOut:
+    """Policies with business_hours count in these hours from their tickets' next change."""
+    return await service.set_business_hours(session, data=data)

@@ -1,0 +1,166 @@
+"""PATCH with a `comment`: the reply and the change in one transaction under one If-Match
+("send and resolve"), a new version every time, so the same request sent twice posts once."""
+
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.support.accounts import Account
+from tests.support.db import count_rows
+from tests.support.responses import TICKET_FIELDS, assert_error
+from tests.support.tickets import TICKETS, change_ticket, create_ticket, get_ticket
+
+
+async def patch(
+    client: httpx.AsyncClient, account: Account, ticket: dict[str, Any], body: Any
+) -> httpx.Response:
+    return await client.patch(
+        f"{TICKETS}/{ticket['id']}",
+        json=body,
+        headers={**account.headers, "If-Match": f'"{ticket["version"]}"'},
+    )
+
+
+async def test_send_and_resolve_is_one_request(
+    client: httpx.AsyncClient, requester: Account, agent: Account, db: asyncpg.Connection
+) -> None:
+    ticket = await create_ticket(client, requester)
+    ticket = await change_ticket(client, agent, ticket["id"], {"assignee_id": agent.id})
+
+    response = await patch(
+        client, agent, ticket, {"status": "resolved", "comment": {"body": "Fixed: new toner"}}
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body) == TICKET_FIELDS
+    assert (body["status"], body["version"]) == ("resolved", ticket["version"] + 1)
+    assert response.headers["ETag"] == f'"{body["version"]}"'
+    assert body["first_responded_at"] is not None
+    detail = await get_ticket(client, requester, ticket["id"])
+    assert [c["body"] for c in detail["comments"]] == ["Fixed: new toner"]
+    assert [e["action"] for e in detail["timeline"]][-2:] == ["ticket.updated", "comment.created"]
+
+
+async def test_a_reply_alone_moves_the_version_so_a_retry_is_a_conflict(
+    client: httpx.AsyncClient, requester: Account, agent: Account, db: asyncpg.Connection
+) -> None:
+    ticket = await create_ticket(client, requester)
+    sent = {"comment": {"body": "Any news?"}}
+
+    first = await patch(client, requester, ticket, sent)
+    again = await patch(client, requester, ticket, sent)
+
+    assert first.status_code == 200, first.text
+    assert first.json()["version"] == ticket["version"] + 1
+    assert_error(again, 409, "OPTIMISTIC_LOCK")
+    assert await count_rows(db, "comments") == 1
+    actions = [row["action"] for row in await db.fetch("SELECT action FROM timeline_logs")]
+    assert actions == ["ticket.created", "comment.created"]  # no empty ticket.updated
+
+
+async def test_a_requester_sends_a_comment_with_a_change_of_their_own_ticket(
+    client: httpx.AsyncClient, requester: Account
+) -> None:
+    ticket = await create_ticket(client, requester)
+    response = await patch(
+        client, requester, ticket, {"title": "Printer jammed again", "comment": {"body": "Sorry"}}
+    )
+    assert response.status_code == 200, response.text
+    detail = await get_ticket(client, requester, ticket["id"])
+    assert detail["title"] == "Printer jammed again"
+    assert detail["comments"][0]["author"] == requester.person
+
+
+async def test_a_requesters_reply_by_patch_reopens_a_pending_ticket(
+    client: httpx.AsyncClient, requester: Account, agent: Account
+) -> None:
+    ticket = await create_ticket(client, requester)
+    await change_ticket(client, agent, ticket["id"], {"assignee_id": agent.id})
+    pending = await change_ticket(client, agent, ticket["id"], {"status": "pending"})
+
+    response = await patch(client, requester, pending, {"comment": {"body": "Here it is"}})
+
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "open"
+    assert response.json()["sla_paused"] is False
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "field"),
+    [
+        pytest.param(
+            {"comment": {"body": "x", "internal": True}},
+            403,
+            "FORBIDDEN",
+            "comment.internal",
+            id="requester-internal-note",
+        ),
+        pytest.param(
+            {"status": "closed", "comment": {"body": "Closing it myself"}},
+            403,
+            "FORBIDDEN",
+            "status",
+            id="requester-status",
+        ),
+        pytest.param(
+            {"comment": {"body": "  "}}, 400, "FIELD_REQUIRED", "comment.body", id="blank"
+        ),
+        pytest.param({"comment": None}, 400, "FIELD_INVALID", "comment", id="null"),
+        pytest.param({"comment": "text"}, 400, "FIELD_INVALID", "comment", id="not-object"),
+        pytest.param(
+            {"comment": {"body": "x", "author_id": 1}},
+            400,
+            "FIELD_INVALID",
+            "comment.author_id",
+            id="unknown-field",
+        ),
+    ],
+)
+async def test_a_refused_reply_changes_nothing(
+    client: httpx.AsyncClient,
+    requester: Account,
+    db: asyncpg.Connection,
+    body: Any,
+    status: int,
+    code: str,
+    field: str,
+) -> None:
+    ticket = await create_ticket(client, requester)
+    response = await patch(client, requester, ticket, body)
+    assert_error(response, status, code, field)
+    assert await count_rows(db, "comments") == 0
+    after = await get_ticket(client, requester, ticket["id"])
+    assert (after["version"], after["status"]) == (ticket["version"], "open")
+
+
+async def test_a_stale_version_posts_no_comment(
+    client: httpx.AsyncClient, requester: Account, agent: Account, db: asyncpg.Connection
+) -> None:
+    ticket = await create_ticket(client, requester)
+    await change_ticket(client, agent, ticket["id"], {"assignee_id": agent.id})
+    response = await patch(
+        client, agent, ticket, {"status": "resolved", "comment": {"body": "Done"}}
+    )
+    assert_error(response, 409, "OPTIMISTIC_LOCK")
+    assert await count_rows(db, "comments") == 0
+
+
+async def test_an_internal_note_with_a_change(
+    client: httpx.AsyncClient, requester: Account, agent: Account
+) -> None:
+    ticket = await create_ticket(client, requester)
+    ticket = await change_ticket(client, agent, ticket["id"], {"assignee_id": agent.id})
+    response = await patch(
+        client,
+        agent,
+        ticket,
+        {"status": "on_hold", "comment": {"body": "Waiting on the vendor", "internal": True}},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["sla_paused"] is True
+    assert (await get_ticket(client, requester, ticket["id"]))["comments"] == []
+    staff_view = await get_ticket(client, agent, ticket["id"])
+    assert [c["internal"] for c in staff_view["comments"]] == [True]

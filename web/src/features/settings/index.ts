@@ -1,0 +1,2 @@
+// The settings feature's page (admins): SLA policies and business hours.
+export { SettingsPage } from "./components/SettingsPage";

@@ -1,0 +1,28 @@
+// Who wrote a comment or did something on a ticket, as the API names them (comment.author,
+// timeline entry.actor: name and role, never the email), as the signed-in user reads it.
+import type { Person, TicketDetail, User } from "@/lib/api/types";
+import { isStaff } from "@/lib/session/roles";
+import { ROLE_LABELS } from "./labels";
+
+/** "Ada Admin", or "Ada Admin (you)" for the signed-in user. */
+export function personName(person: Person, me: Pick<User, "id">): string {
+  return person.id === me.id ? `${person.name} (you)` : person.name;
+}
+
+/** The role beside a name, where it tells the reader something: to agents and admins,
+ * "requester", "agent" or "admin"; to a requester, "support team" for agents and admins.
+ * None for the reader themselves. */
+export function roleTag(person: Person, me: Pick<User, "id" | "role">): string | null {
+  if (person.id === me.id) return null;
+  if (isStaff(me)) return ROLE_LABELS[person.role];
+  return isStaff(person) ? "support team" : null;
+}
+
+/** The people a ticket names (its comments' authors, its history's actors), by id: a
+ * requester, who cannot list users, knows the assignee's name from them. */
+export function peopleOn(ticket: Pick<TicketDetail, "comments" | "timeline">): Map<number, Person> {
+  const people = new Map<number, Person>();
+  for (const entry of ticket.timeline) people.set(entry.actor.id, entry.actor);
+  for (const comment of ticket.comments) people.set(comment.author.id, comment.author);
+  return people;
+}
