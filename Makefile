@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml constraints.txt
 # A failed web build (no registry, say) must not keep the API from starting.
 run: install
 	@$(MAKE) --no-print-directory web || echo "web app build failed (see above): UI skipped or stale"
-	$(BIN)/helpdesk serve
+	$(BIN)/helpdesk serve --with-worker
 
 test: install
 	$(BIN)/pytest

@@ -65,6 +65,9 @@ def settings(database_url: str) -> Settings:
         rate_limit_api_per_minute=0,
         rate_limit_auth_per_minute=0,
         redis_url=None,
+        # The tests' webhook receivers listen on 127.0.0.1 (tests/webhooks/test_targets.py
+        # checks the refusal in an app of its own).
+        webhook_allow_private_targets=True,
     )
 
 

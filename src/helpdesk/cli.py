@@ -1,10 +1,12 @@
-"""`helpdesk serve | migrate | seed-demo | create-user`."""
+"""`helpdesk serve | worker | migrate | seed-demo | create-user | purge-idempotency-keys`."""
 
 import asyncio
 import getpass
 import logging
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -15,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk import migrate as migrations
+from helpdesk import worker as background
 from helpdesk.auth import service as accounts
 from helpdesk.auth.models import Role
 from helpdesk.auth.schemas import RegisterIn
@@ -116,6 +119,9 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Default: $HOST or 127.0.0.1")] = None,
     port: Annotated[int | None, typer.Option(help="Default: $PORT or 5000")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
+    with_worker: Annotated[
+        bool, typer.Option(help="Also run `helpdesk worker` beside it (as `make run` does)")
+    ] = False,
 ) -> None:
     """Apply migrations and serve the API. Without DATABASE_URL: on an embedded
     PostgreSQL, with the demo accounts."""
@@ -125,7 +131,8 @@ def serve(
             _seed_demo(settings)
             accounts = ", ".join(email for _, email, _ in DEMO_ACCOUNTS)
             typer.echo(f"demo accounts: {accounts} (password {DEMO_PASSWORD})")
-        with _stop_signals_end_normally():
+        # After the migrations: the worker's own check then finds nothing to apply.
+        with _background_worker(with_worker), _stop_signals_end_normally():
             uvicorn.run(
                 "helpdesk.main:create_app",
                 factory=True,
@@ -141,6 +148,36 @@ def serve(
                 access_log=False,  # helpdesk.access writes one JSON line per request
                 log_config=None,
             )
+
+
+@contextmanager
+def _background_worker(wanted: bool) -> Iterator[None]:
+    """`helpdesk worker` in a process of its own for the duration, on the database chosen
+    (the environment says which); stopped with SIGTERM, which lets it finish its
+    deliveries."""
+    if not wanted:
+        yield
+        return
+    process = subprocess.Popen([sys.executable, "-m", "helpdesk.cli", "worker"])
+    typer.echo(f"worker started (pid {process.pid})")
+    try:
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        typer.echo("worker stopped")
+
+
+@app.command()
+def worker() -> None:
+    """Run the background worker: webhook deliveries and SLA breaches. Without
+    DATABASE_URL: on the embedded PostgreSQL (started if `helpdesk serve` has not)."""
+    with database(_settings()) as settings:
+        asyncio.run(migrations.upgrade(settings.sqlalchemy_url))
+        asyncio.run(background.run(settings))
 
 
 @app.command()

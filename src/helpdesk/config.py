@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     # Addresses of the reverse proxies whose X-Forwarded-For is trusted (comma-separated, or
     # "*"); unset: the peer address is the client's, as when nothing sits in front.
     forwarded_allow_ips: str | None = None
+    # Webhooks to loopback, private, link-local or multicast addresses: for tests and
+    # closed networks only.
+    webhook_allow_private_targets: bool = False
+    # smtp://user:pass@host:port or smtps://...; unset: no mail (in development, mails are
+    # written to $HELPDESK_DATA_DIR/mail/ instead).
+    smtp_url: str | None = None
+    mail_from: str = "Helpdesk <helpdesk@localhost>"
+    # Where people open the desk: the links in mails.
+    public_url: str = "http://127.0.0.1:5000"
 
     @field_validator("cors_origins", mode="before")
     @classmethod

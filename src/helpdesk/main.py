@@ -15,6 +15,7 @@ from helpdesk.config import MAX_HEADER_BYTES, Settings, get_settings
 from helpdesk.db.errors import install_database_error_handlers
 from helpdesk.db.session import create_engine, create_read_sessionmaker, create_sessionmaker
 from helpdesk.errors import install_error_handlers
+from helpdesk.events.hub import Hub
 from helpdesk.idempotency.purge import purge_periodically
 from helpdesk.middleware import RequestContext, RequestSizeLimit
 from helpdesk.ratelimit import RateLimiter
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 )
             )
         yield
+        await app.state.hub.close()
         if purge is not None:
             purge.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
     app.state.read_sessionmaker = create_read_sessionmaker(engine)
+    app.state.hub = Hub(settings.sqlalchemy_url, app.state.read_sessionmaker)
     app.state.rate_limiter = RateLimiter(settings)
 
     install_error_handlers(app)

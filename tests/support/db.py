@@ -14,7 +14,17 @@ from helpdesk.tickets.sla.models import DEFAULT_TARGETS, DEFAULT_TIMEZONE, DEFAU
 from tests.support.server import plain_url
 
 # Every table the app writes, emptied before each test.
-TABLES = ("users", "tickets", "comments", "timeline_logs", "idempotency_keys")
+TABLES = (
+    "users",
+    "tickets",
+    "comments",
+    "timeline_logs",
+    "idempotency_keys",
+    "events",
+    "webhooks",
+    "webhook_deliveries",
+    "mails",
+)
 
 
 async def reset_tables(db: asyncpg.Connection) -> None:

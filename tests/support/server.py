@@ -230,3 +230,53 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+class WorkerProcess:
+    """`helpdesk worker` on a database, as an operator runs it (webhooks to private
+    addresses allowed: the tests' receivers listen on 127.0.0.1)."""
+
+    def __init__(
+        self, database_url: str, log_path: Path, *, env: Mapping[str, str] | None = None
+    ) -> None:
+        self.database_url = database_url
+        self.log_path = log_path
+        self.env = {"WEBHOOK_ALLOW_PRIVATE_TARGETS": "true", "HELPDESK_ENV": "test", **(env or {})}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> "WorkerProcess":
+        environment = inherited_environment() | server_environment(self.database_url, env=self.env)
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [HELPDESK, "worker"], env=environment, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while "worker started" not in self.log():
+            assert self.process.poll() is None, f"worker exited:\n{self.log()}"
+            assert time.monotonic() < deadline, f"worker did not start:\n{self.log()}"
+            time.sleep(0.05)
+        return self
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+    def __enter__(self) -> "WorkerProcess":
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -164,3 +164,19 @@ async def test_an_internal_note_with_a_change(
     assert (await get_ticket(client, requester, ticket["id"]))["comments"] == []
     staff_view = await get_ticket(client, agent, ticket["id"])
     assert [c["internal"] for c in staff_view["comments"]] == [True]
+
+
+async def test_a_status_sent_with_the_requesters_own_reply_stands(
+    client: httpx.AsyncClient, admin: Account
+) -> None:
+    """An admin who opened the ticket resolves it with a last word: the reply does not
+    reopen what the same request resolved."""
+    ticket = await create_ticket(client, admin)
+    response = await patch(
+        client, admin, ticket, {"status": "resolved", "comment": {"body": "Done myself"}}
+    )
+    assert response.status_code == 200, response.text
+    assert (response.json()["status"], response.json()["version"]) == (
+        "resolved",
+        ticket["version"] + 1,
+    )

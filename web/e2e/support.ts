@@ -110,3 +110,43 @@ export async function apiCall<T = Record<string, unknown>>(
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
+
+// --- accounts and accessibility (people.e2e, a11y.e2e) ----------------------------------
+
+/** Sign in with a password of the test's own (signIn uses the demo password). */
+export async function signInWith(page: Page, email: string, password: string): Promise<void> {
+  if (!page.url().includes("/login")) await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+/** A request with a token, its status only: to check that a token no longer works. */
+export async function apiStatus(token: string, method: string, path: string): Promise<number> {
+  const response = await fetch(`${baseURL()}${path}`, { method, headers: { Authorization: `Bearer ${token}` } });
+  await response.body?.cancel();
+  return response.status;
+}
+
+export interface A11yProblem {
+  rule: string;
+  impact: string;
+  help: string;
+  where: string[];
+}
+
+/** axe-core's serious and critical findings on the page as it is now (WCAG 2.x A and AA,
+ * and axe's best practices). */
+export async function seriousA11yProblems(page: Page): Promise<A11yProblem[]> {
+  const { default: AxeBuilder } = await import("@axe-core/playwright");
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => ({
+      rule: violation.id,
+      impact: violation.impact!,
+      help: violation.help,
+      where: violation.nodes.map((node) => node.target.join(" ")),
+    }));
+}

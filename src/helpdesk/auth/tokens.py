@@ -61,3 +61,44 @@ def read_token(token: str, *, settings: Settings) -> TokenClaims:
         raise Unauthorized("Token has expired") from None
     except (jwt.InvalidTokenError, ValueError, TypeError):
         raise Unauthorized("Invalid token") from None
+
+
+# A stream token opens the live event stream and nothing else (its audience is its own),
+# for browsers' EventSource, which cannot send an Authorization header: it travels in the
+# URL, so it lives a minute.
+STREAM_TOKEN_SECONDS = 60
+STREAM_AUDIENCE_SUFFIX = ":events-stream"
+
+
+def issue_stream_token(*, user_id: int, token_version: int, settings: Settings) -> IssuedToken:
+    now = datetime.now(UTC)
+    expires_at = now + timedelta(seconds=STREAM_TOKEN_SECONDS)
+    claims = {
+        "sub": str(user_id),
+        "ver": token_version,
+        "iat": now,
+        "exp": expires_at,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience + STREAM_AUDIENCE_SUFFIX,
+    }
+    return IssuedToken(jwt.encode(claims, settings.secret, algorithm=ALGORITHM), expires_at)
+
+
+def read_stream_token(token: str, *, settings: Settings) -> TokenClaims:
+    try:
+        claims = jwt.decode(
+            token,
+            settings.secret,
+            algorithms=[ALGORITHM],
+            audience=settings.jwt_audience + STREAM_AUDIENCE_SUFFIX,
+            issuer=settings.jwt_issuer,
+            options={"require": ["sub", "ver", "iat", "exp", "iss", "aud"]},
+        )
+        user_id = int(claims["sub"])
+        if not 1 <= user_id <= MAX_ID:
+            raise ValueError("sub out of range")
+        return TokenClaims(user_id=user_id, token_version=int(claims["ver"]))
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("Stream token has expired") from None
+    except (jwt.InvalidTokenError, ValueError, TypeError):
+        raise Unauthorized("Invalid stream token") from None

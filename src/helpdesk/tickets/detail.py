@@ -10,10 +10,12 @@ from sqlalchemy import (
     ScalarSelect,
     Select,
     bindparam,
+    case,
     func,
     literal,
     literal_column,
     not_,
+    null,
     select,
     true,
 )
@@ -38,8 +40,12 @@ class TicketDetail(TicketOut):
 
 
 def _person(user: type[User]) -> ColumnElement[Any]:
-    return func.json_build_object(
-        literal("id"), user.id, literal("name"), user.name, literal("role"), user.role
+    """{id, name, role}; null for no one (the service itself)."""
+    return case(
+        (user.id.is_(None), null()),
+        else_=func.json_build_object(
+            literal("id"), user.id, literal("name"), user.name, literal("role"), user.role
+        ),
     )
 
 
@@ -94,7 +100,7 @@ def _detail(*, with_internal: bool) -> Select[Any]:
         TimelineLog.id,
         TimelineLog.ticket_id == Ticket.id,
         entries_shown,
-        joined=TimelineLog.__table__.join(User.__table__, User.id == TimelineLog.actor_id),
+        joined=TimelineLog.__table__.outerjoin(User.__table__, User.id == TimelineLog.actor_id),
     )
     return select(Ticket, comments, entries).where(Ticket.id == bindparam("ticket_id"))
 

@@ -120,6 +120,22 @@ class Ticket(CreatedAt, Base):
             postgresql_where=text("first_response_breach_at IS NOT NULL"),
         ),
         Index("ix_tickets_search_vector", "search_vector", postgresql_using="gin"),
+        # Breaches the worker has still to record.
+        Index(
+            "ix_tickets_sla_breach_unrecorded",
+            "breach_at",
+            postgresql_where=text(
+                "breach_at IS NOT NULL AND due_at IS DISTINCT FROM sla_breach_recorded_due"
+            ),
+        ),
+        Index(
+            "ix_tickets_first_response_breach_unrecorded",
+            "first_response_breach_at",
+            postgresql_where=text(
+                "first_response_breach_at IS NOT NULL AND first_response_due_at IS DISTINCT "
+                "FROM first_response_breach_recorded_due"
+            ),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,6 +160,12 @@ class Ticket(CreatedAt, Base):
     # The clocks count business hours (the policy's choice when the targets were set).
     sla_business_hours: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The due date whose breach the worker has recorded (timeline and event), per target:
+    # a breach is recorded once per due date, so once per clock run.
+    sla_breach_recorded_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_response_breach_recorded_due: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True)
+    )
     version: Mapped[int] = mapped_column(Integer, server_default="1")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # The lexemes of its public comments and of its internal notes, without positions.

@@ -93,7 +93,10 @@ class TicketUpdate(RequestModel):
         return changes
 
 
-class TicketOut(BaseModel):
+class TicketData(BaseModel):
+    """A ticket as the API shows it to anyone who may see it: in events (webhooks, the live
+    stream), and as the base of TicketOut."""
+
     id: int
     title: str
     description: str
@@ -124,13 +127,9 @@ class TicketOut(BaseModel):
     created_at: datetime
     updated_at: datetime
 
-    allowed_fields: list[EditableField] = Field(
-        description="The fields the caller may change now (PATCH); empty: none"
-    )
-
     @classmethod
-    def from_ticket(cls, ticket: Ticket, *, caller: User, **extra: Any) -> Self:
-        """The ticket as the API shows it to `caller`; `extra` fills a subclass's fields."""
+    def of(cls, ticket: Ticket, **extra: Any) -> Self:
+        """The ticket's fields; `extra` fills a subclass's."""
         paused = clock.phase_of(ticket.status) is clock.Phase.paused
         return cls(
             id=ticket.id,
@@ -152,6 +151,18 @@ class TicketOut(BaseModel):
             version=ticket.version,
             created_at=ticket.created_at,
             updated_at=ticket.updated_at,
-            allowed_fields=list(permissions.allowed_fields(caller, ticket)),
             **extra,
+        )
+
+
+class TicketOut(TicketData):
+    allowed_fields: list[EditableField] = Field(
+        description="The fields the caller may change now (PATCH); empty: none"
+    )
+
+    @classmethod
+    def from_ticket(cls, ticket: Ticket, *, caller: User, **extra: Any) -> Self:
+        """The ticket as the API shows it to `caller`; `extra` fills a subclass's fields."""
+        return cls.of(
+            ticket, allowed_fields=list(permissions.allowed_fields(caller, ticket)), **extra
         )

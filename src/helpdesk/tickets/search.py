@@ -25,6 +25,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from helpdesk.text import canonical, without_invisible
 from helpdesk.tickets.models import SEARCH_CONFIG, Ticket
@@ -114,7 +115,7 @@ def _add_words(column: str) -> Any:
                 )
             }
         )
-        .returning(Ticket)
+        .returning(Ticket, Ticket.breached, Ticket.first_response_breached)
         .execution_options(populate_existing=True, synchronize_session=False)
     )
 
@@ -131,8 +132,10 @@ async def add_comment_words(
     Lexemes only (strip): nothing ranks by position, and the vector then grows with the
     words used, not the text."""
     statement = _ADD_NOTE_WORDS if internal else _ADD_COMMENT_WORDS
-    ticket: Ticket | None = await session.scalar(
-        statement, {"comment_ticket_id": ticket_id, "comment_body": body}
-    )
-    assert ticket is not None  # the caller holds it, and tickets are never deleted
+    row = (
+        await session.execute(statement, {"comment_ticket_id": ticket_id, "comment_body": body})
+    ).one()  # the caller holds the ticket, and tickets are never deleted
+    ticket: Ticket = row[0]
+    set_committed_value(ticket, "breached", row[1])
+    set_committed_value(ticket, "first_response_breached", row[2])
     return ticket

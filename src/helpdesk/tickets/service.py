@@ -20,10 +20,12 @@ from sqlalchemy.sql.dml import Insert, Update
 
 from helpdesk.auth.models import User
 from helpdesk.errors import FieldInvalid, FieldRequired, OptimisticLock
+from helpdesk.events import service as events
+from helpdesk.events.models import EventType
 from helpdesk.pagination import PageParams
 from helpdesk.tickets import permissions, search
 from helpdesk.tickets.models import Status, Ticket
-from helpdesk.tickets.schemas import TicketCreate, TicketUpdate
+from helpdesk.tickets.schemas import TicketCreate, TicketData, TicketUpdate
 from helpdesk.tickets.sla import clock
 from helpdesk.tickets.sla import service as sla
 from helpdesk.tickets.sorting import ORDERS, Sort
@@ -159,7 +161,27 @@ async def create_ticket(session: AsyncSession, *, user: User, data: TicketCreate
             "first_response_minutes": ticket.first_response_minutes,
         },
     )
+    await announce(session, EventType.ticket_created, ticket)
     return ticket
+
+
+async def announce(
+    session: AsyncSession,
+    type: EventType,
+    ticket: Ticket,
+    *,
+    internal: bool = False,
+    **data: Any,
+) -> None:
+    """The event of a change to `ticket`, with the ticket as the API shows it."""
+    await events.record(
+        session,
+        type=type,
+        ticket_id=ticket.id,
+        requester_id=ticket.requester_id,
+        internal=internal,
+        data={"ticket": TicketData.of(ticket).model_dump(mode="json"), **data},
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -297,6 +319,13 @@ async def apply_changes(
             actor_id=actor.id,
             action=Action.ticket_updated,
             meta={"changes": diff, "version": updated.version},
+        )
+        await announce(
+            session,
+            EventType.ticket_updated,
+            updated,
+            changes=diff,
+            actor={"id": actor.id, "name": actor.name, "role": actor.role},
         )
     await _record_pause(
         session, actor=actor, old=before["status"], ticket=updated, clocks=old_clocks

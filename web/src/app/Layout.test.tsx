@@ -1,5 +1,5 @@
-// The navigation offers each role its pages: the settings to admins only, and the
-// settings page sends anyone else to their start page.
+// The navigation offers each role its pages: people and settings to admins only (their
+// pages send anyone else to their start page); a requester's "New ticket" is on My tickets.
 import { screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { BusinessHours, User } from "@/lib/api/types";
@@ -25,12 +25,12 @@ describe("the navigation", () => {
   it("links the settings for admins, who may open them", async () => {
     openApp(ADMIN, "/settings");
     expect(await screen.findByRole("heading", { name: "Settings" })).toBeInTheDocument();
-    expect(navLinks()).toEqual(["Queue", "Breached", "New ticket", "Settings"]);
+    expect(navLinks()).toEqual(["Queue", "Breached", "New ticket", "People", "Settings"]);
   });
 
   it.each([
     [AGENT, "Queue", ["Queue", "Breached", "New ticket"]],
-    [REQUESTER, "My tickets", ["My tickets", "New ticket"]],
+    [REQUESTER, "My tickets", ["My tickets"]],
   ])("has no settings for anyone else, and the settings page sends them to their start page", async (user, home, links) => {
     openApp(user, "/settings");
     expect(await screen.findByRole("heading", { name: home })).toBeInTheDocument();

@@ -1,6 +1,7 @@
-import { useQuery } from "@tanstack/react-query";
-import { useEffect } from "react";
-import { NavLink, Outlet } from "react-router";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+import { NavLink, Outlet, useLocation } from "react-router";
+import { ROLE_LABELS } from "@/features/tickets";
 import { call } from "@/lib/api/client";
 import { useApi } from "@/lib/api/useApi";
 import { keys } from "@/lib/queryKeys";
@@ -8,7 +9,7 @@ import { isStaff } from "@/lib/session/roles";
 import { useSession, useUser } from "@/lib/session/useSession";
 
 /** The signed-in shell: skip link, the top bar (brand, the role's pages, the account) and
- * the page. */
+ * the page. A requester's "New ticket" is on their list of tickets (My tickets), once. */
 export function Layout() {
   const api = useApi();
   const user = useUser();
@@ -18,6 +19,16 @@ export function Layout() {
   useEffect(() => {
     if (me.data) updateUser(me.data);
   }, [me.data, updateUser]);
+  // Read again on every change of page: a deactivated account's session (its token
+  // revoked) ends at its next page, even one whose data is still in the cache.
+  const queryClient = useQueryClient();
+  const { pathname } = useLocation();
+  const shownPath = useRef(pathname);
+  useEffect(() => {
+    if (shownPath.current === pathname) return;
+    shownPath.current = pathname;
+    void queryClient.invalidateQueries({ queryKey: keys.me, exact: true });
+  }, [pathname, queryClient]);
 
   const staff = isStaff(user);
   return (
@@ -47,20 +58,29 @@ export function Layout() {
                 </NavLink>
               </li>
             )}
-            <li>
-              <NavLink to="/tickets/new">New ticket</NavLink>
-            </li>
-            {user.role === "admin" && (
+            {staff && (
               <li>
-                <NavLink to="/settings">Settings</NavLink>
+                <NavLink to="/tickets/new">New ticket</NavLink>
               </li>
+            )}
+            {user.role === "admin" && (
+              <>
+                <li>
+                  <NavLink to="/people">People</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/settings">Settings</NavLink>
+                </li>
+              </>
             )}
           </ul>
         </nav>
         <div className="account">
-          <span>
-            {user.name} <span className="role">({user.role})</span>
-          </span>
+          <NavLink to="/account" className="account-link">
+            {user.name}
+            <span className="role"> · {ROLE_LABELS[user.role]}</span>
+            <span className="visually-hidden">, your account</span>
+          </NavLink>
           <button type="button" className="link-button" onClick={signOut}>
             Sign out
           </button>

@@ -4,6 +4,8 @@ export const keys = {
   ticket: (id: number) => ["ticket", id] as const,
   tickets: ["tickets"] as const,
   users: ["users"] as const,
+  /** A page of the people list (its filters): under `users`, so a change refreshes both. */
+  people: (filters: Record<string, unknown>) => ["users", "list", filters] as const,
   uiConfig: ["ui-config"] as const,
   me: ["me"] as const,
   slaPolicies: ["sla-policies"] as const,

@@ -1,11 +1,14 @@
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from helpdesk.auth.models import User
+from helpdesk.auth.models import Role, User
+from helpdesk.auth.schemas import Person
 from helpdesk.errors import Forbidden
+from helpdesk.events.models import EventType
 from helpdesk.tickets import search
 from helpdesk.tickets import service as tickets
 from helpdesk.tickets.comments.models import Comment
+from helpdesk.tickets.comments.schemas import CommentOut
 from helpdesk.tickets.models import Status, Ticket
 from helpdesk.tickets.schemas import TicketUpdate
 from helpdesk.tickets.timeline import service as timeline
@@ -16,7 +19,13 @@ REOPENED_BY_REPLY = frozenset({Status.pending, Status.resolved})
 
 
 async def add_comment(
-    session: AsyncSession, *, user: User, ticket: Ticket, body: str, internal: bool
+    session: AsyncSession,
+    *,
+    user: User,
+    ticket: Ticket,
+    body: str,
+    internal: bool,
+    may_reopen: bool = True,
 ) -> Comment:
     """Who may comment is who may see the ticket (the requester, agents, admins): the
     ticket dependency has already checked it; only agents and admins write internal notes.
@@ -45,10 +54,26 @@ async def add_comment(
         action=Action.comment_created,
         meta={"comment_id": comment.id, "internal": internal},
     )
+    shown = CommentOut(
+        id=comment.id,
+        ticket_id=comment.ticket_id,
+        author_id=comment.author_id,
+        author=Person(id=user.id, name=user.name, role=Role(user.role)),
+        body=comment.body,
+        internal=comment.internal,
+        created_at=comment.created_at,
+    )
+    await tickets.announce(
+        session,
+        EventType.comment_created,
+        ticket,
+        internal=internal,
+        comment=shown.model_dump(mode="json"),
+    )
     if internal:
         return comment
     if user.id == ticket.requester_id:
-        if ticket.status in REOPENED_BY_REPLY:
+        if may_reopen and ticket.status in REOPENED_BY_REPLY:
             await tickets.apply_changes(
                 session,
                 actor=user,
@@ -80,8 +105,15 @@ async def update_ticket(
     )
     if comment is None:
         return updated
+    # A status sent with the reply is what the sender meant: their reply does not undo it
+    # (an admin resolving their own ticket with a last word).
     await add_comment(
-        session, user=user, ticket=updated, body=comment.body, internal=comment.internal
+        session,
+        user=user,
+        ticket=updated,
+        body=comment.body,
+        internal=comment.internal,
+        may_reopen="status" not in data.changes(),
     )
     fresh = await tickets.get_ticket(session, ticket_id=ticket.id, fresh=True)
     assert fresh is not None

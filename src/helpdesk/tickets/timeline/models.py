@@ -14,6 +14,7 @@ class Action(StrEnum):
     comment_created = "comment.created"
     sla_paused = "sla.paused"
     sla_resumed = "sla.resumed"
+    sla_breached = "sla.breached"  # by no one: the worker saw a target pass
 
 
 class TimelineLog(CreatedAt, Base):
@@ -25,6 +26,7 @@ class TimelineLog(CreatedAt, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
-    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # NULL: the service itself (an SLA breach).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(Text)
     meta: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")

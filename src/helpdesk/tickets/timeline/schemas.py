@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk.auth.schemas import Person
 from helpdesk.tickets.timeline.models import Action
@@ -12,8 +12,8 @@ class TimelineOut(BaseModel):
 
     id: int
     ticket_id: int
-    actor_id: int
-    actor: Person
+    actor_id: int | None
+    actor: Person | None = Field(description="null: the service itself (sla.breached)")
     action: Action
     meta: dict[str, Any]
     created_at: datetime

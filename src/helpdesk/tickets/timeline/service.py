@@ -14,7 +14,12 @@ _INSERT_ENTRY = insert(cast(Table, TimelineLog.__table__))
 
 
 async def record(
-    session: AsyncSession, *, ticket_id: int, actor_id: int, action: Action, meta: dict[str, Any]
+    session: AsyncSession,
+    *,
+    ticket_id: int,
+    actor_id: int | None,
+    action: Action,
+    meta: dict[str, Any],
 ) -> None:
     await session.execute(
         _INSERT_ENTRY,

@@ -1,2 +1,4 @@
-// The auth feature's page: signing in (the session itself is lib/session's).
+// The auth feature's pages: signing in, and a requester's sign-up (the session itself is
+// lib/session's).
 export { LoginPage } from "./components/LoginPage";
+export { SignUpPage } from "./components/SignUpPage";

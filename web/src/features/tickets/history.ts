@@ -68,6 +68,12 @@ export function describeEntry(entry: TimelineEntry, nameOf: NameOf): string[] {
       const due = typeof meta.due_at === "string" ? `, due ${formatDateTime(meta.due_at)}` : "";
       return [left ? `resumed the SLA clock: ${left}${due}` : `resumed the SLA clock${due}`];
     }
+    case "sla.breached": {
+      // By no one: the service saw a target pass.
+      const target = meta.target === "first_response" ? "the first reply" : "the resolution";
+      const due = typeof meta.due_at === "string" ? ` (due ${formatDateTime(meta.due_at)})` : "";
+      return [`${target} target passed${due}`];
+    }
     case "ticket.updated": {
       const changes = (meta.changes ?? {}) as Record<string, Change>;
       const lines = Object.entries(changes)

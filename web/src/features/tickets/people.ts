@@ -18,11 +18,19 @@ export function roleTag(person: Person, me: Pick<User, "id" | "role">): string |
   return isStaff(person) ? "support team" : null;
 }
 
-/** The people a ticket names (its comments' authors, its history's actors), by id: a
+/** The people a ticket names (its comments' authors, its history's actors: none for what
+ * the service did itself, a breach), by id: a
  * requester, who cannot list users, knows the assignee's name from them. */
 export function peopleOn(ticket: Pick<TicketDetail, "comments" | "timeline">): Map<number, Person> {
   const people = new Map<number, Person>();
-  for (const entry of ticket.timeline) people.set(entry.actor.id, entry.actor);
+  for (const entry of ticket.timeline) if (entry.actor) people.set(entry.actor.id, entry.actor);
   for (const comment of ticket.comments) people.set(comment.author.id, comment.author);
   return people;
+}
+
+/** An agent or admin in the assignee picker: "Ada Admin (you)", "Ada Admin · admin",
+ * "Alan Agent" (the picker holds agents and admins: an admin is the one to tell apart). */
+export function assigneeLabel(person: Pick<User, "id" | "name" | "role">, me: Pick<User, "id">): string {
+  if (person.id === me.id) return `${person.name} (you)`;
+  return person.role === "admin" ? `${person.name} · admin` : person.name;
 }

@@ -21,3 +21,4 @@ export type SlaPolicy = Schemas["SlaPolicyOut"];
 export type SlaPolicyIn = Schemas["SlaPolicyIn"];
 export type BusinessHours = Schemas["BusinessHoursOut"];
 export type BusinessHoursIn = Schemas["BusinessHoursIn"];
+export type TokenOut = Schemas["TokenOut"];

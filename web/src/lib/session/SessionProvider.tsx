@@ -2,11 +2,13 @@
 // reload keeps the session. When the token expires (its expires_at, or a 401 from the
 // service) the person is sent to the sign-in page with the place they were at.
 // The API client is made from the session's token here, so every request carries the
-// token of the session on screen and nothing else holds it.
+// token of the session on screen and nothing else holds it. A password change hands the
+// session a new token (renew): the old one is revoked, and a late 401 to a request that
+// still carried it does not end the session that goes on with the new one.
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { call, createApiClient } from "../api/client";
-import type { User } from "../api/types";
+import type { TokenOut, User } from "../api/types";
 import { ApiContext } from "../api/useApi";
 import { loadSession, saveSession, type Ending, type Session } from "./storage";
 import { SessionContext } from "./useSession";
@@ -19,10 +21,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(initial.session);
   const [ending, setEnding] = useState<Ending>(initial.ending);
   const queryClient = useQueryClient();
+  // The token of the session now: set with the session itself, so that a 401 answered to
+  // a token given up meanwhile (renewed, or signed out) is told apart from the current one's.
+  const currentToken = useRef<string | null>(initial.session?.token ?? null);
 
   // RequireSession then sends the person to sign in, with the place they were at.
   const end = useCallback(
     (why: Exclude<Ending, null>) => {
+      currentToken.current = null;
       saveSession(null);
       setEnding(why);
       setSession(null);
@@ -33,18 +39,30 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const token = session?.token ?? null;
   // A 401 to a signed-in request: the token expired or was revoked.
-  const api = useMemo(() => createApiClient({ token, onUnauthorized: () => end("expired") }), [token, end]);
+  const api = useMemo(
+    () =>
+      createApiClient({
+        token,
+        onUnauthorized: () => {
+          if (currentToken.current === token) end("expired");
+        },
+      }),
+    [token, end],
+  );
+
+  /** Start (or go on with) a session on a token the service just issued. */
+  const renew = useCallback((issued: TokenOut) => {
+    const started: Session = { token: issued.token, expiresAt: issued.expires_at, user: issued.user };
+    currentToken.current = started.token;
+    saveSession(started);
+    setEnding(null);
+    setSession(started);
+    return started;
+  }, []);
 
   const signIn = useCallback(
-    async (email: string, password: string) => {
-      const { data } = await call(api.POST("/api/login", { body: { email, password } }));
-      const started: Session = { token: data.token, expiresAt: data.expires_at, user: data.user };
-      saveSession(started);
-      setEnding(null);
-      setSession(started);
-      return started;
-    },
-    [api],
+    async (email: string, password: string) => renew((await call(api.POST("/api/login", { body: { email, password } }))).data),
+    [api, renew],
   );
 
   const signOut = useCallback(() => end("signed-out"), [end]);
@@ -73,8 +91,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [session, end]);
 
   const value = useMemo(
-    () => ({ session, ending, signIn, signOut, updateUser }),
-    [session, ending, signIn, signOut, updateUser],
+    () => ({ session, ending, signIn, signOut, updateUser, renew }),
+    [session, ending, signIn, signOut, updateUser, renew],
   );
   return (
     <ApiContext.Provider value={api}>

@@ -1,12 +1,15 @@
-// When the token runs out, the person is sent to sign in, and back to the same place after.
+// When the token runs out, the person is sent to sign in, and back to the same place after;
+// a password change's new token replaces the old one, and the session goes on.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, render, screen } from "@testing-library/react";
 import { MemoryRouter, Route, Routes, useLocation } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { REQUESTER } from "@/test/helpers";
+import { fakeApi, REQUESTER } from "@/test/helpers";
+import { useApi } from "../api/useApi";
 import { safeNext } from "./paths";
 import { RequireSession } from "./RequireSession";
 import { SessionProvider } from "./SessionProvider";
+import { useSession } from "./useSession";
 
 function Where() {
   const location = useLocation();
@@ -68,5 +71,45 @@ describe("where sign-in returns to", () => {
     ["https://evil.example", "/"],
   ])("next=%s goes to %s", (next, target) => {
     expect(safeNext(next)).toBe(target);
+  });
+});
+
+describe("a renewed token (after a password change)", () => {
+  it("replaces the stored one; a late 401 to the old token does not end the session, one to the new token does", async () => {
+    fakeApi({ "GET /api/me": [{ status: 401, body: { error: { code: "UNAUTHORIZED", message: "Token was revoked; sign in again" } } }] });
+    localStorage.setItem("helpdesk.session", JSON.stringify({ token: "old", expiresAt: new Date(Date.now() + 60_000).toISOString(), user: REQUESTER }));
+    const seen: { api?: ReturnType<typeof useApi>; renew?: ReturnType<typeof useSession>["renew"] } = {};
+    function Probe() {
+      seen.api = useApi();
+      seen.renew = useSession().renew;
+      return <p>signed in</p>;
+    }
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <MemoryRouter initialEntries={["/account"]}>
+          <SessionProvider>
+            <Routes>
+              <Route path="/login" element={<Where />} />
+              <Route path="*" element={<RequireSession><Probe /></RequireSession>} />
+            </Routes>
+          </SessionProvider>
+        </MemoryRouter>
+      </QueryClientProvider>,
+    );
+    const oldApi = seen.api!;
+    act(() => {
+      seen.renew!({ token: "new", token_type: "bearer", expires_at: new Date(Date.now() + 60_000).toISOString(), user: REQUESTER });
+    });
+    expect(JSON.parse(localStorage.getItem("helpdesk.session")!).token).toBe("new");
+
+    await act(async () => {
+      await oldApi.GET("/api/me");
+    });
+    expect(screen.getByText("signed in")).toBeInTheDocument();
+
+    await act(async () => {
+      await seen.api!.GET("/api/me");
+    });
+    expect(screen.getByTestId("where")).toHaveTextContent("/login?next=%2Faccount&reason=expired");
   });
 });

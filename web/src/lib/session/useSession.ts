@@ -1,5 +1,5 @@
 import { createContext, useContext } from "react";
-import type { User } from "../api/types";
+import type { TokenOut, User } from "../api/types";
 import type { Ending, Session } from "./storage";
 
 export interface SessionState {
@@ -9,6 +9,9 @@ export interface SessionState {
   signOut: () => void;
   /** Replace the signed-in user (after GET /api/me). */
   updateUser: (user: User) => void;
+  /** Go on with a new token the service issued (after a password change: the old one
+   * no longer works). */
+  renew: (issued: TokenOut) => Session;
 }
 
 export const SessionContext = createContext<SessionState | null>(null);

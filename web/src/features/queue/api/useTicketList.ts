@@ -2,36 +2,28 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { call } from "@/lib/api/client";
 import { useApi } from "@/lib/api/useApi";
 import { keys } from "@/lib/queryKeys";
+import type { ListFilters } from "../filters";
+import type { Sort } from "../sort";
 
 // The queue and lists refresh on their own this often (well under the API's rate limit).
-const LIST_REFRESH_MS = 30_000;
+export const LIST_REFRESH_MS = 30_000;
 
-interface ListParams {
+interface ListParams extends ListFilters {
   breachedView: boolean;
-  status?: string;
-  assignee?: string;
-  breached?: "true" | "false";
-  firstResponseBreached?: "true" | "false";
-  query?: string;
+  /** Left out: the API's own order, newest first. */
+  sort?: Sort;
   offset: number;
 }
 
-export function useTicketList(params: ListParams) {
+export function useTicketList({ breachedView, offset, ...filters }: ListParams) {
   const api = useApi();
   return useQuery({
-    queryKey: [...keys.tickets, params],
+    queryKey: [...keys.tickets, { breachedView, offset, ...filters }],
     queryFn: async () => {
-      const query = {
-        status: params.status || undefined,
-        assignee: params.assignee || undefined,
-        breached: params.breached,
-        first_response_breached: params.firstResponseBreached,
-        query: params.query || undefined,
-        // No limit: a page of the service's own size, ui-config's limits.page_size (the
-        // pager's step), so the list does not wait for ui-config.
-        offset: params.offset,
-      };
-      const request = params.breachedView
+      // No limit: a page of the service's own size, ui-config's limits.page_size (the
+      // pager's step), so the list does not wait for ui-config.
+      const query = { ...filters, offset };
+      const request = breachedView
         ? api.GET("/api/tickets/breached", { params: { query } })
         : api.GET("/api/tickets", { params: { query } });
       return (await call(request)).data;

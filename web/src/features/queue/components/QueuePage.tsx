@@ -1,48 +1,36 @@
+import { useState } from "react";
 import { useSearchParams } from "react-router";
-import { STATUS_LABELS, STATUSES } from "@/features/tickets";
-import type { Status } from "@/lib/api/types";
+import { useNameOf } from "@/lib/directory";
+import { useUser } from "@/lib/session/useSession";
+import { useBulkUpdate } from "../api/useBulkUpdate";
 import { useTicketList } from "../api/useTicketList";
-import { SearchBox } from "./SearchBox";
+import { isChangeable, type BulkChange } from "../bulk";
+import { readFilters, toListFilters } from "../filters";
+import { parseSort, QUEUE_SORT, type Sort } from "../sort";
+import { BulkBar } from "./BulkBar";
+import { BulkSummary } from "./BulkSummary";
+import { QueueFilters } from "./QueueFilters";
 import { TicketList } from "./TicketList";
+import { ViewTabs } from "./ViewTabs";
 
-// The queue opens on the work not done yet, paused tickets (pending, on hold) included;
-// "status=" (none ticked) means every status.
-const DEFAULT_STATUSES: Status[] = ["open", "in_progress", "pending", "on_hold"];
-const ASSIGNEES = [
-  ["", "Anyone"],
-  ["me", "Me"],
-  ["none", "Unassigned"],
-] as const;
-
-/** The agents' queue, and the breached view: the list API's filters, kept in the URL so a
- * view can be reloaded, bookmarked and shared. */
+/** The agents' queue, and the breached view: the list API's filters and sort, kept in the
+ * URL so a view can be reloaded, bookmarked and shared; soonest due first unless told;
+ * tickets ticked on the page changed together. */
 export function QueuePage({ view }: { view: "queue" | "breached" }) {
+  const user = useUser();
   const [params, setParams] = useSearchParams();
   const breachedView = view === "breached";
-  const statusParam = params.get("status");
-  const statuses: Status[] =
-    statusParam === null
-      ? breachedView
-        ? []
-        : DEFAULT_STATUSES
-      : (statusParam.split(",").filter((s) => (STATUSES as readonly string[]).includes(s)) as Status[]);
-  const assignee = params.get("assignee") ?? "";
-  const breachedOnly = params.get("breached") === "true";
-  const firstReplyOverdue = params.get("first_response_breached") === "true";
-  const query = params.get("query") ?? "";
+  const filters = readFilters(params, breachedView);
+  const sort = parseSort(params.get("sort"), QUEUE_SORT);
   const offset = Math.max(0, Number(params.get("offset")) || 0);
+  const list = useTicketList({ breachedView, ...toListFilters(filters), sort, offset });
 
-  const list = useTicketList({
-    breachedView,
-    status: statuses.join(","),
-    assignee,
-    breached: !breachedView && breachedOnly ? "true" : undefined,
-    firstResponseBreached: firstReplyOverdue ? "true" : undefined,
-    query,
-    offset,
-  });
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
+  const bulk = useBulkUpdate();
+  const nameOf = useNameOf();
+  const youOrName = (id: number | null) => (id === user.id ? "you" : nameOf(id));
 
-  /** Change some filters; any change goes back to the first page. */
+  /** Change some filters; any change goes back to the first page, with nothing ticked. */
   function update(changes: Record<string, string | null>) {
     const next = new URLSearchParams(params);
     for (const [name, value] of Object.entries(changes)) {
@@ -51,11 +39,33 @@ export function QueuePage({ view }: { view: "queue" | "breached" }) {
     }
     if (!("offset" in changes)) next.delete("offset");
     setParams(next);
+    setSelected(new Set());
+    bulk.reset();
   }
 
-  function toggleStatus(status: Status, on: boolean) {
-    const chosen = STATUSES.filter((s) => (s === status ? on : statuses.includes(s)));
-    update({ status: chosen.join(",") });
+  const setSort = (value: Sort) => update({ sort: value === QUEUE_SORT ? null : value });
+
+  function select(ids: number[], on: boolean) {
+    setSelected((previous) => {
+      const next = new Set(previous);
+      for (const id of ids) {
+        if (on) next.add(id);
+        else next.delete(id);
+      }
+      return next;
+    });
+  }
+
+  const chosen = (list.data?.items ?? []).filter((t) => selected.has(t.id) && isChangeable(t));
+
+  function run(change: BulkChange) {
+    bulk.mutate(
+      { tickets: chosen, change },
+      {
+        // The tickets changed or already so are done; those changed meanwhile stay ticked.
+        onSuccess: (result) => select([...result.updated, ...result.unchanged], false),
+      },
+    );
   }
 
   const title = breachedView ? "Breached tickets" : "Queue";
@@ -69,52 +79,15 @@ export function QueuePage({ view }: { view: "queue" | "breached" }) {
           </span>
         )}
       </div>
-      {breachedView && <p className="muted">Tickets past their resolution target, not closed: running or paused past it, or resolved late.</p>}
-      <div className="filters" role="group" aria-label={`Filter ${title.toLowerCase()}`}>
-        <SearchBox
-          query={query}
-          onSearch={(value) => update({ query: value })}
-          label={`Search ${title.toLowerCase()}`}
-          placeholder="Words in title, description or comments"
-        />
-        <fieldset>
-          <legend>
-            Status <span className="hint-inline">(none ticked: any)</span>
-          </legend>
-          {STATUSES.map((status) => (
-            <label key={status} className="check">
-              <input type="checkbox" checked={statuses.includes(status)} onChange={(e) => toggleStatus(status, e.target.checked)} />
-              {STATUS_LABELS[status]}
-            </label>
-          ))}
-        </fieldset>
-        <div>
-          <label htmlFor="assignee">Assignee</label>
-          <select id="assignee" value={assignee} onChange={(e) => update({ assignee: e.target.value || null })}>
-            {ASSIGNEES.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="checks">
-          {!breachedView && (
-            <label className="check">
-              <input type="checkbox" checked={breachedOnly} onChange={(e) => update({ breached: e.target.checked ? "true" : null })} />
-              Breached only
-            </label>
-          )}
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={firstReplyOverdue}
-              onChange={(e) => update({ first_response_breached: e.target.checked ? "true" : null })}
-            />
-            First reply overdue
-          </label>
-        </div>
-      </div>
+      {breachedView ? (
+        <p className="muted">Tickets past their resolution target, not closed: running or paused past it, or resolved late.</p>
+      ) : (
+        <ViewTabs />
+      )}
+      <QueueFilters title={title} breachedView={breachedView} filters={filters} sort={sort} onSort={setSort} update={update} />
+      {bulk.data && <BulkSummary result={bulk.data} nameOf={youOrName} onReload={() => void list.refetch()} onDismiss={() => bulk.reset()} />}
+      {bulk.error && <p className="form-error" role="alert">{bulk.error.message}</p>}
+      {chosen.length > 0 && <BulkBar tickets={chosen} user={user} running={bulk.isPending} onRun={run} onClear={() => setSelected(new Set())} />}
       <TicketList
         list={list}
         what="tickets"
@@ -123,6 +96,8 @@ export function QueuePage({ view }: { view: "queue" | "breached" }) {
         showAssignee
         offset={offset}
         onOffset={(value) => update({ offset: value ? String(value) : null })}
+        sorting={{ sort, onSort: setSort }}
+        selection={{ selected, onChange: select }}
       />
     </section>
   );

@@ -1,6 +1,7 @@
 import { formatDateTime } from "@/components/format";
 import type { Comment, User } from "@/lib/api/types";
 import { personName, roleTag } from "../people";
+import { LinkedText } from "./LinkedText";
 
 /** One comment: who wrote it (name, role), when, and the text. An internal note says so
  * in words ("Internal note: not shown to the requester") as well as by its look. */
@@ -15,7 +16,9 @@ export function CommentItem({ comment, user }: { comment: Comment; user: User })
         <strong>{personName(comment.author, user)}</strong>
         {tag && <span className="role-tag"> ({tag})</span>} · <time dateTime={comment.created_at}>{formatDateTime(comment.created_at)}</time>
       </p>
-      <p className="comment-body">{comment.body}</p>
+      <p className="comment-body">
+        <LinkedText text={comment.body} />
+      </p>
     </li>
   );
 }

@@ -112,6 +112,8 @@ describe("the history", () => {
       entry(ADMIN, "sla.paused", { resolution_minutes_left: 190, first_response_minutes_left: 45 }, { id: 4 }),
       entry(REQUESTER, "comment.created", { internal: false, comment_id: 3 }, { id: 5 }),
       entry(REQUESTER, "sla.resumed", { resolution_minutes_left: -25, first_response_minutes_left: null, due_at: "2026-11-24T09:35:00Z" }, { id: 6 }),
+      // By no one: the service saw the target pass.
+      entry(ADMIN, "sla.breached", { target: "resolution", due_at: "2026-11-24T09:35:00Z" }, { id: 7, actor: null, actor_id: null }),
     ];
     open(ADMIN, ticket({ timeline, allowed_fields: allowedFor("admin") }));
     const history = await screen.findByRole("region", { name: "History" });
@@ -125,6 +127,7 @@ describe("the history", () => {
       "Ada Admin (you) paused the SLA clock: 3 h 10 min left (first reply: 45 min left)",
       "Uma User (requester) commented",
       expect.stringMatching(/^Uma User \(requester\) resumed the SLA clock: 25 min overdue, due /),
+      expect.stringMatching(/^The resolution target passed \(due .+\)$/),
     ]);
   });
 });

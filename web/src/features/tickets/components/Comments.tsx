@@ -1,10 +1,11 @@
-import type { Comment, User } from "@/lib/api/types";
+import type { TicketDetail, User } from "@/lib/api/types";
 import { CommentItem } from "./CommentItem";
 import { ReplyForm } from "./ReplyForm";
 
 /** The thread, oldest first (internal notes among them, for agents and admins: the API
  * never sends them to a requester), and the reply box. */
-export function Comments({ ticketId, comments, user }: { ticketId: number; comments: Comment[]; user: User }) {
+export function Comments({ ticket, version, user }: { ticket: TicketDetail; version: number; user: User }) {
+  const { comments } = ticket;
   const notes = comments.filter((c) => c.internal).length;
   return (
     <section aria-labelledby="comments-heading">
@@ -20,7 +21,7 @@ export function Comments({ ticketId, comments, user }: { ticketId: number; comme
       ) : (
         <p className="muted">No comments yet.</p>
       )}
-      <ReplyForm ticketId={ticketId} user={user} />
+      <ReplyForm key={ticket.id} ticket={ticket} version={version} user={user} />
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { Priority, Status, TicketDetail } from "@/lib/api/types";
 import { useNameOf } from "@/lib/directory";
 import { useUser } from "@/lib/session/useSession";
@@ -15,6 +16,7 @@ export function ConflictPanel({
   onReapply,
   onDiscard,
   busy,
+  children,
 }: {
   base: TicketDetail;
   fresh: TicketDetail;
@@ -22,6 +24,8 @@ export function ConflictPanel({
   onReapply: () => void;
   onDiscard: () => void;
   busy: boolean;
+  /** What else the person should know (a reply kept in its box). */
+  children?: ReactNode;
 }) {
   const nameOf = useNameOf();
   const user = useUser();
@@ -31,8 +35,8 @@ export function ConflictPanel({
   const who = [
     ...new Set(
       fresh.timeline
-        .filter((entry) => entry.action === "ticket.updated" && Number(entry.meta.version) > base.version)
-        .map((entry) => personName(entry.actor, user)),
+        .filter((entry) => entry.action === "ticket.updated" && entry.actor && Number(entry.meta.version) > base.version)
+        .map((entry) => personName(entry.actor!, user)),
     ),
   ];
   const show = (ticket: TicketDetail, field: EditableField) => display(field, fieldValue(ticket, field), nameOf);
@@ -41,9 +45,9 @@ export function ConflictPanel({
     <div className="conflict" role="alert" aria-labelledby="conflict-heading">
       <h3 id="conflict-heading">This ticket changed while you were editing</h3>
       <p>
-        {who.length ? `${who.join(", ")} saved` : "Someone saved"} a newer version (version {fresh.version}; you started from version {base.version}).
-        Your changes were not saved yet.
+        {who.length ? `${who.join(", ")} saved` : "Someone saved"} a newer version since you opened it. Your changes were not saved yet.
       </p>
+      {children}
       <table>
         <thead>
           <tr>

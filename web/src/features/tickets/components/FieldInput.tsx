@@ -2,30 +2,36 @@ import { FieldError } from "@/components/FieldError";
 import { describe } from "@/components/fieldProps";
 import type { Status, TicketDetail } from "@/lib/api/types";
 import { useDirectory, useNameOf } from "@/lib/directory";
+import { useUser } from "@/lib/session/useSession";
 import { useLimits } from "@/lib/uiConfig";
 import { FIELD_LABELS } from "../draft";
 import { PRIORITY_LABELS, STATUS_HINTS, STATUS_LABELS } from "../labels";
+import { assigneeLabel } from "../people";
 import type { EditableField } from "../permissions";
 
 // The fields chosen from a list: their values and labels, in the API's order.
 const CHOICES = { status: STATUS_LABELS, priority: PRIORITY_LABELS };
 
-/** One editable field of the ticket, with its label and the API's refusal of it. */
+/** One editable field of the ticket, with its label, what a change of it will do (`note`)
+ * and the refusal of it, in words. */
 export function FieldInput({
   field,
   value,
   error,
+  note,
   onChange,
   ticket,
 }: {
   field: EditableField;
   value: string;
   error: string | undefined;
+  note?: string | undefined;
   onChange: (value: string) => void;
   ticket: TicketDetail;
 }) {
   const { assignable } = useDirectory();
   const nameOf = useNameOf();
+  const user = useUser();
   const limits = useLimits();
   const id = `edit-${field}`;
   const props = describe(id, error);
@@ -54,8 +60,7 @@ export function FieldInput({
           {!known && value !== "" && <option value={value}>{nameOf(Number(value))}</option>}
           {assignable.map((u) => (
             <option key={u.id} value={u.id}>
-              {nameOf(u.id)}
-              {u.role === "admin" ? " (admin)" : ""}
+              {assigneeLabel(u, user)}
             </option>
           ))}
         </select>
@@ -74,6 +79,11 @@ export function FieldInput({
       {input}
       {field === "sla_minutes" && <p className="hint">The resolution target (now {ticket.sla_minutes}): a change moves the due date by the difference.</p>}
       {field === "status" && STATUS_HINTS[value as Status] && <p className="hint">{STATUS_LABELS[value as Status]}: {STATUS_HINTS[value as Status]}.</p>}
+      {note && (
+        <p className="hint warning" role="status">
+          {note}
+        </p>
+      )}
       <FieldError id={id} message={error} />
     </div>
   );

@@ -69,11 +69,12 @@ describe("creating a ticket", () => {
     expect(edited).not.toBe(first);
   });
 
-  it("shows the API's message under the field it names", async () => {
-    fakeApi({ "POST /api/tickets": [{ status: 400, body: { error: { code: "FIELD_REQUIRED", message: "title is required", field: "title" } } }] });
+  it("shows the API's refusal in words under the field it names", async () => {
+    fakeApi({ "POST /api/tickets": [{ status: 400, body: { error: { code: "FIELD_INVALID", message: "title: must be at most 200 characters", field: "title" } } }] });
     renderAt(<NewTicketPage />, { user: REQUESTER, path: "/tickets/new" });
+    await userEvent.type(screen.getByLabelText("Title"), "Laptop will not boot");
     await userEvent.click(screen.getByRole("button", { name: "Create ticket" }));
-    const message = await screen.findByText("title is required");
+    const message = await screen.findByText("Title must be at most 200 characters long");
     expect(screen.getByLabelText("Title")).toHaveAttribute("aria-describedby", message.id);
     // A requester is not offered the fields only staff may set.
     expect(screen.queryByLabelText("Assignee")).toBeNull();

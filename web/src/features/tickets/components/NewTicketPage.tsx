@@ -1,23 +1,25 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import { FieldError } from "@/components/FieldError";
-import { describe, errorFor } from "@/components/fieldProps";
+import { describe } from "@/components/fieldProps";
 import { FormError } from "@/components/FormError";
 import { useIdempotentSubmit } from "@/hooks/useIdempotentSubmit";
+import { checkErrors, checkWholeNumber, formErrors, withoutField, type FormErrors } from "@/lib/apiErrors";
 import type { Priority, TicketCreate } from "@/lib/api/types";
 import { useApi } from "@/lib/api/useApi";
 import { useDirectory } from "@/lib/directory";
 import { keys } from "@/lib/queryKeys";
-import { useSlaPolicies } from "@/lib/slaPolicies";
 import { useLimits } from "@/lib/uiConfig";
+import { useFocusInvalid } from "@/lib/useFocusInvalid";
 import { isStaff } from "@/lib/session/roles";
 import { useUser } from "@/lib/session/useSession";
+import { useDefaultSla } from "../api/useDefaultSla";
 import { createTicket } from "../api/writes";
 import { PRIORITIES, PRIORITY_LABELS } from "../labels";
+import { assigneeLabel } from "../people";
 import { formatSpan } from "../sla";
-
-const FIELDS = ["title", "description", "priority", "assignee_id", "sla_minutes"] as const;
+import { slaWords, ticketWords } from "../words";
 
 export function NewTicketPage() {
   const api = useApi();
@@ -31,13 +33,11 @@ export function NewTicketPage() {
   const limits = useLimits();
   // Agents and admins see the policies as an admin last set them; ui-config's defaults
   // otherwise (and until the policies arrive).
-  const policies = useSlaPolicies({ enabled: staff });
-  const policy = (p: Priority) => policies.data?.find((candidate) => candidate.priority === p);
-  const defaultSla = (p: Priority): number | undefined => policy(p)?.resolution_minutes ?? limits?.default_sla_minutes[p];
+  const defaults = useDefaultSla();
   const optionText = (p: Priority): string => {
-    const minutes = defaultSla(p);
+    const minutes = defaults.minutes(p);
     if (minutes === undefined) return PRIORITY_LABELS[p];
-    const hours = policy(p)?.business_hours ? " of business hours" : "";
+    const hours = defaults.policy(p)?.business_hours ? " of business hours" : "";
     return `${PRIORITY_LABELS[p]} (resolve within ${formatSpan(minutes * 60_000)}${hours})`;
   };
   const [title, setTitle] = useState("");
@@ -45,6 +45,9 @@ export function NewTicketPage() {
   const [priority, setPriority] = useState<Priority>("medium");
   const [assignee, setAssignee] = useState("");
   const [slaMinutes, setSlaMinutes] = useState("");
+  const [checked, setChecked] = useState<FormErrors | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  const focusInvalid = useFocusInvalid(form);
   const create = useIdempotentSubmit(
     (body: TicketCreate, idempotencyKey: string) => createTicket(api, body, idempotencyKey),
     (ticket) => {
@@ -53,41 +56,54 @@ export function NewTicketPage() {
     },
   );
 
-  /** Any edit makes the next submission a new one (with its own key). */
-  function edit<T>(setter: (value: T) => void) {
+  /** Any edit makes the next submission a new one (with its own key), and takes back what
+   * the checks said of that field. */
+  function edit<T>(setter: (value: T) => void, field: string) {
     return (value: T) => {
       create.edited();
+      setChecked((current) => withoutField(current, field));
       setter(value);
     };
   }
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    // What the form can tell before sending: a title, and an SLA in the API's range.
+    const found = checkErrors({
+      title: title.trim() ? undefined : "Title is required",
+      sla_minutes: staff ? checkWholeNumber(slaMinutes, "SLA", slaWords(limits).range!) : undefined,
+    });
+    setChecked(found.summary ? found : null);
+    if (found.summary) focusInvalid();
+    if (found.summary) return;
     const body: TicketCreate = { title, description, priority };
     if (staff && assignee) body.assignee_id = Number(assignee);
-    if (staff && slaMinutes.trim()) body.sla_minutes = /^\d+$/.test(slaMinutes.trim()) ? Number(slaMinutes) : (slaMinutes as unknown as number);
+    if (staff && slaMinutes.trim()) body.sla_minutes = Number(slaMinutes.trim());
     // Nothing while the first is on its way (a double click); a retry reuses its key.
     create.submit(body);
   }
 
   const { error, isPending } = create.mutation;
-  const titleError = errorFor(error, "title");
-  const descriptionError = errorFor(error, "description");
-  const priorityError = errorFor(error, "priority");
-  const assigneeError = errorFor(error, "assignee_id");
-  const slaError = errorFor(error, "sla_minutes");
+  const shown = checked ?? formErrors(error, ticketWords(limits));
+  const titleError = shown.fields.title;
+  const descriptionError = shown.fields.description;
+  const priorityError = shown.fields.priority;
+  const assigneeError = shown.fields.assignee_id;
+  const slaError = shown.fields.sla_minutes;
+  const slaDefault = defaults.minutes(priority);
   return (
     <section className="narrow">
-      <h1>New ticket</h1>
-      <form onSubmit={submit} noValidate aria-busy={isPending}>
-        <FormError error={error} fields={FIELDS} />
+      <h1 tabIndex={-1}>New ticket</h1>
+      <form ref={form} onSubmit={submit} noValidate aria-busy={isPending}>
+        <FormError error={shown.summary ? new Error(shown.summary) : null} />
         <label htmlFor="title">Title</label>
         <input
           {...describe("title", titleError)}
+          autoFocus
           required
           maxLength={limits?.title_max_length}
           value={title}
-          onChange={(e) => edit(setTitle)(e.target.value)}
+          onChange={(e) => edit(setTitle, "title")(e.target.value)}
         />
         <FieldError id="title" message={titleError} />
 
@@ -96,12 +112,12 @@ export function NewTicketPage() {
           {...describe("description", descriptionError)}
           rows={6}
           value={description}
-          onChange={(e) => edit(setDescription)(e.target.value)}
+          onChange={(e) => edit(setDescription, "description")(e.target.value)}
         />
         <FieldError id="description" message={descriptionError} />
 
         <label htmlFor="priority">Priority</label>
-        <select {...describe("priority", priorityError)} value={priority} onChange={(e) => edit(setPriority)(e.target.value as Priority)}>
+        <select {...describe("priority", priorityError)} value={priority} onChange={(e) => edit(setPriority, "priority")(e.target.value as Priority)}>
           {PRIORITIES.map((p) => (
             <option key={p} value={p}>
               {optionText(p)}
@@ -113,11 +129,11 @@ export function NewTicketPage() {
         {staff && (
           <>
             <label htmlFor="assignee_id">Assignee</label>
-            <select {...describe("assignee_id", assigneeError)} value={assignee} onChange={(e) => edit(setAssignee)(e.target.value)}>
+            <select {...describe("assignee_id", assigneeError)} value={assignee} onChange={(e) => edit(setAssignee, "assignee_id")(e.target.value)}>
               <option value="">Unassigned</option>
               {directory.assignable.map((u) => (
                 <option key={u.id} value={u.id}>
-                  {u.name} ({u.role})
+                  {assigneeLabel(u, user)}
                 </option>
               ))}
             </select>
@@ -127,9 +143,9 @@ export function NewTicketPage() {
             <input
               {...describe("sla_minutes", slaError)}
               inputMode="numeric"
-              placeholder={defaultSla(priority) === undefined ? undefined : `default for the priority: ${defaultSla(priority)}`}
+              placeholder={slaDefault === undefined ? undefined : `default for the priority: ${slaDefault}`}
               value={slaMinutes}
-              onChange={(e) => edit(setSlaMinutes)(e.target.value)}
+              onChange={(e) => edit(setSlaMinutes, "sla_minutes")(e.target.value)}
             />
             <FieldError id="sla_minutes" message={slaError} />
           </>

@@ -54,7 +54,7 @@ describe("the fields a caller may change", () => {
     expect(await editableLabels()).toEqual(["Status", "Priority", "Assignee"]);
     // The assignee picker offers agents and admins, not requesters.
     const options = Array.from((screen.getByLabelText("Assignee") as HTMLSelectElement).options, (o) => o.text);
-    expect(options).toEqual(["Unassigned", "Ada Admin (admin)", "Alan Agent (you)", "Olga Agent"]);
+    expect(options).toEqual(["Unassigned", "Ada Admin · admin", "Alan Agent (you)", "Olga Agent"]);
   });
 
   it("an agent only reads a ticket assigned to another agent", async () => {
@@ -103,7 +103,7 @@ describe("the workflow's statuses", () => {
 
   it("a resolved ticket says whether it was resolved in time, and how the first reply went", async () => {
     openTicket(
-      REQUESTER,
+      AGENT,
       ticket({
         status: "resolved",
         breached: false,
@@ -112,6 +112,8 @@ describe("the workflow's statuses", () => {
         first_response_due_at: "2026-11-24T13:00:00Z",
         first_responded_at: "2026-11-24T13:20:00Z",
         first_response_breached: true,
+        assignee_id: AGENT.id,
+        allowed_fields: allowedFor("assignedAgent"),
       }),
     );
     const badges = (await screen.findByRole("heading", { level: 1 })).parentElement!;
@@ -124,7 +126,7 @@ describe("the workflow's statuses", () => {
 });
 
 describe("saving", () => {
-  it("sends only the changed field, with If-Match, and shows a refusal under that field", async () => {
+  it("sends only the changed field, with If-Match, and shows a refusal under that field, in words", async () => {
     const api = fakeApi({
       "GET /api/tickets/5": [ticketReply(ticket())],
       "PATCH /api/tickets/5": [{ status: 400, body: { error: { code: "FIELD_INVALID", message: "title: must be at most 200 characters", field: "title" } } }],
@@ -138,7 +140,7 @@ describe("saving", () => {
     await userEvent.type(title, "Printer jams badly");
     await userEvent.click(save);
 
-    const message = await screen.findByText("title: must be at most 200 characters");
+    const message = await screen.findByText("Title must be at most 200 characters long");
     expect(title).toHaveAttribute("aria-invalid", "true");
     expect(title).toHaveAttribute("aria-describedby", message.id);
     const [patch] = api.sent("PATCH", "/api/tickets/5");

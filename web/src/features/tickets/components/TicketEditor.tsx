@@ -4,18 +4,23 @@
 // 409 the page reloads the ticket, shows what changed meanwhile and who changed it, and
 // lets the person reapply their edit on the fresh version or drop it.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
-import { errorFor } from "@/components/fieldProps";
+import { useRef, useState, type FormEvent } from "react";
 import { FormError } from "@/components/FormError";
+import { checkErrors, checkWholeNumber, formatNumber, formErrors, type FormErrors } from "@/lib/apiErrors";
 import { isConflict } from "@/lib/api/client";
-import type { TicketDetail, User } from "@/lib/api/types";
+import type { Priority, TicketDetail, User } from "@/lib/api/types";
 import { useApi } from "@/lib/api/useApi";
 import { keys } from "@/lib/queryKeys";
+import { useLimits } from "@/lib/uiConfig";
+import { useFocusInvalid } from "@/lib/useFocusInvalid";
+import { useDefaultSla } from "../api/useDefaultSla";
 import type { LoadedTicket } from "../api/useTicket";
 import { useRefreshTicket } from "../api/useRefreshTicket";
 import { updateTicket } from "../api/writes";
 import { fieldValue, toUpdate, type Draft } from "../draft";
+import { PRIORITY_LABELS } from "../labels";
 import { canClaim, editableFields, readOnlyReason, type EditableField } from "../permissions";
+import { slaWords, ticketWords } from "../words";
 import { ClaimTicket } from "./ClaimTicket";
 import { ConflictPanel } from "./ConflictPanel";
 import { FieldInput } from "./FieldInput";
@@ -30,6 +35,12 @@ export function TicketEditor({ ticket, version, user }: { ticket: TicketDetail; 
   const [start, setStart] = useState<LoadedTicket | null>(null);
   const [conflict, setConflict] = useState<LoadedTicket | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // The form's own checks, made before sending (a blank title, an SLA out of range).
+  const [checked, setChecked] = useState<FormErrors | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  const focusInvalid = useFocusInvalid(form);
+  const limits = useLimits();
+  const defaults = useDefaultSla();
 
   function finish() {
     setDraft({});
@@ -62,6 +73,7 @@ export function TicketEditor({ ticket, version, user }: { ticket: TicketDetail; 
     const next: Draft = { ...draft, [field]: value };
     if (value === fieldValue(from.ticket, field)) delete next[field];
     setNotice(null);
+    setChecked(null);
     save.reset();
     setDraft(next);
     setStart(Object.keys(next).length || conflict ? from : null);
@@ -70,6 +82,14 @@ export function TicketEditor({ ticket, version, user }: { ticket: TicketDetail; 
   function submit(event: FormEvent) {
     event.preventDefault();
     if (!start || !Object.keys(draft).length || save.isPending) return;
+    const { title, sla_minutes: sla } = draft;
+    const found = checkErrors({
+      title: title !== undefined && !title.trim() ? "Title is required" : undefined,
+      sla_minutes: sla === undefined ? undefined : sla.trim() ? checkWholeNumber(sla, "SLA", slaWords(limits).range!) : "SLA is required",
+    });
+    setChecked(found.summary ? found : null);
+    if (found.summary) focusInvalid();
+    if (found.summary) return;
     save.mutate({ changes: draft, from: start });
   }
 
@@ -93,6 +113,7 @@ export function TicketEditor({ ticket, version, user }: { ticket: TicketDetail; 
 
   function discard() {
     finish();
+    setChecked(null);
     save.reset();
     setNotice("Your changes were discarded; this is the latest version.");
   }
@@ -101,6 +122,15 @@ export function TicketEditor({ ticket, version, user }: { ticket: TicketDetail; 
   const claimable = canClaim(user, ticket);
   const reason = readOnlyReason(user, ticket);
   const saveError = save.error && !isConflict(save.error) ? save.error : null;
+  const shownErrors = checked ?? formErrors(saveError, ticketWords(limits));
+  // A new priority brings its default SLA along, unless the SLA is changed too: say so
+  // before the save, when that default is not the ticket's SLA now.
+  const newPriority = draft.priority as Priority | undefined;
+  const slaAfter = newPriority && draft.sla_minutes === undefined ? defaults.minutes(newPriority) : undefined;
+  const priorityNote =
+    newPriority && slaAfter !== undefined && slaAfter !== ticket.sla_minutes
+      ? `Changing the priority resets the SLA to ${formatNumber(slaAfter)} minutes (the default for ${PRIORITY_LABELS[newPriority]}).`
+      : undefined;
 
   return (
     <section className="editor" aria-labelledby="editor-heading">
@@ -115,10 +145,18 @@ export function TicketEditor({ ticket, version, user }: { ticket: TicketDetail; 
         <ConflictPanel base={conflict.ticket} fresh={ticket} draft={draft} onReapply={reapply} onDiscard={discard} busy={save.isPending} />
       )}
       {fields.length ? (
-        <form onSubmit={submit} noValidate aria-busy={save.isPending}>
-          <FormError error={saveError} fields={fields} />
+        <form ref={form} onSubmit={submit} noValidate aria-busy={save.isPending}>
+          <FormError error={shownErrors.summary ? new Error(shownErrors.summary) : null} />
           {fields.map((field) => (
-            <FieldInput key={field} field={field} value={shown(field)} error={errorFor(saveError, field)} onChange={(value) => change(field, value)} ticket={ticket} />
+            <FieldInput
+              key={field}
+              field={field}
+              value={shown(field)}
+              error={shownErrors.fields[field]}
+              note={field === "priority" ? priorityNote : undefined}
+              onChange={(value) => change(field, value)}
+              ticket={ticket}
+            />
           ))}
           <div className="actions">
             <button type="submit" className="primary" disabled={!Object.keys(draft).length || save.isPending || conflict !== null}>

@@ -10,7 +10,9 @@ import { useTicket } from "../api/useTicket";
 import { peopleOn } from "../people";
 import { Comments } from "./Comments";
 import { FirstResponseClock } from "./FirstResponseClock";
+import { LinkedText } from "./LinkedText";
 import { PriorityBadge } from "./PriorityBadge";
+import { RequesterProgress } from "./RequesterProgress";
 import { SlaClock } from "./SlaClock";
 import { StatusBadge } from "./StatusBadge";
 import { TicketEditor } from "./TicketEditor";
@@ -27,7 +29,7 @@ export function TicketPage() {
   if (!Number.isInteger(ticketId) || ticketId < 1 || (loaded.error instanceof ApiError && loaded.error.status === 404)) {
     return (
       <section>
-        <h1>Ticket not found</h1>
+        <h1 tabIndex={-1}>Ticket not found</h1>
         <p>
           This ticket does not exist, or you cannot see it. <Link to={back.to}>{back.label}</Link>
         </p>
@@ -38,12 +40,13 @@ export function TicketPage() {
   if (!loaded.data) return <LoadError error={loaded.error} retry={() => void loaded.refetch()} />;
 
   const { ticket, version } = loaded.data;
+  const staff = isStaff(user);
   // Agents and admins know everyone (the directory); a requester knows the people the
   // ticket names (its comments and history), and anyone else is the support team.
   const people = peopleOn(ticket);
   const name = (id: number | null): string => {
     const known = id === null || id === user.id ? undefined : people.get(id);
-    return known && !isStaff(user) ? known.name : nameOf(id);
+    return known && !staff ? known.name : nameOf(id);
   };
   return (
     <article className="ticket">
@@ -51,14 +54,20 @@ export function TicketPage() {
         <Link to={back.to}>← {back.label}</Link>
       </p>
       <header className="ticket-head">
-        <h1>
+        <h1 tabIndex={-1}>
           <span className="muted">#{ticket.id}</span> {ticket.title}
         </h1>
         <div className="badges">
           <StatusBadge status={ticket.status} />
           <PriorityBadge priority={ticket.priority} />
-          <SlaClock ticket={ticket} onDue={() => void loaded.refetch()} />
-          <FirstResponseClock ticket={ticket} onDue={() => void loaded.refetch()} />
+          {staff ? (
+            <>
+              <SlaClock ticket={ticket} onDue={() => void loaded.refetch()} />
+              <FirstResponseClock ticket={ticket} onDue={() => void loaded.refetch()} />
+            </>
+          ) : (
+            <RequesterProgress ticket={ticket} />
+          )}
         </div>
       </header>
       <div className="ticket-grid">
@@ -67,9 +76,15 @@ export function TicketPage() {
             <h2 id="description-heading" className="visually-hidden">
               Description
             </h2>
-            {ticket.description ? <p className="description">{ticket.description}</p> : <p className="muted">No description.</p>}
+            {ticket.description ? (
+              <p className="description">
+                <LinkedText text={ticket.description} />
+              </p>
+            ) : (
+              <p className="muted">No description.</p>
+            )}
           </section>
-          <Comments ticketId={ticket.id} comments={ticket.comments} user={user} />
+          <Comments ticket={ticket} version={version} user={user} />
           <Timeline entries={ticket.timeline} user={user} nameOf={name} />
         </div>
         <aside className="ticket-side">
@@ -78,28 +93,32 @@ export function TicketPage() {
             <dd>{name(ticket.requester_id)}</dd>
             <dt>Assignee</dt>
             <dd>{name(ticket.assignee_id)}</dd>
-            <dt>Due</dt>
-            <dd>
-              {ticket.due_at ? (
-                <time dateTime={ticket.due_at}>{formatDateTime(ticket.due_at)}</time>
-              ) : ticket.sla_paused ? (
-                "Paused (pending or on hold)"
-              ) : (
-                "—"
-              )}
-            </dd>
-            <dt>First reply</dt>
-            <dd>
-              <FirstResponseClock ticket={ticket} always />
-              {ticket.first_responded_at && (
-                <>
-                  {" "}
-                  <span className="muted">
-                    (<time dateTime={ticket.first_responded_at}>{formatDateTime(ticket.first_responded_at)}</time>)
-                  </span>
-                </>
-              )}
-            </dd>
+            {staff && (
+              <>
+                <dt>Due</dt>
+                <dd>
+                  {ticket.due_at ? (
+                    <time dateTime={ticket.due_at}>{formatDateTime(ticket.due_at)}</time>
+                  ) : ticket.sla_paused ? (
+                    "Paused (pending or on hold)"
+                  ) : (
+                    "—"
+                  )}
+                </dd>
+                <dt>First reply</dt>
+                <dd>
+                  <FirstResponseClock ticket={ticket} always />
+                  {ticket.first_responded_at && (
+                    <>
+                      {" "}
+                      <span className="muted">
+                        (<time dateTime={ticket.first_responded_at}>{formatDateTime(ticket.first_responded_at)}</time>)
+                      </span>
+                    </>
+                  )}
+                </dd>
+              </>
+            )}
             {ticket.resolved_at && (
               <>
                 <dt>Resolved</dt>
@@ -112,8 +131,6 @@ export function TicketPage() {
             <dd>
               <time dateTime={ticket.created_at}>{formatDateTime(ticket.created_at)}</time>
             </dd>
-            <dt>Version</dt>
-            <dd>{version}</dd>
           </dl>
           <TicketEditor key={ticket.id} ticket={ticket} version={version} user={user} />
         </aside>

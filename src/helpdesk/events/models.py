@@ -1,0 +1,54 @@
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from helpdesk.db.base import Base, one_of
+
+
+class EventType(StrEnum):
+    ticket_created = "ticket.created"
+    ticket_updated = "ticket.updated"
+    comment_created = "comment.created"
+    ticket_sla_breached = "ticket.sla_breached"
+
+
+class Event(Base):
+    """One event, in commit order of its transaction's id (ids are handed out as rows are
+    written: a reader follows them, see service.py)."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint(one_of("type", EventType), name="type"),
+        Index("ix_events_ticket_id_id", "ticket_id", "id"),
+        Index("ix_events_undispatched", "id", postgresql_where=text("dispatched_at IS NULL")),
+        Index("ix_events_unmailed", "id", postgresql_where=text("mailed_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    type: Mapped[str] = mapped_column(Text)
+    ticket_id: Mapped[int] = mapped_column(Integer)
+    # Who may see it on the live stream: the ticket's requester and staff; an event about
+    # an internal note, staff only.
+    requester_id: Mapped[int] = mapped_column(Integer)
+    internal: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    data: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Set once the worker has made its webhook deliveries (NULL: still to fan out).
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set once its mails are made (NULL: still to look at).
+    mailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

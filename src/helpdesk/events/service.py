@@ -1,0 +1,73 @@
+"""Writing events, in the transaction of the change they describe."""
+
+from typing import Any, cast
+
+from sqlalchemy import Table, Text, bindparam, func, insert, select
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from helpdesk.events.models import Event, EventType
+
+# Committed events are announced on this channel (by id), for the worker and the live
+# streams of every process: PostgreSQL sends a NOTIFY at commit, or never.
+CHANNEL = "helpdesk_events"
+# The id as the API and the webhooks show it.
+ID_PREFIX = "evt_"
+
+_events = cast(Table, Event.__table__)
+_written = (
+    insert(_events)
+    .values(
+        type=bindparam("type"),
+        ticket_id=bindparam("ticket_id"),
+        requester_id=bindparam("requester_id"),
+        internal=bindparam("internal"),
+        data=bindparam("data", type_=_events.c.data.type),
+    )
+    .returning(_events.c.id)
+    .cte("written")
+)
+# Composed once: written and announced in one statement, one round trip.
+_RECORD = select(_written.c.id, func.pg_notify(CHANNEL, sql_cast(_written.c.id, Text))).select_from(
+    _written
+)
+
+
+def public_id(event_id: int) -> str:
+    return f"{ID_PREFIX}{event_id}"
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    type: EventType,
+    ticket_id: int,
+    requester_id: int,
+    internal: bool = False,
+    data: dict[str, Any],
+) -> int:
+    """The event's id. `data` is what the payload's "data" holds (the ticket as the API
+    shows it, and what the event adds)."""
+    row = (
+        await session.execute(
+            _RECORD,
+            {
+                "type": type.value,
+                "ticket_id": ticket_id,
+                "requester_id": requester_id,
+                "internal": internal,
+                "data": data,
+            },
+        )
+    ).one()
+    return int(row[0])
+
+
+def payload(event: Event) -> dict[str, Any]:
+    """{"id", "type", "created_at", "data"}: what a webhook receives and the stream sends."""
+    return {
+        "id": public_id(event.id),
+        "type": event.type,
+        "created_at": event.created_at.isoformat().replace("+00:00", "Z"),
+        "data": event.data,
+    }

@@ -1,0 +1,74 @@
+"""SLA breaches as they happen: the worker records each target's breach once per due date
+(so once per clock run), as a `sla.breached` timeline entry by no one and a
+`ticket.sla_breached` event. A paused ticket has no due date, so it never breaches."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from helpdesk.events.models import EventType
+from helpdesk.tickets import service as tickets
+from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.timeline import service as timeline
+from helpdesk.tickets.timeline.models import Action
+
+BATCH = 100
+
+
+class Target(StrEnum):
+    first_response = "first_response"
+    resolution = "resolution"
+
+
+# Per target: when it breaches, its due date, and the due date already recorded. The
+# query below is what ix_tickets_*_breach_unrecorded's predicates serve.
+_COLUMNS: dict[Target, tuple[InstrumentedAttribute[datetime | None], ...]] = {
+    Target.resolution: (Ticket.breach_at, Ticket.due_at, Ticket.sla_breach_recorded_due),
+    Target.first_response: (
+        Ticket.first_response_breach_at,
+        Ticket.first_response_due_at,
+        Ticket.first_response_breach_recorded_due,
+    ),
+}
+
+
+async def record_breaches(session: AsyncSession, *, target: Target, batch: int = BATCH) -> int:
+    """Record up to `batch` breaches not yet recorded (rows another worker holds are
+    skipped); how many. Run in a transaction of its own."""
+    breach_at, due_at, recorded = _COLUMNS[target]
+    statement = (
+        select(Ticket)
+        .where(
+            breach_at.is_not(None),
+            breach_at <= func.now(),
+            due_at.is_not(None),
+            due_at.is_distinct_from(recorded),
+        )
+        .order_by(breach_at)
+        .limit(batch)
+        .with_for_update(skip_locked=True, of=Ticket)
+    )
+    found = list(await session.scalars(statement))
+    for ticket in found:
+        due = getattr(ticket, due_at.key)
+        await session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket.id)
+            .values({recorded.key: due})
+            .execution_options(synchronize_session=False)
+        )
+        due_text = due.isoformat().replace("+00:00", "Z")
+        await timeline.record(
+            session,
+            ticket_id=ticket.id,
+            actor_id=None,
+            action=Action.sla_breached,
+            meta={"target": target.value, "due_at": due_text},
+        )
+        await tickets.announce(
+            session, EventType.ticket_sla_breached, ticket, target=target.value, due_at=due_text
+        )
+    return len(found)

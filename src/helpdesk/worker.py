@@ -1,0 +1,159 @@
+"""`helpdesk worker`: the background process. It fans each new event out to the webhooks
+that want it, sends the deliveries (several at once, each in its own transaction, so a
+crash leaves it to be sent again), and records SLA breaches as they happen. Woken by the
+events' NOTIFY, and every second for retries that fall due. Any number of workers, on any
+number of hosts, may run against one database: rows are taken with SKIP LOCKED. SIGTERM:
+each delivery in flight is finished, then the process exits."""
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from helpdesk.config import Settings
+from helpdesk.db.session import create_engine, create_sessionmaker
+from helpdesk.events.service import CHANNEL
+from helpdesk.mail import sender as mail
+from helpdesk.tickets.sla.breaches import Target, record_breaches
+from helpdesk.webhooks.delivery import TIMEOUT_SECONDS, deliver_next, fan_out
+
+DELIVERIES_AT_ONCE = 8
+MAILS_AT_ONCE = 2
+POLL_SECONDS = 1.0
+BREACH_CHECK_SECONDS = 10.0
+
+log = logging.getLogger("helpdesk.worker")
+
+
+def _plain_url(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def _in_transaction(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    work: Callable[[AsyncSession], Awaitable[int | bool]],
+) -> int | bool:
+    async with sessionmaker() as session, session.begin():
+        return await work(session)
+
+
+class Worker:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.stopping = asyncio.Event()
+        self.events = asyncio.Event()  # a new event committed
+        self.deliveries = asyncio.Event()  # new deliveries to send
+        self.mails = asyncio.Event()  # new mails to send
+
+    async def run(self) -> None:
+        engine = create_engine(
+            self.settings.sqlalchemy_url, pool_size=DELIVERIES_AT_ONCE + MAILS_AT_ONCE + 2
+        )
+        sessionmaker = create_sessionmaker(engine)
+        listener = await asyncpg.connect(_plain_url(self.settings.sqlalchemy_url))
+        await listener.add_listener(CHANNEL, lambda *_: self.events.set())
+        client = httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False)
+        try:
+            background = [
+                asyncio.create_task(self._fan_out(sessionmaker)),
+                asyncio.create_task(self._breaches(sessionmaker)),
+            ]
+            senders = [
+                asyncio.create_task(self._send(sessionmaker, client))
+                for _ in range(DELIVERIES_AT_ONCE)
+            ] + [asyncio.create_task(self._mail(sessionmaker)) for _ in range(MAILS_AT_ONCE)]
+            log.info("worker started", extra={"deliveries_at_once": DELIVERIES_AT_ONCE})
+            await self.stopping.wait()
+            for task in background:
+                task.cancel()
+            # Senders stop between deliveries: the one in flight is finished.
+            await asyncio.gather(*senders, *background, return_exceptions=True)
+        finally:
+            await client.aclose()
+            await listener.close()
+            await engine.dispose()
+            log.info("worker stopped")
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.deliveries.set()
+        self.mails.set()
+
+    async def _wait(self, event: asyncio.Event, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), seconds)
+        event.clear()
+
+    async def _fan_out(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        async def mails(session: AsyncSession) -> int:
+            return await mail.fan_out(session, settings=self.settings)
+
+        while True:
+            try:
+                while await _in_transaction(sessionmaker, fan_out):
+                    self.deliveries.set()
+                while await _in_transaction(sessionmaker, mails):
+                    self.mails.set()
+            except Exception:
+                log.exception("fan-out failed; trying again")
+            await self._wait(self.events, POLL_SECONDS)
+            # Retries fall due with time, not with events.
+            self.deliveries.set()
+            self.mails.set()
+
+    async def _mail(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        async def one(session: AsyncSession) -> bool:
+            return await mail.send_next(session, settings=self.settings)
+
+        while not self.stopping.is_set():
+            try:
+                sent = await _in_transaction(sessionmaker, one)
+            except Exception:
+                log.exception("mail failed; trying again")
+                sent = False
+            if not sent and not self.stopping.is_set():
+                await self._wait(self.mails, POLL_SECONDS)
+
+    async def _send(
+        self, sessionmaker: async_sessionmaker[AsyncSession], client: httpx.AsyncClient
+    ) -> None:
+        allow_private = self.settings.webhook_allow_private_targets
+
+        async def one(session: AsyncSession) -> bool:
+            return await deliver_next(session, client, allow_private=allow_private)
+
+        while not self.stopping.is_set():
+            try:
+                sent = await _in_transaction(sessionmaker, one)
+            except Exception:
+                log.exception("delivery failed; trying again")
+                sent = False
+            if not sent and not self.stopping.is_set():
+                await self._wait(self.deliveries, POLL_SECONDS)
+
+    async def _breaches(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        while True:
+            for target in Target:
+
+                async def record(session: AsyncSession, target: Target = target) -> int:
+                    return await record_breaches(session, target=target)
+
+                try:
+                    while await _in_transaction(sessionmaker, record):
+                        pass
+                except Exception:
+                    log.exception("breach check failed; trying again")
+            await asyncio.sleep(BREACH_CHECK_SECONDS)
+
+
+async def run(settings: Settings) -> None:
+    worker = Worker(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, worker.stop)
+    await worker.run()

@@ -1,0 +1,143 @@
+"""Email notifications sent by a real `helpdesk worker` through a real SMTP server in the
+test process (aiosmtpd): who gets which mail, in text and HTML, threaded per ticket, and
+retried when the server refuses for a while."""
+
+import asyncio
+import email
+import time
+from collections.abc import Iterator
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.support.accounts import Account
+from tests.support.server import WorkerProcess, free_port
+from tests.support.tickets import add_comment, change_ticket, create_ticket, post_comment
+
+WAIT_SECONDS = 30
+
+
+class Inbox:
+    """What the SMTP server received; `refuse` first messages are answered 451."""
+
+    def __init__(self, refuse: int = 0) -> None:
+        self.messages: list[Message] = []
+        self.refuse = refuse
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.refuse > 0:
+            self.refuse -= 1
+            return "451 4.3.0 try again later"
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+    async def wait_for(self, count: int) -> list[Message]:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while len(self.messages) < count:
+            assert time.monotonic() < deadline, f"{len(self.messages)} of {count} mails"
+            await asyncio.sleep(0.05)
+        return list(self.messages)
+
+
+def smtp(inbox: Inbox) -> Iterator[int]:
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def inbox() -> Inbox:
+    return Inbox()
+
+
+@pytest.fixture
+def mail_worker(database_url: str, tmp_path: Path, inbox: Inbox) -> Iterator[WorkerProcess]:
+    for port in smtp(inbox):
+        env = {"SMTP_URL": f"smtp://127.0.0.1:{port}", "MAIL_FROM": "Desk <desk@example.test>"}
+        with WorkerProcess(database_url, tmp_path / "worker.log", env=env) as process:
+            yield process
+
+
+def text_and_html(message: Message) -> tuple[str, str]:
+    parts = {part.get_content_type(): part for part in message.walk()}
+    text = parts["text/plain"].get_payload(decode=True)
+    html = parts["text/html"].get_payload(decode=True)
+    assert isinstance(text, bytes) and isinstance(html, bytes)
+    return text.decode(), html.decode()
+
+
+@pytest.mark.usefixtures("mail_worker")
+async def test_the_right_people_get_the_right_mails_threaded_per_ticket(
+    client: httpx.AsyncClient,
+    inbox: Inbox,
+    requester: Account,
+    agent: Account,
+    other_agent: Account,
+    admin: Account,
+) -> None:
+    ticket = await create_ticket(client, requester, title="Printer <b>jammed</b>")
+    await change_ticket(client, agent, ticket["id"], {"assignee_id": agent.id})  # a claim: no mail
+    await change_ticket(client, admin, ticket["id"], {"assignee_id": other_agent.id})
+    await add_comment(client, other_agent, ticket["id"], "Have you tried turning it off?")
+    note = await post_comment(
+        client, other_agent, ticket["id"], {"body": "Secret", "internal": True}
+    )
+    assert note.status_code == 201
+    await add_comment(client, requester, ticket["id"], "Yes, twice")
+    await change_ticket(client, other_agent, ticket["id"], {"status": "resolved"})
+
+    mails = await inbox.wait_for(4)
+    await asyncio.sleep(1)  # nothing more comes
+    assert len(inbox.messages) == 4
+    # Two senders at once: mails may arrive in another order than they were made.
+    sent = sorted((m["To"], m["Subject"]) for m in mails)
+    title = "Printer <b>jammed</b>"
+    assert sent == sorted(
+        [
+            (other_agent.email, f"Assigned to you: {title} [#{ticket['id']}]"),
+            (requester.email, f"Re: {title} [#{ticket['id']}]"),
+            (other_agent.email, f"Re: {title} [#{ticket['id']}]"),
+            (requester.email, f"Resolved: {title} [#{ticket['id']}]"),
+        ]
+    )
+    assert all(m["From"] == "Desk <desk@example.test>" for m in mails)
+    ids = [m["Message-ID"] for m in mails]
+    assert len(set(ids)) == 4
+    # The ticket's first mail (the assignment) starts the thread; the others answer it.
+    [first] = [m for m in mails if m["In-Reply-To"] is None]
+    assert first["Subject"].startswith("Assigned to you")
+    others = [m for m in mails if m is not first]
+    assert all(m["In-Reply-To"] == first["Message-ID"] for m in others)
+    assert all(m["References"] == first["Message-ID"] for m in others)
+    [reply] = [m for m in mails if m["To"] == requester.email and m["Subject"].startswith("Re:")]
+    text, html = text_and_html(reply)
+    assert "Have you tried turning it off?" in text
+    assert "Secret" not in text and "Secret" not in html
+    assert "&lt;b&gt;jammed&lt;/b&gt;" in html  # escaped in HTML
+    assert f"/tickets/{ticket['id']}" in text
+
+
+async def test_a_refused_mail_is_sent_again(
+    client: httpx.AsyncClient,
+    database_url: str,
+    tmp_path: Path,
+    requester: Account,
+    agent: Account,
+) -> None:
+    inbox = Inbox(refuse=1)
+    for port in smtp(inbox):
+        env = {"SMTP_URL": f"smtp://127.0.0.1:{port}"}
+        with WorkerProcess(database_url, tmp_path / "worker.log", env=env):
+            ticket = await create_ticket(client, requester)
+            await add_comment(client, agent, ticket["id"], "On it")
+            [message] = await inbox.wait_for(1)
+    assert message["To"] == requester.email
+    assert inbox.refuse == 0

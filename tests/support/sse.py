@@ -1,0 +1,86 @@
+"""A Server-Sent Events client for the tests: opens GET /api/events/stream on a real
+server and collects its messages in the background."""
+
+import asyncio
+import contextlib
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+WAIT_SECONDS = 10.0
+
+
+@dataclass
+class Message:
+    id: str | None
+    event: str | None
+    data: dict[str, Any] | None
+    comment: str | None = None
+
+
+@dataclass
+class Stream:
+    base_url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)
+    messages: list[Message] = field(default_factory=list)
+    status: int | None = None
+    opened: asyncio.Event = field(default_factory=asyncio.Event)
+    _task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> "Stream":
+        self._task = asyncio.create_task(self._read())
+        await asyncio.wait_for(self.opened.wait(), WAIT_SECONDS)
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self._task
+
+    async def _read(self) -> None:
+        async with (
+            # No read timeout: a stream is quiet between events (the task is cancelled).
+            httpx.AsyncClient(base_url=self.base_url, timeout=None) as client,  # noqa: S113
+            client.stream(
+                "GET", "/api/events/stream", headers=self.headers, params=self.params
+            ) as response,
+        ):
+            self.status = response.status_code
+            if response.status_code != 200:
+                await response.aread()
+                self.opened.set()
+                return
+            buffer = ""
+            async for chunk in response.aiter_text():
+                buffer += chunk
+                while "\n\n" in buffer:
+                    block, buffer = buffer.split("\n\n", 1)
+                    self._parse(block)
+                    self.opened.set()
+
+    def _parse(self, block: str) -> None:
+        fields: dict[str, str] = {}
+        comment = None
+        for line in block.split("\n"):
+            if line.startswith(":"):
+                comment = line[1:].strip()
+                continue
+            name, _, value = line.partition(": ")
+            fields[name] = value
+        data = json.loads(fields["data"]) if "data" in fields else None
+        self.messages.append(Message(fields.get("id"), fields.get("event"), data, comment))
+
+    def events(self) -> list[Message]:
+        return [message for message in self.messages if message.event is not None]
+
+    async def wait_for(self, count: int, seconds: float = WAIT_SECONDS) -> list[Message]:
+        deadline = time.monotonic() + seconds
+        while len(self.events()) < count:
+            assert time.monotonic() < deadline, f"{len(self.events())} of {count} events"
+            await asyncio.sleep(0.01)
+        return self.events()
