@@ -2,9 +2,26 @@
 
 from helpdesk.auth.models import User
 from helpdesk.db.base import Base
+from helpdesk.events.models import Event
 from helpdesk.idempotency.models import IdempotencyRecord
+from helpdesk.mail.models import Mail
 from helpdesk.tickets.comments.models import Comment
 from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.sla.models import BusinessHours, SlaPolicy
 from helpdesk.tickets.timeline.models import TimelineLog
+from helpdesk.webhooks.models import Delivery, Webhook
 
-__all__ = ["Base", "Comment", "IdempotencyRecord", "Ticket", "TimelineLog", "User"]
+__all__ = [
+    "Base",
+    "BusinessHours",
+    "Comment",
+    "Delivery",
+    "Event",
+    "IdempotencyRecord",
+    "Mail",
+    "SlaPolicy",
+    "Ticket",
+    "TimelineLog",
+    "User",
+    "Webhook",
+]

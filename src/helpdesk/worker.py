@@ -19,7 +19,7 @@ from helpdesk.config import Settings
 from helpdesk.db.session import create_engine, create_sessionmaker
 from helpdesk.events.service import CHANNEL
 from helpdesk.mail import sender as mail
-from helpdesk.tickets.sla.breaches import Target, record_breaches
+from helpdesk.tickets.breaches import Target, record_breaches
 from helpdesk.webhooks.delivery import TIMEOUT_SECONDS, deliver_next, fan_out
 
 DELIVERIES_AT_ONCE = 8

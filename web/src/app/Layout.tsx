@@ -7,9 +7,10 @@ import { useApi } from "@/lib/api/useApi";
 import { keys } from "@/lib/queryKeys";
 import { isStaff } from "@/lib/session/roles";
 import { useSession, useUser } from "@/lib/session/useSession";
+import { LiveIndicator } from "./LiveIndicator";
 
-/** The signed-in shell: skip link, the top bar (brand, the role's pages, the account) and
- * the page. A requester's "New ticket" is on their list of tickets (My tickets), once. */
+/** The signed-in shell: skip link, the top bar (brand, the role's pages, whether the page
+ * updates live, the account) and the page. A requester's "New ticket" is on their list of tickets (My tickets), once. */
 export function Layout() {
   const api = useApi();
   const user = useUser();
@@ -76,6 +77,7 @@ export function Layout() {
           </ul>
         </nav>
         <div className="account">
+          <LiveIndicator />
           <NavLink to="/account" className="account-link">
             {user.name}
             <span className="role"> · {ROLE_LABELS[user.role]}</span>

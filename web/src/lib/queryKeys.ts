@@ -2,6 +2,8 @@
 // exactly what it changed (a ticket's save refreshes the lists too).
 export const keys = {
   ticket: (id: number) => ["ticket", id] as const,
+  /** Every ticket's page (after a break in the live stream, all are read again). */
+  ticketPages: ["ticket"] as const,
   tickets: ["tickets"] as const,
   users: ["users"] as const,
   /** A page of the people list (its filters): under `users`, so a change refreshes both. */

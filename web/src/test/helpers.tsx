@@ -6,6 +6,7 @@ import type { ReactNode } from "react";
 import { MemoryRouter, Route, Routes } from "react-router";
 import { vi } from "vitest";
 import type { Comment, Person, TicketDetail, TimelineEntry, UiConfig, User, UserPage } from "@/lib/api/types";
+import { LiveProvider } from "@/lib/live/LiveProvider";
 import { SessionProvider } from "@/lib/session/SessionProvider";
 import { allowedFor, LIMITS } from "./apiFacts";
 
@@ -133,23 +134,26 @@ export function usersReply(): Reply {
   return { body };
 }
 
-/** Render `ui` at `path` (matched by `route`), signed in as `user`. */
-export function renderAt(ui: ReactNode, { user, path = "/", route = "*" }: { user: User; path?: string; route?: string }) {
+/** Render `ui` at `path` (matched by `route`), signed in as `user`; with `live`, under the
+ * app's live stream too (stub EventSource and answer POST /api/events/stream-token). */
+export function renderAt(ui: ReactNode, { user, path = "/", route = "*", live = false }: { user: User; path?: string; route?: string; live?: boolean }) {
   localStorage.setItem(
     "helpdesk.session",
     JSON.stringify({ token: "test-token", expiresAt: new Date(Date.now() + 3_600_000).toISOString(), user }),
   );
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
-  return render(
+  const routes = (
+    <Routes>
+      <Route path={route} element={ui} />
+      <Route path="/login" element={<p>sign-in page</p>} />
+    </Routes>
+  );
+  const rendered = render(
     <QueryClientProvider client={queryClient}>
       <MemoryRouter initialEntries={[path]}>
-        <SessionProvider>
-          <Routes>
-            <Route path={route} element={ui} />
-            <Route path="/login" element={<p>sign-in page</p>} />
-          </Routes>
-        </SessionProvider>
+        <SessionProvider>{live ? <LiveProvider>{routes}</LiveProvider> : routes}</SessionProvider>
       </MemoryRouter>
     </QueryClientProvider>,
   );
+  return { ...rendered, queryClient };
 }

@@ -2,7 +2,9 @@
 // allowed_fields, brought up to date by every save's answer and every reload). And the
 // conflict flow: every save carries If-Match with the version the edit started from; on
 // 409 the page reloads the ticket, shows what changed meanwhile and who changed it, and
-// lets the person reapply their edit on the fresh version or drop it.
+// lets the person reapply their edit on the fresh version or drop it. When the live stream
+// tells of a newer version while an edit is unsaved, a notice says who changed it, and
+// Reload opens the same comparison before any save.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type FormEvent } from "react";
 import { FormError } from "@/components/FormError";
@@ -17,10 +19,12 @@ import { useDefaultSla } from "../api/useDefaultSla";
 import type { LoadedTicket } from "../api/useTicket";
 import { useRefreshTicket } from "../api/useRefreshTicket";
 import { updateTicket } from "../api/writes";
+import { useChangedSince } from "../hooks/useChangedSince";
 import { fieldValue, toUpdate, type Draft } from "../draft";
 import { PRIORITY_LABELS } from "../labels";
 import { canClaim, editableFields, readOnlyReason, type EditableField } from "../permissions";
 import { slaWords, ticketWords } from "../words";
+import { ChangedNotice } from "./ChangedNotice";
 import { ClaimTicket } from "./ClaimTicket";
 import { ConflictPanel } from "./ConflictPanel";
 import { FieldInput } from "./FieldInput";
@@ -41,6 +45,7 @@ export function TicketEditor({ ticket, version, user }: { ticket: TicketDetail; 
   const focusInvalid = useFocusInvalid(form);
   const limits = useLimits();
   const defaults = useDefaultSla();
+  const [reloading, setReloading] = useState(false);
 
   function finish() {
     setDraft({});
@@ -67,6 +72,20 @@ export function TicketEditor({ ticket, version, user }: { ticket: TicketDetail; 
       }
     },
   });
+
+  // Saved by someone else meanwhile: the page shows the new version, the edit stays.
+  const changedBy = useChangedSince(ticket.id, start && Object.keys(draft).length ? start.version : null, save.isPending);
+
+  async function reload() {
+    if (!start) return;
+    setReloading(true);
+    try {
+      await refresh();
+    } finally {
+      setReloading(false);
+    }
+    setConflict(start);
+  }
 
   function change(field: EditableField, value: string) {
     const from = start ?? { ticket, version };
@@ -141,6 +160,7 @@ export function TicketEditor({ ticket, version, user }: { ticket: TicketDetail; 
         </p>
       )}
       <ClaimTicket ticket={ticket} version={version} user={user} onClaimed={() => setNotice("You claimed this ticket.")} />
+      {changedBy.length > 0 && !conflict && <ChangedNotice names={changedBy} onReload={() => void reload()} busy={reloading} />}
       {conflict && (
         <ConflictPanel base={conflict.ticket} fresh={ticket} draft={draft} onReapply={reapply} onDiscard={discard} busy={save.isPending} />
       )}
