@@ -90,6 +90,7 @@ bench: install
 	  else echo "wrk is missing: run 'sudo apt-get install wrk', then make bench again"; exit 1; fi; }
 	$(BIN)/python bench/dataset.py --tickets $(BENCH_TICKETS) --if-missing
 	$(BIN)/python bench/run.py --workers $(BENCH_WORKERS)
+	$(BIN)/python bench/events.py --markdown bench/results/events-latest.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

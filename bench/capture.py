@@ -9,7 +9,8 @@ from urllib.parse import quote
 
 import httpx
 from common import log, server_settings
-from mixes import AGENT_ID, Mix, deep_offsets, with_cursor_paths
+from dataset import Size
+from mixes import Mix, caller_accounts, deep_offsets, with_cursor_paths
 from tests.support.server import server_environment
 
 SAMPLES_PER_MIX = 64
@@ -47,10 +48,11 @@ async def deep_cursor_paths(
 
 
 async def capture(
-    url: str, jwt_secret: str, read_mixes: list[Mix], tickets: int
+    url: str, jwt_secret: str, read_mixes: list[Mix], size: Size
 ) -> tuple[dict[str, list[list[Statement]]], tuple[str, ...]]:
-    """Per mix, per sample request: the statements the app sent, with their parameters;
-    and the deep cursor paths (for the cursor mix, which is left out without them)."""
+    """Per mix, per sample request, sent as the mix's caller: the statements the app sent,
+    with their parameters; and the deep cursor paths (for the cursor mix, which is left
+    out without them)."""
     os.environ.update(server_environment(url, env=server_settings(jwt_secret)))
     from sqlalchemy import event
 
@@ -67,8 +69,13 @@ async def capture(
         statement, parameters = args[2], args[3]
         recorded.append((statement, tuple(parameters or ())))
 
-    token = issue_token(user_id=AGENT_ID, role="agent", token_version=0, settings=settings).token
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = {
+        caller: {
+            "Authorization": "Bearer "
+            + issue_token(user_id=user_id, role=role, token_version=0, settings=settings).token
+        }
+        for caller, (user_id, role) in caller_accounts(size).items()
+    }
     rng = random.Random(7)  # noqa: S311 (sample requests, not secrets)
     captured: dict[str, list[list[Statement]]] = {}
     transport = httpx.ASGITransport(app=app)
@@ -76,16 +83,16 @@ async def capture(
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://bench") as client,
     ):
-        cursor_paths = await deep_cursor_paths(client, headers, tickets)
+        cursor_paths = await deep_cursor_paths(client, headers["agent"], size.tickets)
         for mix in with_cursor_paths(read_mixes, cursor_paths):
             # Each distinct request once. One that fails (a 503: a statement ran past the
             # app's timeout) still shows its SQL: the event fires before each statement runs.
             seen: dict[str, list[Statement]] = {}
-            paths = sample_paths(mix, tickets, rng)
+            paths = sample_paths(mix, size.tickets, rng)
             for path in paths:
                 if path not in seen:
                     recorded.clear()
-                    response = await client.get(path, headers=headers)
+                    response = await client.get(path, headers=headers[mix.caller])
                     if response.status_code != 200:
                         log(f"capture: {path} answered {response.status_code}")
                     seen[path] = list(recorded)

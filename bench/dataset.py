@@ -12,11 +12,16 @@ with the app's own migrations, then filled:
   `BENCH_PASSWORD` at the production bcrypt cost (12), emails `admin@bench.example`,
   `agent1@bench.example`..., `user1@bench.example`...;
 - tickets: created over three years, newest with the highest ids; old ones mostly closed,
-  recent ones open or in progress; priorities and SLA minutes as the app sets them, so the
-  old tickets left open are breached; titles and descriptions from a Zipf-like vocabulary
+  recent ones open or in progress, some of those pending or on hold; priorities, SLA
+  minutes and first-response minutes as the app sets them, and both SLA clocks as the app
+  would have left them (running since creation, paused at the last update, stopped when
+  resolved; first responded at the first public agent comment), so the old tickets left
+  open are breached; titles and descriptions from a Zipf-like vocabulary
   (bench/vocabulary.py), the search columns filled by PostgreSQL itself;
-- comments: about three per ticket, written within days of their ticket;
-- the timeline: one entry per ticket created, per version bump and per comment, in time order.
+- comments: about three per ticket, written within days of their ticket; a tenth of the
+  agents' comments are internal notes (their words in `note_words`, not `comment_words`);
+- the timeline: one entry per ticket created, per version bump (a waiting ticket's last one
+  with its sla.paused) and per comment, in time order.
 
 Tickets and comments stream in through COPY on two connections while Python writes the
 text; the timeline is one INSERT ... SELECT. Secondary indexes and foreign keys are
@@ -35,8 +40,9 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -53,7 +59,7 @@ from tests.support.server import plain_url
 
 from helpdesk.config import to_asyncpg_url
 from helpdesk.migrate import alembic_config, upgrade
-from helpdesk.tickets.sla.models import DEFAULT_SLA_MINUTES
+from helpdesk.tickets.sla.models import DEFAULT_SLA_MINUTES, DEFAULT_TARGETS
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/helpdesk_bench"
 BENCH_PASSWORD = "bench-password-123"  # noqa: S105 (throw-away benchmark accounts)
@@ -77,14 +83,25 @@ TICKET_COLUMNS = (
     "requester_id",
     "assignee_id",
     "sla_minutes",
-    "due_at",
     "version",
     "updated_at",
     "created_at",
+    # The clocks (src/helpdesk/tickets/sla/clock.py); sla_business_hours keeps its default
+    # (false: wall-clock time, as the default policies count).
+    "due_at",
+    "sla_remaining",
+    "sla_started_at",
+    "first_response_minutes",
+    "first_response_due_at",
+    "first_response_remaining",
+    "first_responded_at",
+    "resolved_at",
     "comment_words",
+    "note_words",
 )
-COMMENT_COLUMNS = ("id", "ticket_id", "author_id", "body", "created_at")
+COMMENT_COLUMNS = ("id", "ticket_id", "author_id", "body", "internal", "created_at")
 PRIORITY_WEIGHTS = {"low": 0.30, "medium": 0.45, "high": 0.20, "urgent": 0.05}
+FIRST_RESPONSE_MINUTES = {priority.value: first for priority, (first, _) in DEFAULT_TARGETS.items()}
 # Status by age: (closed, resolved, in_progress, open) shares.
 STATUS_BY_AGE = (
     (timedelta(days=7), (0.15, 0.15, 0.35, 0.35)),
@@ -92,6 +109,15 @@ STATUS_BY_AGE = (
     (HISTORY, (0.93, 0.04, 0.015, 0.015)),
 )
 STATUSES = ("closed", "resolved", "in_progress", "open")
+# Waiting tickets: of the last 30 days' open and in-progress tickets that an agent holds,
+# 1 in 15 each pending and on hold (about 5% each of those days' open ones), paused at
+# their last update, before their resolution target.
+WAITING_STATUSES = ("pending", "on_hold")
+WAITING_WITHIN = timedelta(days=30)
+WAITING_SHARE = 1 / 15
+STOPPED_STATUSES = frozenset(("resolved", "closed"))
+# Of the agents' comments, this share are internal notes.
+INTERNAL_SHARE = 0.10
 COPY_NULL = "\\N"
 
 
@@ -264,8 +290,86 @@ def _timestamp(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, UTC).isoformat()
 
 
+def _copy_timestamp(seconds: float | None) -> str:
+    return COPY_NULL if seconds is None else _timestamp(seconds)
+
+
+def _copy_interval(seconds: float | None) -> str:
+    return COPY_NULL if seconds is None else f"{seconds:.6f} seconds"
+
+
+def clock_columns(
+    *,
+    created: float,
+    status: str,
+    sla_minutes: int,
+    first_response_minutes: int,
+    updated: float,
+    version: int,
+    responded: float | None,
+) -> tuple[float | None, ...]:
+    """A ticket's clocks as the app would have left them (tickets/sla/clock.py), in
+    seconds: due_at, sla_remaining, sla_started_at, first_response_due_at,
+    first_response_remaining, first_responded_at, resolved_at. Wall-clock time; the
+    clocks ran from its creation until it was paused (at its last update) or resolved
+    (when its timeline says so: the third version); a first response while paused or
+    stopped is due as if its clock ran from the reply (clock.respond)."""
+    # On the microsecond grid, as PostgreSQL stores them, so that the stored differences
+    # (due_at - resolved_at) are exact.
+    created, updated = round(created, 6), round(updated, 6)
+    responded = None if responded is None else round(responded, 6)
+    due = created + 60 * sla_minutes
+    first_due = created + 60 * first_response_minutes
+    if status in WAITING_STATUSES or status in STOPPED_STATUSES:
+        waiting = status in WAITING_STATUSES
+        stopped_at = (
+            updated if waiting else round(created + (updated - created) * 2 / (version - 1), 6)
+        )
+        first_left = first_due - stopped_at
+        if responded is not None and responded > stopped_at:
+            first_due = responded + first_left
+        return (
+            None if waiting else due,
+            due - stopped_at,
+            None,
+            None if waiting and responded is None else first_due,
+            first_left if responded is None else None,
+            responded,
+            None if waiting else stopped_at,
+        )
+    # Running since it was created.
+    return (
+        due,
+        60.0 * sla_minutes,
+        created,
+        first_due,
+        60.0 * first_response_minutes if responded is None else None,
+        responded,
+        None,
+    )
+
+
+class TicketFacts(NamedTuple):
+    """What a ticket's row is written from, once its comments are known."""
+
+    created: float
+    status: str
+    priority: str
+    requester: int
+    assignee: int  # 0: none
+    sla_minutes: int
+    version: int
+    updated: float
+    title: str
+    description: str
+
+
 class Writer:
-    """Tickets and comments as COPY text, chunk by chunk, from one seeded generator."""
+    """Tickets and comments as COPY text, chunk by chunk, from one seeded generator.
+
+    What the support workflow added (waiting statuses, internal notes) is drawn from a
+    second generator, so that everything else (texts, statuses, comments) is the same as
+    the dataset was before it, for the same seed."""
 
     def __init__(
         self, size: Size, now: datetime, seed: int, lexemes: dict[str, tuple[str, ...]]
@@ -275,6 +379,7 @@ class Writer:
         # comment_words are the union of its comments' words' lexemes.
         self.lexemes = lexemes
         self.rng = random.Random(seed)  # noqa: S311 (data, not secrets)
+        self.workflow_rng = random.Random(seed + 1)  # noqa: S311 (data, not secrets)
         self.now = now.timestamp()
         self.start = (now - HISTORY).timestamp()
         words = vocabulary.words()
@@ -294,12 +399,22 @@ class Writer:
         shares = next(s for limit, s in STATUS_BY_AGE if age <= limit.total_seconds())
         return self.rng.choices(STATUSES, weights=shares)[0]
 
+    def waiting(self, status: str, assignee: int, age: float) -> str | None:
+        """pending or on_hold for some of the recent open tickets an agent holds."""
+        if status not in ("open", "in_progress") or not assignee:
+            return None
+        if age > WAITING_WITHIN.total_seconds():
+            return None
+        draw = self.workflow_rng.random()
+        return next(
+            (s for i, s in enumerate(WAITING_STATUSES) if draw < (i + 1) * WAITING_SHARE), None
+        )
+
     def chunk(self, first: int, last: int) -> tuple[bytes, bytes]:
         """Tickets first..last (ids), and their share of the comments."""
         rng, size = self.rng, self.size
         span = self.now - self.start
-        tickets: list[str] = []
-        facts: list[tuple[float, int, int]] = []  # created, requester, assignee (0: none)
+        facts: list[TicketFacts] = []
         agents = size.agent_ids
         for ticket_id in range(first, last + 1):
             created = self.start + span * (ticket_id - 1 + rng.random()) / size.tickets
@@ -315,13 +430,25 @@ class Writer:
             version += (assignee != 0 and status == "open") + (rng.random() < 0.2)
             updated = created + min(age, rng.uniform(60, 5 * 86400)) if version > 1 else created
             title = self.text(4, 9)
-            tickets.append(
-                f"{ticket_id}\t{title[0].upper()}{title[1:]}\t{self.text(10, 50)}\t{status}\t"
-                f"{priority}\t{requester}\t{assignee or COPY_NULL}\t{sla}\t"
-                f"{_timestamp(created + sla * 60)}\t{version}\t{_timestamp(updated)}\t"
-                f"{_timestamp(created)}\t"
+            description = self.text(10, 50)
+            if (waiting := self.waiting(status, assignee, age)) is not None:
+                # Paused at its last update, with time left: within its target so far.
+                status, version = waiting, version + 1
+                updated = created + self.workflow_rng.uniform(0.1, 0.9) * min(age, 60 * sla)
+            facts.append(
+                TicketFacts(
+                    created=created,
+                    status=status,
+                    priority=priority,
+                    requester=requester,
+                    assignee=assignee,
+                    sla_minutes=sla,
+                    version=version,
+                    updated=updated,
+                    title=f"{title[0].upper()}{title[1:]}",
+                    description=description,
+                )
             )
-            facts.append((created, requester, assignee))
 
         # This chunk's share of the comments, spread over its tickets at random (about
         # Poisson), each within five days of its ticket, in time order.
@@ -331,25 +458,69 @@ class Writer:
         comments: list[tuple[float, int, int]] = []
         for _ in range(wanted):
             index = rng.randrange(len(facts))
-            created, requester, assignee = facts[index]
-            when = created + rng.random() * min(self.now - created, 5 * 86400)
-            author = requester if rng.random() < 0.5 else (assignee or rng.choice(agents))
+            ticket = facts[index]
+            when = ticket.created + rng.random() * min(self.now - ticket.created, 5 * 86400)
+            author = (
+                ticket.requester if rng.random() < 0.5 else (ticket.assignee or rng.choice(agents))
+            )
             comments.append((when, first + index, author))
         comments.sort()
         lines = []
-        words: list[set[str]] = [set() for _ in tickets]
+        public_words: list[set[str]] = [set() for _ in facts]
+        note_words: list[set[str]] = [set() for _ in facts]
+        # The first public reply from an agent: the first response (requesters are users),
+        # when and as written.
+        responded: list[tuple[float, str] | None] = [None] * len(facts)
         for when, ticket_id, author in comments:
             body = self.text(5, 40)
-            words[ticket_id - first].update(body.split())
+            index = ticket_id - first
+            stamp = _timestamp(when)
+            by_agent = author != facts[index].requester
+            internal = by_agent and self.workflow_rng.random() < INTERNAL_SHARE
+            (note_words if internal else public_words)[index].update(body.split())
+            if by_agent and not internal and responded[index] is None:
+                responded[index] = (when, stamp)
             lines.append(
-                f"{self.next_comment_id}\t{ticket_id}\t{author}\t{body}\t{_timestamp(when)}\n"
+                f"{self.next_comment_id}\t{ticket_id}\t{author}\t{body}\t"
+                f"{'t' if internal else 'f'}\t{stamp}\n"
             )
             self.next_comment_id += 1
-        for index, ticket_words in enumerate(words):
-            # tsvector's text form: lexemes apart by spaces (letters and digits need no quotes).
-            found = {lexeme for word in ticket_words for lexeme in self.lexemes[word]}
-            tickets[index] += " ".join(sorted(found)) + "\n"
+
+        tickets = []
+        for index, t in enumerate(facts):
+            first_minutes = FIRST_RESPONSE_MINUTES[t.priority]
+            reply = responded[index]
+            clocks = clock_columns(
+                created=t.created,
+                status=t.status,
+                sla_minutes=t.sla_minutes,
+                first_response_minutes=first_minutes,
+                updated=t.updated,
+                version=t.version,
+                responded=None if reply is None else reply[0],
+            )
+            due, left, started, first_due, first_left, _, resolved = clocks
+            created_at = _timestamp(t.created)
+            # sla_started_at is created_at, first_responded_at the reply's created_at.
+            tickets.append(
+                f"{first + index}\t{t.title}\t{t.description}\t{t.status}\t{t.priority}\t"
+                f"{t.requester}\t{t.assignee or COPY_NULL}\t{t.sla_minutes}\t{t.version}\t"
+                f"{_timestamp(t.updated)}\t{created_at}\t"
+                f"{_copy_timestamp(due)}\t{_copy_interval(left)}\t"
+                f"{COPY_NULL if started is None else created_at}\t{first_minutes}\t"
+                f"{_copy_timestamp(first_due)}\t{_copy_interval(first_left)}\t"
+                f"{COPY_NULL if reply is None else reply[1]}\t"
+                f"{_copy_timestamp(resolved)}\t{self.tsvector(public_words[index])}\t"
+                f"{self.tsvector(note_words[index])}\n"
+            )
         return "".join(tickets).encode(), "".join(lines).encode()
+
+    def tsvector(self, words: set[str]) -> str:
+        """The words' lexemes in tsvector's text form: apart by spaces (letters and digits
+        need no quotes)."""
+        if not words:
+            return ""
+        return " ".join(sorted(set(chain.from_iterable(map(self.lexemes.__getitem__, words)))))
 
 
 async def word_lexemes(conn: asyncpg.Connection) -> dict[str, tuple[str, ...]]:
@@ -417,30 +588,43 @@ FROM generate_series(1, $4::int) AS g
 """
 
 # Every ticket's history, oldest first so ids follow time as they do in a live desk:
-# created, one update per version after the first, one entry per comment.
+# created, one update per version after the first (a waiting ticket's last one sets its
+# status, with the sla.paused entry that goes with it), one entry per comment.
 INSERT_TIMELINE = """
 INSERT INTO timeline_logs (ticket_id, actor_id, action, meta, created_at)
 SELECT ticket_id, actor_id, action, meta, created_at FROM (
     SELECT id AS ticket_id, requester_id AS actor_id, 'ticket.created' AS action,
            jsonb_build_object('title', title, 'status', 'open', 'priority', priority,
-                              'assignee_id', NULL, 'sla_minutes', sla_minutes) AS meta,
-           created_at
+                              'assignee_id', NULL, 'sla_minutes', sla_minutes,
+                              'first_response_minutes', first_response_minutes) AS meta,
+           created_at, 0 AS step
     FROM tickets
     UNION ALL
     SELECT t.id, coalesce(t.assignee_id, 1), 'ticket.updated',
            jsonb_build_object(
                'changes', jsonb_build_object('status', jsonb_build_object(
                    'old', (ARRAY['open', 'in_progress', 'resolved', 'closed'])[least(v - 1, 4)],
-                   'new', (ARRAY['open', 'in_progress', 'resolved', 'closed'])[least(v, 4)])),
+                   'new', CASE WHEN v = t.version AND t.status IN ('pending', 'on_hold')
+                       THEN t.status
+                       ELSE (ARRAY['open', 'in_progress', 'resolved', 'closed'])[least(v, 4)]
+                   END)),
                'version', v),
-           t.created_at + (t.updated_at - t.created_at) * (v - 1) / (t.version - 1)
+           t.created_at + (t.updated_at - t.created_at) * (v - 1) / (t.version - 1), 1
     FROM tickets t CROSS JOIN LATERAL generate_series(2, t.version) AS v
     UNION ALL
-    SELECT ticket_id, author_id, 'comment.created', jsonb_build_object('comment_id', id),
-           created_at
+    SELECT id, assignee_id, 'sla.paused',
+           jsonb_build_object(
+               'resolution_minutes_left', round(extract(epoch FROM sla_remaining) / 60)::int,
+               'first_response_minutes_left',
+               round(extract(epoch FROM first_response_remaining) / 60)::int),
+           updated_at, 2
+    FROM tickets WHERE status IN ('pending', 'on_hold')
+    UNION ALL
+    SELECT ticket_id, author_id, 'comment.created',
+           jsonb_build_object('comment_id', id, 'internal', internal), created_at, 1
     FROM comments
 ) AS history
-ORDER BY created_at
+ORDER BY created_at, step
 """
 
 

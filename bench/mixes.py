@@ -86,6 +86,16 @@ def mixes(built: dataset.Built) -> list[Mix]:
             "list.lua",
             (f"/api/tickets?query={rare}+{rare_pair_word()}",),
         ),
+        # A requester's search: their own tickets, each match checked again against its
+        # public text (without the internal notes' words).
+        Mix(
+            "search_requester",
+            "search",
+            f"GET /api/tickets?query={common}",
+            "requester",
+            "list.lua",
+            (f"/api/tickets?query={common}",),
+        ),
         Mix(
             "breached",
             "read",
@@ -94,6 +104,40 @@ def mixes(built: dataset.Built) -> list[Mix]:
             "list.lua",
             ("/api/tickets/breached",),
         ),
+        # The same filter as a list parameter, and its first-response twin: each an
+        # instant compared with now(), served by a partial index.
+        Mix(
+            "list_breached",
+            "read",
+            "GET /api/tickets?breached=true",
+            "agent",
+            "list.lua",
+            ("/api/tickets?breached=true",),
+        ),
+        Mix(
+            "list_first_response_breached",
+            "read",
+            "GET /api/tickets?first_response_breached=true",
+            "agent",
+            "list.lua",
+            ("/api/tickets?first_response_breached=true",),
+        ),
+        # The queue's other orders (sort=), each walked down its own index.
+        *[
+            Mix(
+                f"list_sort_{name}",
+                "read",
+                f"GET /api/tickets?sort={sort}",
+                "agent",
+                "list.lua",
+                (f"/api/tickets?sort={sort}",),
+            )
+            for name, sort in (
+                ("due", "due_at"),
+                ("priority", "-priority"),
+                ("updated", "-updated_at"),
+            )
+        ],
         Mix(
             "create_ticket",
             "write",
@@ -132,6 +176,11 @@ CALLERS = {
     "requester": f"user1@{dataset.EMAIL_DOMAIN}",
 }
 AGENT_ID = dataset.ADMIN_ID + 1  # agent1
+
+
+def caller_accounts(size: dataset.Size) -> dict[str, tuple[int, str]]:
+    """The user id and role of each account in CALLERS (user1 is the first requester)."""
+    return {"agent": (AGENT_ID, "agent"), "requester": (size.first_user_id, "user")}
 
 
 def deep_offsets(tickets: int) -> tuple[int, int]:

@@ -108,9 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     to_capture = {m.name: m for m in chosen if m.kind in ("read", "search")}
     if not args.no_explain:
         to_capture |= {m.name: m for m in all_mixes if m.explained}
-    captured, cursor_paths = asyncio.run(
-        capture(url, jwt_secret, list(to_capture.values()), size.tickets)
-    )
+    captured, cursor_paths = asyncio.run(capture(url, jwt_secret, list(to_capture.values()), size))
     if not cursor_paths:
         log("GET /api/tickets has no next_cursor: the deep-page-by-cursor mix is left out")
     all_mixes = with_cursor_paths(all_mixes, cursor_paths)
