@@ -95,9 +95,10 @@ def render_plan(node: dict[str, Any], depth: int = 0) -> list[str]:
 
 
 def main_statement(samples: list[list[Statement]]) -> Statement:
-    """The list query of a list mix: the statement that reads tickets in list order."""
+    """The list query of a list mix: the statement that reads tickets in a list's order
+    (any of the sort orders)."""
     for statement, parameters in samples[0]:
-        if "FROM tickets" in statement and "ORDER BY tickets.created_at" in statement:
+        if "FROM tickets" in statement and "ORDER BY" in statement and "LIMIT" in statement:
             return statement, parameters
     raise ValueError("no list statement captured")
 
