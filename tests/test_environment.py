@@ -74,8 +74,22 @@ def test_it_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
         ("HELPDESK_ENV", "staging", "HELPDESK_ENV: Input should be 'development'"),
         ("IDEMPOTENCY_PURGE_EVERY_SECONDS", "-1", "SECONDS: Input should be greater than"),
         ("IDEMPOTENCY_PURGE_EVERY_SECONDS", "hourly", "SECONDS: Input should be a valid number"),
+        ("SMTP_URL", "http://mail.example", "SMTP_URL: must be smtp://"),
+        ("SMTP_URL", "smtp://mail.example:25x", "SMTP_URL: "),
+        ("PUBLIC_URL", "desk.example", "PUBLIC_URL: must be the desk's"),
+        ("MAIL_FROM", "nobody", "MAIL_FROM: must be an address"),
+        ("WEBHOOK_ALLOW_PRIVATE_TARGETS", "maybe", "WEBHOOK_ALLOW_PRIVATE_TARGETS: Input should"),
     ],
-    ids=["unknown-environment", "negative-purge-interval", "words-for-purge-interval"],
+    ids=[
+        "unknown-environment",
+        "negative-purge-interval",
+        "words-for-purge-interval",
+        "smtp-url-not-smtp",
+        "smtp-port-not-a-number",
+        "public-url-without-scheme",
+        "mail-from-not-an-address",
+        "private-targets-not-a-boolean",
+    ],
 )
 def test_a_bad_setting_stops_the_command_before_it_touches_a_database(
     tmp_path: Path, name: str, value: str, named: str
@@ -85,7 +99,7 @@ def test_a_bad_setting_stops_the_command_before_it_touches_a_database(
         "JWT_SECRET": SECRET,
         name: value,
     }
-    for command in (["serve"], ["purge-idempotency-keys"]):
+    for command in (["serve"], ["worker"], ["purge-idempotency-keys"]):
         done = subprocess.run(
             [HELPDESK, *command], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
         )

@@ -13,6 +13,7 @@ from helpdesk import web
 from helpdesk.config import Settings
 from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from helpdesk.main import create_app
+from tests.support.accounts import Account
 from tests.support.apps import asgi_client
 from tests.support.responses import assert_error
 from tests.support.server import TEST_JWT_SECRET
@@ -174,6 +175,20 @@ async def test_ui_config_lists_the_demo_accounts_in_the_demo_configuration(
     body = response.json()
     assert body.pop("limits") == LIMITS
     assert body == {"demo_accounts": accounts, "demo_password": DEMO_PASSWORD}
+
+
+async def test_ui_configs_sla_defaults_are_the_policies_as_they_stand(
+    client: httpx.AsyncClient, admin: Account
+) -> None:
+    """One source for each priority's target: an admin's change shows at once."""
+    changed = await client.put(
+        "/api/sla-policies/high",
+        json={"first_response_minutes": 30, "resolution_minutes": 90, "business_hours": False},
+        headers=admin.headers,
+    )
+    assert changed.status_code == 200, changed.text
+    limits = (await client.get("/api/ui-config")).json()["limits"]
+    assert limits["default_sla_minutes"] == {**LIMITS["default_sla_minutes"], "high": 90}
 
 
 async def test_ui_config_lists_no_account_in_production(database_url: str) -> None:

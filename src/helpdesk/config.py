@@ -1,10 +1,12 @@
 """Every setting the service reads, from the environment or `.env`, in one class."""
 
 import secrets
+from email.utils import parseaddr
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from pydantic import Field, field_validator, model_validator
@@ -59,8 +61,8 @@ class Settings(BaseSettings):
     rate_limit_api_per_minute: int = Field(default=API_REQUESTS_PER_MINUTE, ge=0)
     rate_limit_auth_per_minute: int = Field(default=AUTH_ATTEMPTS_PER_MINUTE, ge=0)
     redis_url: str | None = None
-    # Idempotency keys past their 24 h are deleted this often by each API process; 0: never
-    # (then run `helpdesk purge-idempotency-keys` from cron).
+    # Idempotency keys past their 24 h are deleted this often by each `helpdesk worker`;
+    # 0: never (then run `helpdesk purge-idempotency-keys` from cron).
     idempotency_purge_every_seconds: float = Field(default=60 * 60, ge=0)
     # Addresses of the reverse proxies whose X-Forwarded-For is trusted (comma-separated, or
     # "*"); unset: the peer address is the client's, as when nothing sits in front.
@@ -74,6 +76,31 @@ class Settings(BaseSettings):
     mail_from: str = "Helpdesk <helpdesk@localhost>"
     # Where people open the desk: the links in mails.
     public_url: str = "http://127.0.0.1:5000"
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+                raise ValueError("must be smtp://[user:pass@]host[:port] or smtps://...")
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be the desk's http:// or https:// address")
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        if not parseaddr(value)[1].count("@") == 1:
+            raise ValueError('must be an address, e.g. "Helpdesk <help@example.com>"')
+        return value
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -127,6 +154,12 @@ def to_asyncpg_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+asyncpg://" + url[len(prefix) :]
     raise ValueError("DATABASE_URL must be a postgresql:// URL")
+
+
+def to_plain_url(url: str) -> str:
+    """The same URL as asyncpg's own connect() takes it (postgresql://): for the
+    connections the service holds outside SQLAlchemy's pool (LISTEN)."""
+    return to_asyncpg_url(url).replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 def development_secret(data_dir: Path) -> str:

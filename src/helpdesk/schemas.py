@@ -3,7 +3,8 @@ text whose blank value counts as missing."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -13,8 +14,10 @@ from pydantic import (
     GetJsonSchemaHandler,
     StrictInt,
     StrictStr,
+    ValidationInfo,
     field_validator,
 )
+from pydantic.config import JsonDict
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -41,6 +44,47 @@ class RequestModel(BaseModel):
             except UnicodeEncodeError:
                 raise PydanticCustomError("string_unicode", "must be valid Unicode text") from None
         return value
+
+
+def _document_not_nullable(schema: JsonDict, model: type[BaseModel]) -> None:
+    """A PatchModel's NOT_NULLABLE fields documented by their one non-null type: optional,
+    but never null."""
+    properties = schema["properties"]
+    assert isinstance(properties, dict)
+    for name in getattr(model, "NOT_NULLABLE", ()):
+        field = properties[name]
+        assert isinstance(field, dict)
+        options = field.pop("anyOf")
+        assert isinstance(options, list)
+        [kept] = [option for option in options if option != {"type": "null"}]
+        assert isinstance(kept, dict)
+        field.update(kept)
+
+
+class PatchModel(RequestModel):
+    """A partial change (PATCH): a field left out stays as it is; one of NOT_NULLABLE may
+    be left out but not sent as null (400 on that field)."""
+
+    NOT_NULLABLE: ClassVar[tuple[str, ...]] = ()
+    model_config = ConfigDict(json_schema_extra=_document_not_nullable)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: object, info: ValidationInfo) -> object:
+        # Runs only for the fields that were sent.
+        if value is None and info.field_name in cls.NOT_NULLABLE:
+            raise PydanticCustomError("null_not_allowed", "may not be null")
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the caller sent."""
+        return self.model_dump(exclude_unset=True)
+
+
+def iso_utc(moment: datetime) -> str:
+    """A time as the API writes it inside JSON it composes itself (timeline meta, event
+    payloads): ISO 8601, UTC as Z."""
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _trimmed(min_length: int, max_length: int) -> Callable[[str], str]:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from helpdesk.auth.models import Role
 from helpdesk.config import SettingsDep
+from helpdesk.db.session import SessionDep
 from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from helpdesk.errors import MethodNotAllowed, NotFound, documented_methods
 from helpdesk.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -20,7 +21,7 @@ from helpdesk.tickets.comments.schemas import MAX_COMMENT_LENGTH
 from helpdesk.tickets.models import MAX_SLA_MINUTES, Priority
 from helpdesk.tickets.schemas import MAX_DESCRIPTION_LENGTH
 from helpdesk.tickets.search import MAX_QUERY_LENGTH
-from helpdesk.tickets.sla.models import DEFAULT_SLA_MINUTES
+from helpdesk.tickets.sla import service as sla
 
 # src/helpdesk/web.py -> the repository's web/dist (the package is installed editable).
 WEB_DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
@@ -68,10 +69,13 @@ class Limits(BaseModel):
     page_size: int
     max_page_size: int
     sla_minutes_max: int
-    default_sla_minutes: dict[Priority, int]
+    default_sla_minutes: dict[Priority, int] = Field(
+        description="Each priority's resolution target now (the SLA policies)"
+    )
 
 
-LIMITS = Limits(
+# All but the SLA defaults, which admins change (read per request from the policies).
+FIXED_LIMITS = dict(
     title_max_length=MAX_TITLE_LENGTH,
     description_max_length=MAX_DESCRIPTION_LENGTH,
     comment_max_length=MAX_COMMENT_LENGTH,
@@ -79,7 +83,6 @@ LIMITS = Limits(
     page_size=DEFAULT_PAGE_SIZE,
     max_page_size=MAX_PAGE_SIZE,
     sla_minutes_max=MAX_SLA_MINUTES,
-    default_sla_minutes=DEFAULT_SLA_MINUTES,
 )
 
 
@@ -90,17 +93,20 @@ class UiConfig(BaseModel):
 
 
 @router.get("/ui-config", response_model=UiConfig)
-async def ui_config(settings: SettingsDep) -> UiConfig:
+async def ui_config(settings: SettingsDep, session: SessionDep) -> UiConfig:
     """The demo accounts and their password, listed only in development (HELPDESK_ENV);
     in production and test both are empty."""
+    policies = await sla.list_policies(session)
+    defaults = {policy.priority: policy.resolution_minutes for policy in policies}
+    limits = Limits(**FIXED_LIMITS, default_sla_minutes=defaults)
     if not settings.has_demo_accounts:
-        return UiConfig(demo_accounts=[], demo_password=None, limits=LIMITS)
+        return UiConfig(demo_accounts=[], demo_password=None, limits=limits)
     return UiConfig(
         demo_accounts=[
             DemoAccount(name=name, email=email, role=role) for name, email, role in DEMO_ACCOUNTS
         ],
         demo_password=DEMO_PASSWORD,
-        limits=LIMITS,
+        limits=limits,
     )
 
 

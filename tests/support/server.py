@@ -24,7 +24,7 @@ from types import TracebackType
 import httpx
 import psutil
 
-from helpdesk.config import to_asyncpg_url
+from helpdesk.config import to_plain_url as plain_url
 
 # The `helpdesk` command as an operator types it, from this virtual environment.
 HELPDESK = str(Path(sys.executable).parent / "helpdesk")
@@ -41,12 +41,6 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-def plain_url(url: str) -> str:
-    """asyncpg's own connect() wants postgresql://: any spelling the app accepts
-    (postgres://, SQLAlchemy's postgresql+asyncpg://) in that form."""
-    return to_asyncpg_url(url).replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 def inherited_environment() -> dict[str, str]:

@@ -182,3 +182,63 @@ async def test_a_failed_delivery_is_retried_by_hand(
         f"{WEBHOOKS}/{hook['id']}/deliveries/{delivery_id + 1000}/retry", headers=admin.headers
     )
     assert_error(other, 404, "NOT_FOUND")
+
+
+BAD_CHANGES = [
+    pytest.param({}, "FIELD_REQUIRED", None, id="nothing"),
+    pytest.param({"url": None}, "FIELD_INVALID", "url", id="null-url"),
+    pytest.param({"events": None}, "FIELD_INVALID", "events", id="null-events"),
+    pytest.param({"active": None}, "FIELD_INVALID", "active", id="null-active"),
+    pytest.param({"active": "false"}, "FIELD_INVALID", "active", id="active-as-text"),
+    pytest.param({"events": ["ticket.gone"]}, "FIELD_INVALID", "events", id="unknown-event"),
+    pytest.param({"url": "gopher://h.example/"}, "FIELD_INVALID", "url", id="bad-scheme"),
+    pytest.param({"secret": "whsec_x"}, "FIELD_INVALID", "secret", id="secret-by-hand"),
+]
+
+
+@pytest.mark.parametrize(("body", "code", "field"), BAD_CHANGES)
+async def test_bad_changes_are_refused_and_change_nothing(
+    client: httpx.AsyncClient,
+    admin: Account,
+    db: asyncpg.Connection,
+    body: Any,
+    code: str,
+    field: str | None,
+) -> None:
+    created = await create(client, admin)
+    before = await db.fetchrow("SELECT * FROM webhooks")
+    response = await client.patch(f"{WEBHOOKS}/{created['id']}", json=body, headers=admin.headers)
+    assert_error(response, 400, code, field)
+    assert await db.fetchrow("SELECT * FROM webhooks") == before
+
+
+async def test_a_null_description_is_an_empty_one(
+    client: httpx.AsyncClient, admin: Account
+) -> None:
+    created = await create(client, admin, description="CRM")
+    changed = await client.patch(
+        f"{WEBHOOKS}/{created['id']}", json={"description": None}, headers=admin.headers
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["description"] == ""
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/987654"),
+        ("PATCH", "/987654"),
+        ("DELETE", "/987654"),
+        ("POST", "/987654/rotate-secret"),
+        ("GET", "/987654/deliveries"),
+        ("POST", "/987654/deliveries/1/retry"),
+        ("GET", "/not-a-number"),
+        ("DELETE", "/0"),
+    ],
+)
+async def test_an_unknown_webhook_is_not_found(
+    client: httpx.AsyncClient, admin: Account, method: str, path: str
+) -> None:
+    body = {"active": False} if method == "PATCH" else None
+    response = await client.request(method, f"{WEBHOOKS}{path}", json=body, headers=admin.headers)
+    assert_error(response, 404, "NOT_FOUND")

@@ -6,7 +6,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
 from pydantic_core import PydanticCustomError
 
 from helpdesk import text
-from helpdesk.auth.models import Role
+from helpdesk.auth.models import Role, User
 from helpdesk.auth.passwords import MAX_PASSWORD_BYTES, MIN_PASSWORD_BYTES
 from helpdesk.schemas import RequestModel, Trimmed
 
@@ -89,6 +89,10 @@ class Person(BaseModel):
     id: int
     name: str
     role: Role
+
+    @classmethod
+    def of(cls, user: User) -> "Person":
+        return cls(id=user.id, name=user.name, role=Role(user.role))
 
 
 class UserOut(BaseModel):

@@ -9,6 +9,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from helpdesk.auth import passwords
 from helpdesk.auth.models import Role, User
 from helpdesk.auth.schemas import RegisterIn, normalize_email
+from helpdesk.auth.tokens import TokenClaims
 from helpdesk.errors import (
     AccountDeactivated,
     EmailTaken,
@@ -21,6 +22,20 @@ from helpdesk.errors import (
 
 async def get_user(session: AsyncSession, *, user_id: int) -> User | None:
     return await session.get(User, user_id)
+
+
+async def token_holder(session: AsyncSession, *, claims: TokenClaims) -> User:
+    """The account a valid token names, read now; 401 when it is gone, the token was
+    revoked (a password change, a deactivation), or the account is deactivated."""
+    user = await get_user(session, user_id=claims.user_id)
+    if user is None:
+        raise Unauthorized("Account no longer exists")
+    if user.token_version != claims.token_version:
+        raise Unauthorized("Token was revoked; sign in again")
+    if not user.active:
+        # Deactivation also bumps token_version; this holds if the row was changed by hand.
+        raise Unauthorized("Account is deactivated")
+    return user
 
 
 async def get_by_email(session: AsyncSession, *, email: str) -> User | None:

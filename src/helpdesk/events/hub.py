@@ -9,9 +9,10 @@ import logging
 from dataclasses import dataclass, field
 
 import asyncpg
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from helpdesk.config import to_plain_url
 from helpdesk.events.models import Event
 from helpdesk.events.service import CHANNEL
 
@@ -36,6 +37,12 @@ class Viewer:
             return True
         return event.requester_id == self.user_id and not event.internal
 
+    def clauses(self) -> list[ColumnElement[bool]]:
+        """The same rule in SQL, for reading the outbox."""
+        if self.staff:
+            return []
+        return [Event.requester_id == self.user_id, Event.internal.is_(False)]
+
 
 @dataclass(eq=False)
 class Subscriber:
@@ -48,16 +55,9 @@ class Subscriber:
     behind: bool = False
 
 
-def visible(viewer: Viewer) -> list[object]:
-    """The SQL form of Viewer.sees, for reading the outbox."""
-    if viewer.staff:
-        return []
-    return [Event.requester_id == viewer.user_id, Event.internal.is_(False)]
-
-
 class Hub:
     def __init__(self, database_url: str, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self._url = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+        self._url = to_plain_url(database_url)
         self._sessionmaker = sessionmaker
         self._subscribers: set[Subscriber] = set()
         self._listener: asyncpg.Connection | None = None
@@ -78,7 +78,7 @@ class Hub:
         """What the viewer may see of the outbox after event `after`, oldest first."""
         statement = (
             select(Event)
-            .where(Event.id > after, *visible(viewer))  # type: ignore[arg-type]
+            .where(Event.id > after, *viewer.clauses())
             .order_by(Event.id)
             .limit(BACKLOG_LIMIT)
         )

@@ -4,6 +4,7 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -27,7 +28,7 @@ _EVENT_ID = re.compile(rf"{ID_PREFIX}([0-9]{{1,18}})")
 
 class StreamToken(BaseModel):
     token: str
-    expires_at: str
+    expires_at: datetime
 
 
 @router.post("/stream-token", response_model=StreamToken, responses=error_responses(401))
@@ -37,9 +38,7 @@ async def stream_token(user: CurrentUser, settings: SettingsDep) -> StreamToken:
     issued = issue_stream_token(
         user_id=user.id, token_version=user.token_version, settings=settings
     )
-    return StreamToken(
-        token=issued.token, expires_at=issued.expires_at.isoformat().replace("+00:00", "Z")
-    )
+    return StreamToken(token=issued.token, expires_at=issued.expires_at)
 
 
 async def _claims(
@@ -90,22 +89,20 @@ async def stream(
     token or a deactivated account ends it."""
     after = _after(last_event_id)
     async with sessionmaker() as session:
-        user = await accounts.get_user(session, user_id=claims.user_id)
-    if user is None or not user.active or user.token_version != claims.token_version:
-        raise Unauthorized()
+        user = await accounts.token_holder(session, claims=claims)
     viewer = Viewer(user_id=user.id, staff=user.is_staff)
     hub: Hub = request.app.state.hub
     subscriber = await hub.subscribe(viewer)
 
     async def still_allowed() -> bool:
-        async with sessionmaker() as session:
-            current = await accounts.get_user(session, user_id=claims.user_id)
-        return (
-            current is not None
-            and current.active
-            and current.token_version == claims.token_version
-            and current.is_staff == viewer.staff
-        )
+        """The token still holds, and the caller sees what they saw (a change of role
+        ends the stream too)."""
+        try:
+            async with sessionmaker() as session:
+                current = await accounts.token_holder(session, claims=claims)
+        except Unauthorized:
+            return False
+        return current.is_staff == viewer.staff
 
     async def messages() -> AsyncIterator[str]:
         try:

@@ -7,6 +7,7 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.events.models import Event, EventType
+from helpdesk.schemas import iso_utc
 
 # Committed events are announced on this channel (by id), for the worker and the live
 # streams of every process: PostgreSQL sends a NOTIFY at commit, or never.
@@ -68,6 +69,6 @@ def payload(event: Event) -> dict[str, Any]:
     return {
         "id": public_id(event.id),
         "type": event.type,
-        "created_at": event.created_at.isoformat().replace("+00:00", "Z"),
+        "created_at": iso_utc(event.created_at),
         "data": event.data,
     }

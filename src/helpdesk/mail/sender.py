@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from helpdesk.auth.models import User
 from helpdesk.config import Environment, Settings
 from helpdesk.events.models import Event
+from helpdesk.events.retry import next_attempt
 from helpdesk.mail.models import Mail, MailKind, MailState
 from helpdesk.mail.rules import notifications
-from helpdesk.webhooks.delivery import backoff
 
 FAN_OUT_BATCH = 200
 TIMEOUT_SECONDS = 30
@@ -150,6 +150,7 @@ async def send_next(session: AsyncSession, *, settings: Settings) -> bool:
     recipient = await session.get_one(User, mail.to_user_id)
     if not recipient.active:
         mail.state = MailState.failed.value
+        mail.next_attempt_at = None
         mail.last_error = "the recipient's account is deactivated"
         return True
     thread = await session.scalar(
@@ -164,11 +165,11 @@ async def send_next(session: AsyncSession, *, settings: Settings) -> bool:
     except (aiosmtplib.SMTPException, OSError) as error:
         mail.attempts += 1
         mail.last_error = f"{type(error).__name__}: {error}"[:500]
-        if now >= mail.retry_until:
+        mail.next_attempt_at = next_attempt(
+            now=now, attempts=mail.attempts, retry_until=mail.retry_until
+        )
+        if mail.next_attempt_at is None:
             mail.state = MailState.failed.value
-            mail.next_attempt_at = None
-        else:
-            mail.next_attempt_at = now + backoff(mail.attempts)
         log.info("mail not sent", extra={"mail_id": mail.id, "error": mail.last_error})
         return True
     mail.attempts += 1

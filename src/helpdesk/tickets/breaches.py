@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from helpdesk.events.models import EventType
+from helpdesk.schemas import iso_utc
 from helpdesk.tickets import service as tickets
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.timeline import service as timeline
@@ -60,7 +61,7 @@ async def record_breaches(session: AsyncSession, *, target: Target, batch: int =
             .values({recorded.key: due})
             .execution_options(synchronize_session=False)
         )
-        due_text = due.isoformat().replace("+00:00", "Z")
+        due_text = iso_utc(due)
         await timeline.record(
             session,
             ticket_id=ticket.id,

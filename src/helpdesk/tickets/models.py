@@ -1,5 +1,7 @@
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -16,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, column_property, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from helpdesk.db.base import Base, CreatedAt, one_of
 
@@ -191,3 +194,16 @@ class Ticket(CreatedAt, Base):
     first_response_breached: Mapped[bool] = column_property(
         func.coalesce(first_response_breach_at <= func.now(), False)
     )
+
+
+# What an INSERT or UPDATE ... RETURNING must name to hand back a whole ticket: the row and
+# its computed columns, which RETURNING Ticket leaves out.
+RETURNED = (Ticket, Ticket.breached, Ticket.first_response_breached)
+
+
+def returned_ticket(row: Sequence[Any]) -> Ticket:
+    """The ticket of a row RETURNING RETURNED, its computed columns set as loaded."""
+    ticket: Ticket = row[0]
+    set_committed_value(ticket, "breached", row[1])
+    set_committed_value(ticket, "first_response_breached", row[2])
+    return ticket

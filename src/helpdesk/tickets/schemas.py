@@ -3,18 +3,14 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     StrictBool,
     StrictInt,
     StrictStr,
-    field_validator,
 )
-from pydantic.config import JsonDict
-from pydantic_core import PydanticCustomError
 
 from helpdesk.auth.models import User
-from helpdesk.schemas import Id, RequestModel, TitleText, Trimmed
+from helpdesk.schemas import Id, PatchModel, RequestModel, TitleText, Trimmed
 from helpdesk.tickets import permissions
 from helpdesk.tickets.models import MAX_SLA_MINUTES, Priority, Status, Ticket
 from helpdesk.tickets.sla import clock
@@ -43,26 +39,8 @@ class TicketCreate(RequestModel):
     sla_minutes: SlaMinutes | None = None
 
 
-# Fields that may be sent but never as null.
-_NOT_NULLABLE = ("title", "status", "priority", "sla_minutes", "comment")
-
-
-def _document_not_nullable(schema: JsonDict) -> None:
-    """Document those fields by their one non-null type: optional, but not nullable."""
-    properties = schema["properties"]
-    assert isinstance(properties, dict)
-    for name in _NOT_NULLABLE:
-        field = properties[name]
-        assert isinstance(field, dict)
-        options = field.pop("anyOf")
-        assert isinstance(options, list)
-        [kept] = [option for option in options if option != {"type": "null"}]
-        assert isinstance(kept, dict)
-        field.update(kept)
-
-
-class TicketUpdate(RequestModel):
-    model_config = ConfigDict(json_schema_extra=_document_not_nullable)
+class TicketUpdate(PatchModel):
+    NOT_NULLABLE = ("title", "status", "priority", "sla_minutes", "comment")
 
     title: TitleText | None = None
     description: Description | None = None
@@ -76,18 +54,11 @@ class TicketUpdate(RequestModel):
         "the ticket gets a new version even when no field changes",
     )
 
-    @field_validator(*_NOT_NULLABLE, mode="before")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        # Only runs for fields that were sent: leaving one out is fine, null is not.
-        if value is None:
-            raise PydanticCustomError("null_not_allowed", "may not be null")
-        return value
-
     def changes(self) -> dict[str, Any]:
         """The fields the caller sent, but the comment; a null description means an empty
         one."""
-        changes = self.model_dump(exclude_unset=True, exclude={"comment"})
+        changes = super().changes()
+        changes.pop("comment", None)
         if "description" in changes and changes["description"] is None:
             changes["description"] = ""
         return changes

@@ -25,10 +25,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 from helpdesk.text import canonical, without_invisible
-from helpdesk.tickets.models import SEARCH_CONFIG, Ticket
+from helpdesk.tickets.models import RETURNED, SEARCH_CONFIG, Ticket, returned_ticket
 
 MAX_QUERY_LENGTH = 500
 MAX_QUERY_WORDS = 16
@@ -115,7 +114,7 @@ def _add_words(column: str) -> Any:
                 )
             }
         )
-        .returning(Ticket, Ticket.breached, Ticket.first_response_breached)
+        .returning(*RETURNED)
         .execution_options(populate_existing=True, synchronize_session=False)
     )
 
@@ -135,7 +134,4 @@ async def add_comment_words(
     row = (
         await session.execute(statement, {"comment_ticket_id": ticket_id, "comment_body": body})
     ).one()  # the caller holds the ticket, and tickets are never deleted
-    ticket: Ticket = row[0]
-    set_committed_value(ticket, "breached", row[1])
-    set_committed_value(ticket, "first_response_breached", row[2])
-    return ticket
+    return returned_ticket(row)

@@ -15,16 +15,17 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import Insert, Update
 
 from helpdesk.auth.models import User
+from helpdesk.auth.schemas import Person
 from helpdesk.errors import FieldInvalid, FieldRequired, OptimisticLock
 from helpdesk.events import service as events
 from helpdesk.events.models import EventType
 from helpdesk.pagination import PageParams
+from helpdesk.schemas import iso_utc
 from helpdesk.tickets import permissions, search
-from helpdesk.tickets.models import Status, Ticket
+from helpdesk.tickets.models import RETURNED, Status, Ticket, returned_ticket
 from helpdesk.tickets.schemas import TicketCreate, TicketData, TicketUpdate
 from helpdesk.tickets.sla import clock
 from helpdesk.tickets.sla import service as sla
@@ -76,17 +77,8 @@ async def _one_ticket(
 ) -> Ticket | None:
     """The ticket an INSERT or UPDATE wrote, with `breached` and `first_response_breached`
     (computed columns, which RETURNING names only when asked)."""
-    row = (
-        await session.execute(
-            statement.returning(Ticket, Ticket.breached, Ticket.first_response_breached)
-        )
-    ).one_or_none()
-    if row is None:
-        return None
-    ticket: Ticket = row[0]
-    set_committed_value(ticket, "breached", row[1])
-    set_committed_value(ticket, "first_response_breached", row[2])
-    return ticket
+    row = (await session.execute(statement.returning(*RETURNED))).one_or_none()
+    return None if row is None else returned_ticket(row)
 
 
 async def get_ticket(
@@ -187,7 +179,7 @@ async def announce(
 def _jsonable(value: Any) -> Any:
     """Timeline values as the API shows them (datetimes in ISO 8601, UTC as Z)."""
     if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        return iso_utc(value)
     return value
 
 
@@ -325,7 +317,7 @@ async def apply_changes(
             EventType.ticket_updated,
             updated,
             changes=diff,
-            actor={"id": actor.id, "name": actor.name, "role": actor.role},
+            actor=Person.of(actor).model_dump(mode="json"),
         )
     await _record_pause(
         session, actor=actor, old=before["status"], ticket=updated, clocks=old_clocks

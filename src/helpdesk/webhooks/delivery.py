@@ -3,31 +3,21 @@ each delivery sent, signed, at least once, in order per ticket and endpoint."""
 
 import json
 import logging
-import random
 import time
-from datetime import timedelta
 
 import httpx
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.events.models import Event
+from helpdesk.events.retry import RETRY_PERIOD, next_attempt
 from helpdesk.events.service import payload, public_id
 from helpdesk.webhooks import signing
-from helpdesk.webhooks.models import RETRY_PERIOD, Delivery, DeliveryState, Webhook
+from helpdesk.webhooks.models import Delivery, DeliveryState, Webhook
 from helpdesk.webhooks.targets import TargetRefused, check_target
 
 TIMEOUT_SECONDS = 10
 FAN_OUT_BATCH = 1000
-# After the n-th failed attempt, wait about this long (then hourly).
-BACKOFF = (
-    timedelta(seconds=5),
-    timedelta(seconds=30),
-    timedelta(minutes=2),
-    timedelta(minutes=10),
-    timedelta(minutes=30),
-)
-HOURLY = timedelta(hours=1)
 MAX_ERROR_LENGTH = 500
 
 log = logging.getLogger("helpdesk.webhooks")
@@ -84,12 +74,6 @@ async def fan_out(session: AsyncSession) -> int:
     return len(result.all())
 
 
-def backoff(attempts: int) -> timedelta:
-    """The wait after the attempts-th failure, with a fifth of jitter either way."""
-    base = BACKOFF[attempts - 1] if attempts <= len(BACKOFF) else HOURLY
-    return base * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not a secret
-
-
 async def _send(
     client: httpx.AsyncClient, url: str, secret: str, event: Event, *, allow_private: bool
 ) -> tuple[int | None, str | None]:
@@ -144,14 +128,14 @@ async def deliver_next(
                 update(Webhook).where(Webhook.id == row.webhook_id).values(failing_since=None)
             )
         return True
-    given_up = row.now >= row.retry_until
+    retry_at = next_attempt(now=row.now, attempts=attempts, retry_until=row.retry_until)
     await session.execute(
         delivery.values(
-            state=DeliveryState.failed.value if given_up else DeliveryState.pending.value,
+            state=DeliveryState.failed.value if retry_at is None else DeliveryState.pending.value,
             attempts=attempts,
             last_status_code=status,
             last_error=error,
-            next_attempt_at=None if given_up else row.now + backoff(attempts),
+            next_attempt_at=retry_at,
         )
     )
     log.info(

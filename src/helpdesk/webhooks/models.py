@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
@@ -35,11 +35,6 @@ class Webhook(CreatedAt, Base):
     # it, the endpoint is deactivated and says why.
     failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deactivated_reason: Mapped[str | None] = mapped_column(Text)
-
-
-# A delivery is retried for this long, then marked failed; an endpoint failing for this
-# long is deactivated.
-RETRY_PERIOD = timedelta(hours=24)
 
 
 class DeliveryState(StrEnum):

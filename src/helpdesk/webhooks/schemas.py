@@ -5,7 +5,7 @@ from pydantic import BaseModel, Field, StrictBool, StrictStr, field_validator
 from pydantic_core import PydanticCustomError
 
 from helpdesk.events.models import EventType
-from helpdesk.schemas import RequestModel, Trimmed
+from helpdesk.schemas import PatchModel, RequestModel, Trimmed
 from helpdesk.webhooks.targets import MAX_URL_LENGTH, TargetRefused, check_form
 
 ALL_EVENTS = "*"
@@ -49,7 +49,9 @@ class WebhookCreate(RequestModel):
         return _url(value)
 
 
-class WebhookUpdate(RequestModel):
+class WebhookUpdate(PatchModel):
+    NOT_NULLABLE = ("url", "events", "active")
+
     url: Url | None = None
     events: list[str] | None = None
     description: Description | None = None
@@ -64,6 +66,13 @@ class WebhookUpdate(RequestModel):
     @classmethod
     def _check_url(cls, value: str | None) -> str | None:
         return None if value is None else _url(value)
+
+    def changes(self) -> dict[str, object]:
+        """The fields the caller sent; a null description means an empty one."""
+        changes = super().changes()
+        if "description" in changes and changes["description"] is None:
+            changes["description"] = ""
+        return changes
 
 
 class WebhookOut(BaseModel):

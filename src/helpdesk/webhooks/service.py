@@ -4,10 +4,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.errors import FieldInvalid, FieldRequired, NotFound
+from helpdesk.events.retry import RETRY_PERIOD
 from helpdesk.events.service import public_id
 from helpdesk.pagination import PageParams
 from helpdesk.webhooks import signing
-from helpdesk.webhooks.models import RETRY_PERIOD, Delivery, DeliveryState, Webhook
+from helpdesk.webhooks.models import Delivery, DeliveryState, Webhook
 from helpdesk.webhooks.schemas import (
     DeliveryOut,
     WebhookCreate,
@@ -80,17 +81,12 @@ async def get(session: AsyncSession, *, webhook_id: int, lock: bool = False) -> 
 async def change(
     session: AsyncSession, *, webhook_id: int, data: WebhookUpdate, allow_private: bool
 ) -> Webhook:
-    changes = data.model_dump(exclude_unset=True)
+    changes = data.changes()
     if not changes:
         raise FieldRequired("Send at least one field to change")
-    for field in ("url", "events", "active"):
-        if field in changes and changes[field] is None:
-            raise FieldInvalid(f"{field} may not be null", field=field)
     webhook = await get(session, webhook_id=webhook_id, lock=True)
     if "url" in changes:
-        await _checked(changes["url"], allow_private=allow_private)
-    if changes.get("description", "") is None:
-        changes["description"] = ""
+        await _checked(str(changes["url"]), allow_private=allow_private)
     for field, value in changes.items():
         setattr(webhook, field, value)
     if changes.get("active") is True:

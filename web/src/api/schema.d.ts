@@ -603,7 +603,10 @@ export interface components {
         Limits: {
             /** Comment Max Length */
             comment_max_length: number;
-            /** Default Sla Minutes */
+            /**
+             * Default Sla Minutes
+             * @description Each priority's resolution target now (the SLA policies)
+             */
             default_sla_minutes: {
                 [key: string]: number;
             };
@@ -717,7 +720,10 @@ export interface components {
         Status: "open" | "in_progress" | "pending" | "on_hold" | "resolved" | "closed";
         /** StreamToken */
         StreamToken: {
-            /** Expires At */
+            /**
+             * Expires At
+             * Format: date-time
+             */
             expires_at: string;
             /** Token */
             token: string;
@@ -1031,13 +1037,13 @@ export interface components {
         /** WebhookUpdate */
         WebhookUpdate: {
             /** Active */
-            active?: boolean | null;
+            active?: boolean;
             /** Description */
             description?: string | null;
             /** Events */
-            events?: string[] | null;
+            events?: string[];
             /** Url */
-            url?: string | null;
+            url?: string;
         };
         /** WebhookWithSecret */
         WebhookWithSecret: {

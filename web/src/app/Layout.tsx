@@ -1,11 +1,10 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { NavLink, Outlet, useLocation } from "react-router";
-import { ROLE_LABELS } from "@/features/tickets";
 import { call } from "@/lib/api/client";
 import { useApi } from "@/lib/api/useApi";
 import { keys } from "@/lib/queryKeys";
-import { isStaff } from "@/lib/session/roles";
+import { isStaff, ROLE_LABELS } from "@/lib/session/roles";
 import { useSession, useUser } from "@/lib/session/useSession";
 import { LiveIndicator } from "./LiveIndicator";
 

@@ -5,18 +5,11 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { liveEvent, streamTokens, stubEventSource } from "@/test/fakeEventSource";
-import type { Ticket } from "@/lib/api/types";
-import { AGENT, fakeApi, renderAt, ticket, usersReply } from "@/test/helpers";
+import { AGENT, fakeApi, item, page, renderAt, ticket, usersReply } from "@/test/helpers";
 import { AppRoutes } from "./AppRoutes";
 
-/** A list item (no comments or history), as GET /api/tickets sends it. */
-function item(id: number, title: string): Ticket {
-  const { comments: _c, timeline: _t, ...rest } = ticket({ id, title });
-  return rest;
-}
-const PRINTER = item(11, "Printer jams");
-const FILED = item(12, "Mouse double-clicks");
-const page = (items: Ticket[]) => ({ body: { items, next_offset: null } });
+const PRINTER = item({ id: 11, title: "Printer jams" });
+const FILED = item({ id: 12, title: "Mouse double-clicks" });
 
 const indicator = () => within(screen.getByRole("banner")).getByRole("status");
 const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));

@@ -11,11 +11,10 @@ function pageFocusedAField(): boolean {
   return active instanceof HTMLElement && active.matches("main input, main select, main textarea");
 }
 
+/** Every page's h1 has tabIndex={-1}: focusable from here, not a stop for the Tab key. */
 function focusHeading(): boolean {
   const heading = document.querySelector<HTMLElement>("main h1");
   if (!heading) return false;
-  // Pages give their h1 tabIndex={-1}; one that does not still takes the focus.
-  if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
   heading.focus();
   return true;
 }

@@ -1,4 +1,4 @@
-import { formatDateTime } from "./format";
+import { formatDateTime } from "@/lib/format";
 
 const MINUTE = 60_000;
 

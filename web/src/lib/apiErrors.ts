@@ -4,6 +4,7 @@
 // ("SLA must be between 0 and 525,600 minutes"), beside that field. Known codes become
 // sentences ("There must always be one active admin"), whatever form they come from.
 import { ApiError } from "./api/client";
+import { capitalize, formatNumber } from "./format";
 
 /** How a form names one of its fields in a sentence, and for a number, its range. */
 export interface FieldWords {
@@ -20,13 +21,6 @@ export interface Explained {
   /** The form's field the message belongs beside; none: above the form. */
   field?: string;
   message: string;
-}
-
-const numbers = new Intl.NumberFormat("en-GB");
-
-/** "1,440": numbers as a person reads them. */
-export function formatNumber(value: number): string {
-  return numbers.format(value);
 }
 
 // Codes whose sentence does not depend on the field.
@@ -73,7 +67,7 @@ function fieldSentence(code: string, message: string, words: FieldWords): string
   // The service's own sentences about the field ("must not contain ...", "Current password
   // is wrong"): after the field's name when they start with a verb.
   if (/^(must|is|may) /.test(said)) return `${name} ${said}`;
-  return said.charAt(0).toUpperCase() + said.slice(1);
+  return capitalize(said);
 }
 
 function rangeSentence(name: string, range: NonNullable<FieldWords["range"]>): string {

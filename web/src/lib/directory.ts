@@ -39,13 +39,19 @@ export function useDirectory() {
   }, [query.data]);
 }
 
+/** "Ada Admin", or "Ada Admin (you)" for the signed-in user: wherever the app names a
+ * person (a comment's author, a history line, a picker, a confirmation). */
+export function personName(person: Pick<User, "id" | "name">, me: Pick<User, "id">): string {
+  return person.id === me.id ? `${person.name} (you)` : person.name;
+}
+
 /** A person's name from their id, as far as the caller may know it. */
 export function useNameOf(): (id: number | null | undefined) => string {
   const { session } = useSession();
   const { byId } = useDirectory();
   return (id) => {
     if (id === null || id === undefined) return "Unassigned";
-    if (session && id === session.user.id) return `${session.user.name} (you)`;
+    if (session && id === session.user.id) return personName(session.user, session.user);
     const user = byId.get(id);
     if (user) return user.name;
     // A requester cannot list users: anyone else on their ticket is the support team.

@@ -5,7 +5,7 @@ import { render } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { MemoryRouter, Route, Routes } from "react-router";
 import { vi } from "vitest";
-import type { Comment, Person, TicketDetail, TimelineEntry, UiConfig, User, UserPage } from "@/lib/api/types";
+import type { Comment, Person, Ticket, TicketDetail, TimelineEntry, UiConfig, User, UserPage } from "@/lib/api/types";
 import { LiveProvider } from "@/lib/live/LiveProvider";
 import { SessionProvider } from "@/lib/session/SessionProvider";
 import { allowedFor, LIMITS } from "./apiFacts";
@@ -65,6 +65,15 @@ export function ticket(fields: Partial<TicketDetail> = {}): TicketDetail {
     ...fields,
   };
 }
+
+/** A list item as GET /api/tickets sends it (no comments or timeline), within its targets. */
+export function item(fields: Partial<Ticket>): Ticket {
+  const { comments: _c, timeline: _t, ...rest } = ticket({ breached: false, first_response_breached: false, ...fields });
+  return rest;
+}
+
+/** A page of GET /api/tickets, the last one. */
+export const page = (items: Ticket[]) => ({ body: { items, next_offset: null, next_cursor: null } });
 
 export interface Recorded {
   method: string;

@@ -2,8 +2,6 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from helpdesk.auth.dependencies import CurrentUser
-from helpdesk.auth.models import Role
-from helpdesk.auth.schemas import Person
 from helpdesk.db.session import SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.idempotency.dependencies import IdempotencyDep
@@ -29,17 +27,8 @@ async def add_comment(
 ) -> CommentOut | JSONResponse:
     if (replay := await once.replay(data)) is not None:
         return replay
-    comment = await service.add_comment(
+    created = await service.add_comment(
         session, user=user, ticket=ticket, body=data.body, internal=data.internal
-    )
-    created = CommentOut(
-        id=comment.id,
-        ticket_id=comment.ticket_id,
-        author_id=comment.author_id,
-        author=Person(id=user.id, name=user.name, role=Role(user.role)),
-        body=comment.body,
-        internal=comment.internal,
-        created_at=comment.created_at,
     )
     await once.remember(created, status_code=201)
     return created

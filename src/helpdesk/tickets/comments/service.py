@@ -1,7 +1,7 @@
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from helpdesk.auth.models import Role, User
+from helpdesk.auth.models import User
 from helpdesk.auth.schemas import Person
 from helpdesk.errors import Forbidden
 from helpdesk.events.models import EventType
@@ -26,7 +26,7 @@ async def add_comment(
     body: str,
     internal: bool,
     may_reopen: bool = True,
-) -> Comment:
+) -> CommentOut:
     """Who may comment is who may see the ticket (the requester, agents, admins): the
     ticket dependency has already checked it; only agents and admins write internal notes.
     A comment leaves the ticket's version alone, except when the requester's reply reopens
@@ -58,7 +58,7 @@ async def add_comment(
         id=comment.id,
         ticket_id=comment.ticket_id,
         author_id=comment.author_id,
-        author=Person(id=user.id, name=user.name, role=Role(user.role)),
+        author=Person.of(user),
         body=comment.body,
         internal=comment.internal,
         created_at=comment.created_at,
@@ -71,7 +71,7 @@ async def add_comment(
         comment=shown.model_dump(mode="json"),
     )
     if internal:
-        return comment
+        return shown
     if user.id == ticket.requester_id:
         if may_reopen and ticket.status in REOPENED_BY_REPLY:
             await tickets.apply_changes(
@@ -83,7 +83,7 @@ async def add_comment(
             )
     elif user.is_staff:
         await tickets.record_first_response(session, ticket=ticket)
-    return comment
+    return shown
 
 
 async def update_ticket(

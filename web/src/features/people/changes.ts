@@ -1,6 +1,7 @@
 // An admin's change of an account, in the words of its confirmation: what will happen,
 // the button that does it, and what the page says once it is done.
 import type { Role, User } from "@/lib/api/types";
+import { personName } from "@/lib/directory";
 
 export interface Change {
   person: User;
@@ -23,7 +24,7 @@ const WHAT_A_ROLE_MAY: Record<Role, string> = {
 };
 
 export function describeChange({ person, changes }: Change, me: Pick<User, "id">): ChangeWords {
-  const name = person.id === me.id ? `${person.name} (you)` : person.name;
+  const name = personName(person, me);
   if ("role" in changes) {
     const role = changes.role;
     return {

@@ -5,8 +5,6 @@ export type Sort = NonNullable<NonNullable<paths["/api/tickets"]["get"]["paramet
 
 /** The agents' queue: soonest due first (paused tickets, with no due date, last). */
 export const QUEUE_SORT: Sort = "due_at";
-/** The API's own default: newest first. */
-export const NEWEST: Sort = "-created_at";
 
 /** Each sort's column, in the table's order, and how it reads. */
 export const SORTS: readonly { sort: Sort; column: string; words: string; ascending: boolean }[] = [

@@ -1,18 +1,6 @@
-// The queue's tests' shared pieces: list items as the API sends them, its replies, and
-// where the router stands.
+// The queue's tests' shared pieces: its other reads answered, and where the router stands.
 import { useLocation } from "react-router";
-import type { Ticket } from "@/lib/api/types";
-import { fakeApi, ticket, usersReply, type Recorded } from "@/test/helpers";
-
-export type { Recorded };
-
-/** A list item as the API sends it (no comments or timeline). */
-export function item(fields: Partial<Ticket>): Ticket {
-  const { comments: _c, timeline: _t, ...rest } = ticket({ breached: false, first_response_breached: false, ...fields });
-  return rest;
-}
-
-export const page = (items: Ticket[]) => ({ body: { items, next_offset: null, next_cursor: null } });
+import { fakeApi, usersReply } from "@/test/helpers";
 
 type Routes = Parameters<typeof fakeApi>[0];
 

@@ -1,6 +1,6 @@
 // A history line's words, after the name of who did it: "changed status from Open to
 // Pending", "paused the SLA clock: 3 h 10 min left", "added an internal note".
-import { formatDateTime } from "@/components/format";
+import { formatDateTime } from "@/lib/format";
 import type { Priority, Status, TimelineEntry } from "@/lib/api/types";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./labels";
 import { formatMinutesLeft } from "./sla";

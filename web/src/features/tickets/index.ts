@@ -9,5 +9,5 @@ export { RequesterProgress } from "./components/RequesterProgress";
 export { SlaClock } from "./components/SlaClock";
 export { StatusBadge } from "./components/StatusBadge";
 export { TicketPage } from "./components/TicketPage";
-export { PRIORITIES, PRIORITY_LABELS, ROLE_LABELS, STATUSES, STATUS_LABELS } from "./labels";
+export { PRIORITIES, PRIORITY_LABELS, STATUSES, STATUS_LABELS } from "./labels";
 export { formatSpan } from "./sla";

@@ -1,4 +1,4 @@
-import type { Priority, Role, Status } from "@/lib/api/types";
+import type { Priority, Status } from "@/lib/api/types";
 
 export const STATUS_LABELS: Record<Status, string> = {
   open: "Open",
@@ -20,12 +20,6 @@ export const PRIORITY_LABELS: Record<Priority, string> = {
 export const STATUS_HINTS: Partial<Record<Status, string>> = {
   pending: "waiting on the requester: the SLA clocks pause",
   on_hold: "waiting on a third party: the SLA clocks pause",
-};
-
-export const ROLE_LABELS: Record<Role, string> = {
-  user: "requester",
-  agent: "agent",
-  admin: "admin",
 };
 
 // Every status and priority, in the labels' order (the API's own order).

@@ -1,13 +1,8 @@
 // Who wrote a comment or did something on a ticket, as the API names them (comment.author,
 // timeline entry.actor: name and role, never the email), as the signed-in user reads it.
 import type { Person, TicketDetail, User } from "@/lib/api/types";
-import { isStaff } from "@/lib/session/roles";
-import { ROLE_LABELS } from "./labels";
-
-/** "Ada Admin", or "Ada Admin (you)" for the signed-in user. */
-export function personName(person: Person, me: Pick<User, "id">): string {
-  return person.id === me.id ? `${person.name} (you)` : person.name;
-}
+import { personName } from "@/lib/directory";
+import { isStaff, ROLE_LABELS } from "@/lib/session/roles";
 
 /** The role beside a name, where it tells the reader something: to agents and admins,
  * "requester", "agent" or "admin"; to a requester, "support team" for agents and admins.
@@ -31,6 +26,6 @@ export function peopleOn(ticket: Pick<TicketDetail, "comments" | "timeline">): M
 /** An agent or admin in the assignee picker: "Ada Admin (you)", "Ada Admin · admin",
  * "Alan Agent" (the picker holds agents and admins: an admin is the one to tell apart). */
 export function assigneeLabel(person: Pick<User, "id" | "name" | "role">, me: Pick<User, "id">): string {
-  if (person.id === me.id) return `${person.name} (you)`;
+  if (person.id === me.id) return personName(person, me);
   return person.role === "admin" ? `${person.name} · admin` : person.name;
 }

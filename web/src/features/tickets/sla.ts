@@ -44,7 +44,7 @@ export interface SlaReading {
 
 const STOPPED: readonly Status[] = ["resolved", "closed"];
 
-export function isStopped(status: Status): boolean {
+function isStopped(status: Status): boolean {
   return STOPPED.includes(status);
 }
 

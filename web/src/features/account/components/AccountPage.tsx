@@ -1,4 +1,4 @@
-import { ROLE_LABELS } from "@/features/tickets";
+import { ROLE_LABELS } from "@/lib/session/roles";
 import { useUser } from "@/lib/session/useSession";
 import { NameForm } from "./NameForm";
 import { PasswordForm } from "./PasswordForm";

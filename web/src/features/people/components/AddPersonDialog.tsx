@@ -4,6 +4,7 @@ import { describe } from "@/components/fieldProps";
 import { FormError } from "@/components/FormError";
 import { checkErrors, formErrors, withoutField, type FormErrors } from "@/lib/apiErrors";
 import type { Role, User } from "@/lib/api/types";
+import { ROLE_LABELS } from "@/lib/session/roles";
 import { useFocusInvalid } from "@/lib/useFocusInvalid";
 import { useAddPerson, type NewPerson } from "../api/useAddPerson";
 import { ROLE_NAMES } from "../labels";
@@ -84,7 +85,7 @@ export function AddPersonDialog({ open, onClose, onAdded }: { open: boolean; onC
         <FieldError id="person-role" message={shown.fields.role} />
         <div className="actions">
           <button type="submit" className="primary" disabled={add.isPending}>
-            {add.isPending ? "Adding…" : `Add ${ROLE_NAMES[person.role].toLowerCase()}`}
+            {add.isPending ? "Adding…" : `Add ${ROLE_LABELS[person.role]}`}
           </button>
           <button type="button" onClick={close}>
             Cancel

@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from "react";
 import type { Role } from "@/lib/api/types";
 import type { PeopleFilters as Filters } from "../api/usePeople";
-import { ROLE_NAMES, ROLES } from "../labels";
+import { ROLES } from "@/lib/session/roles";
+import { ROLE_NAMES } from "../labels";
 
 type Change = Partial<Pick<Filters, "query" | "role" | "active">>;
 

@@ -4,7 +4,7 @@ import { Empty } from "@/components/Empty";
 import { LoadError } from "@/components/LoadError";
 import { Loading } from "@/components/Loading";
 import { Pager } from "@/components/Pager";
-import type { Role } from "@/lib/api/types";
+import { ROLES } from "@/lib/session/roles";
 import { useUser } from "@/lib/session/useSession";
 import { useLimits } from "@/lib/uiConfig";
 import { usePeople, type PeopleFilters as Filters } from "../api/usePeople";
@@ -13,8 +13,6 @@ import { AddPersonDialog } from "./AddPersonDialog";
 import { ConfirmChangeDialog } from "./ConfirmChangeDialog";
 import { PeopleFilters } from "./PeopleFilters";
 import { PeopleTable } from "./PeopleTable";
-
-const ROLE_PARAMS: readonly string[] = ["user", "agent", "admin"];
 
 /** The admins' people page: everyone's account, found by name or email, role or whether
  * it is active (the filters are in the URL); an admin adds agents and admins, changes a
@@ -29,7 +27,7 @@ export function PeoplePage() {
   const active = params.get("active") ?? "";
   const filters: Filters = {
     query: params.get("query") ?? "",
-    role: ROLE_PARAMS.includes(role) ? (role as Role) : "",
+    role: ROLES.find((known) => known === role) ?? "",
     active: active === "true" || active === "false" ? active : "",
     offset: Math.max(0, Number(params.get("offset")) || 0),
   };

@@ -1,6 +1,7 @@
 import type { Role, User } from "@/lib/api/types";
 import type { Change } from "../changes";
-import { ROLE_NAMES, ROLES } from "../labels";
+import { ROLES } from "@/lib/session/roles";
+import { ROLE_NAMES } from "../labels";
 
 /** The accounts, each with its role (a change asks first) and the button that deactivates
  * or reactivates it; on a phone-width screen each row becomes a card (styles.css). */

@@ -5,8 +5,8 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { Ticket } from "@/lib/api/types";
-import { ADMIN, AGENT, allowedFor, OTHER_AGENT, renderAt, usersReply } from "@/test/helpers";
-import { item, page, queueApi, type Recorded } from "../testing";
+import { ADMIN, AGENT, allowedFor, item, OTHER_AGENT, page, renderAt, usersReply, type Recorded } from "@/test/helpers";
+import { queueApi } from "../testing";
 import { QueuePage } from "./QueuePage";
 
 const unassigned = item({ id: 21, title: "Toner low", assignee_id: null, allowed_fields: allowedFor("claimingAgent"), version: 3 });

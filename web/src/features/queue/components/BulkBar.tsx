@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, STATUSES } from "@/features/tickets";
 import type { Priority, Status, User } from "@/lib/api/types";
+import { personName } from "@/lib/directory";
 import { useAssignees } from "../api/useAssignees";
 import { bulkOffer, type BulkChange, type BulkTicket } from "../bulk";
 
@@ -53,7 +54,7 @@ export function BulkBar({
               <option value="">Choose…</option>
               {assignees.data?.map((person) => (
                 <option key={person.id} value={person.id}>
-                  {person.id === user.id ? `${person.name} (you)` : person.name}
+                  {personName(person, user)}
                 </option>
               ))}
               <option value={NOBODY}>Nobody (unassigned)</option>

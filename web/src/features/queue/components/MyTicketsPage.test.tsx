@@ -3,8 +3,7 @@
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { fakeApi, renderAt, REQUESTER } from "@/test/helpers";
-import { item, page } from "../testing";
+import { fakeApi, item, page, renderAt, REQUESTER } from "@/test/helpers";
 import { MyTicketsPage } from "./MyTicketsPage";
 
 const waiting = item({ id: 11, title: "Mouse double-clicks", due_at: "2026-11-24T09:00:00Z", breached: true, first_response_breached: true });

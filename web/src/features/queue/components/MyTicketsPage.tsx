@@ -26,7 +26,7 @@ export function MyTicketsPage() {
   return (
     <section>
       <div className="page-head">
-        <h1>My tickets</h1>
+        <h1 tabIndex={-1}>My tickets</h1>
         <Link className="button primary" to="/tickets/new">
           New ticket
         </Link>

@@ -4,8 +4,8 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AGENT, renderAt } from "@/test/helpers";
-import { item, Location, page, queueApi } from "../testing";
+import { AGENT, item, page, renderAt } from "@/test/helpers";
+import { Location, queueApi } from "../testing";
 import { QueuePage } from "./QueuePage";
 
 const NOW = Date.parse("2026-11-24T10:00:00Z");

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { useSearchParams } from "react-router";
+import { FormError } from "@/components/FormError";
 import { useNameOf } from "@/lib/directory";
 import { useUser } from "@/lib/session/useSession";
 import { useBulkUpdate } from "../api/useBulkUpdate";
@@ -72,7 +73,7 @@ export function QueuePage({ view }: { view: "queue" | "breached" }) {
   return (
     <section>
       <div className="page-head">
-        <h1>{title}</h1>
+        <h1 tabIndex={-1}>{title}</h1>
         {list.isFetching && !list.isLoading && (
           <span className="muted" role="status">
             Refreshing…
@@ -86,7 +87,7 @@ export function QueuePage({ view }: { view: "queue" | "breached" }) {
       )}
       <QueueFilters title={title} breachedView={breachedView} filters={filters} sort={sort} onSort={setSort} update={update} />
       {bulk.data && <BulkSummary result={bulk.data} nameOf={youOrName} onReload={() => void list.refetch()} onDismiss={() => bulk.reset()} />}
-      {bulk.error && <p className="form-error" role="alert">{bulk.error.message}</p>}
+      <FormError error={bulk.error} />
       {chosen.length > 0 && <BulkBar tickets={chosen} user={user} running={bulk.isPending} onRun={run} onClear={() => setSelected(new Set())} />}
       <TicketList
         list={list}

@@ -1,13 +1,12 @@
 import { Link, useSearchParams } from "react-router";
+import { formatNumber } from "@/lib/format";
 import { useTicketCounts, type TicketCount } from "../api/useViewCounts";
 import { currentView, VIEWS, viewFilters, viewSearch } from "../filters";
 
-const number = new Intl.NumberFormat();
-
 /** "12", or past the API's exact counting, "10,000+" / "~12,400". */
 export function formatCount({ count, exact }: TicketCount): string {
-  if (exact) return number.format(count);
-  return count >= 10_000 ? `${number.format(10_000)}+` : `~${number.format(count)}`;
+  if (exact) return formatNumber(count);
+  return count >= 10_000 ? `${formatNumber(10_000)}+` : `~${formatNumber(count)}`;
 }
 
 const FILTERS = VIEWS.map(viewFilters);

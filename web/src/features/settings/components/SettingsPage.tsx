@@ -5,7 +5,7 @@ import { SlaPolicies } from "./SlaPolicies";
 export function SettingsPage() {
   return (
     <section className="settings">
-      <h1>Settings</h1>
+      <h1 tabIndex={-1}>Settings</h1>
       <SlaPolicies />
       <BusinessHoursSettings />
     </section>

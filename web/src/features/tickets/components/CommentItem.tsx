@@ -1,6 +1,7 @@
-import { formatDateTime } from "@/components/format";
+import { formatDateTime } from "@/lib/format";
 import type { Comment, User } from "@/lib/api/types";
-import { personName, roleTag } from "../people";
+import { personName } from "@/lib/directory";
+import { roleTag } from "../people";
 import { LinkedText } from "./LinkedText";
 
 /** One comment: who wrote it (name, role), when, and the text. An internal note says so

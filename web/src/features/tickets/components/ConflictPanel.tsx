@@ -1,10 +1,9 @@
 import type { ReactNode } from "react";
 import type { Priority, Status, TicketDetail } from "@/lib/api/types";
-import { useNameOf } from "@/lib/directory";
+import { personName, useNameOf } from "@/lib/directory";
 import { useUser } from "@/lib/session/useSession";
 import { ALL_FIELDS, changedFields, FIELD_LABELS, fieldValue, type Draft } from "../draft";
 import { PRIORITY_LABELS, STATUS_LABELS } from "../labels";
-import { personName } from "../people";
 import type { EditableField } from "../permissions";
 
 /** After a 409: what changed between the version the edit started from and the fresh one,

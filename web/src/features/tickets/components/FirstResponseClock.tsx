@@ -1,4 +1,4 @@
-import { formatDateTime } from "@/components/format";
+import { capitalize, formatDateTime } from "@/lib/format";
 import { useCallWhen } from "@/hooks/useCallWhen";
 import { useNow } from "@/hooks/useNow";
 import { awaitsFirstResponse, readFirstResponse, type FirstResponseTicket } from "../sla";
@@ -12,10 +12,11 @@ export function FirstResponseClock({ ticket, onDue, always = false }: { ticket: 
   const now = useNow();
   const owed = awaitsFirstResponse(ticket);
   const { state, text, pastDue } = readFirstResponse(ticket, now);
-  useCallWhen(owed && pastDue, onDue);
+  // pastDue only while the reply is owed and its clock runs (readFirstResponse).
+  useCallWhen(pastDue, onDue);
   // In a list, a paused first reply goes without saying: the resolution clock says paused.
   if (!always && (!owed || state === "paused")) return null;
-  const words = always ? text.charAt(0).toUpperCase() + text.slice(1) : `First reply ${text}`;
+  const words = always ? capitalize(text) : `First reply ${text}`;
   const dueAt = ticket.first_response_due_at;
   return (
     <span className={`sla first-response sla-${state}`} title={dueAt ? `First reply due ${formatDateTime(dueAt)}` : undefined}>

@@ -1,4 +1,3 @@
-import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type FormEvent } from "react";
 import { FieldError } from "@/components/FieldError";
 import { describe } from "@/components/fieldProps";
@@ -8,9 +7,9 @@ import { checkErrors, formErrors, type FormErrors } from "@/lib/apiErrors";
 import { isConflict } from "@/lib/api/client";
 import type { CommentCreate, Status, TicketDetail, User } from "@/lib/api/types";
 import { useApi } from "@/lib/api/useApi";
-import { keys } from "@/lib/queryKeys";
 import { isStaff } from "@/lib/session/roles";
 import { useFocusInvalid } from "@/lib/useFocusInvalid";
+import { useRefreshTicket } from "../api/useRefreshTicket";
 import { useSendAndSet, type SendAndSet } from "../api/useSendAndSet";
 import { addComment } from "../api/writes";
 import { STATUS_LABELS } from "../labels";
@@ -33,7 +32,7 @@ const THEN_STATUSES: readonly Status[] = ["resolved", "pending", "on_hold", "in_
 export function ReplyForm({ ticket, version, user }: { ticket: TicketDetail; version: number; user: User }) {
   const ticketId = ticket.id;
   const api = useApi();
-  const queryClient = useQueryClient();
+  const refresh = useRefreshTicket(ticketId);
   const staff = isStaff(user);
   const [body, setBody] = useState(() => sessionStorage.getItem(draftKey(ticketId)) ?? "");
   const [internal, setInternal] = useState(() => staff && sessionStorage.getItem(kindKey(ticketId)) === "internal");
@@ -56,8 +55,7 @@ export function ReplyForm({ ticket, version, user }: { ticket: TicketDetail; ver
     async () => {
       sent();
       // The status may have changed too (a requester's reply reopens a pending ticket).
-      await queryClient.invalidateQueries({ queryKey: keys.ticket(ticketId) });
-      void queryClient.invalidateQueries({ queryKey: keys.tickets });
+      await refresh();
     },
   );
   const sendAndSet = useSendAndSet(ticketId, {

@@ -1,4 +1,4 @@
-import { formatDateTime } from "@/components/format";
+import { formatDateTime } from "@/lib/format";
 import { useCallWhen } from "@/hooks/useCallWhen";
 import { useNow } from "@/hooks/useNow";
 import { readSla, type SlaTicket } from "../sla";

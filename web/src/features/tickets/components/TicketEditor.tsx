@@ -8,10 +8,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type FormEvent } from "react";
 import { FormError } from "@/components/FormError";
-import { checkErrors, checkWholeNumber, formatNumber, formErrors, type FormErrors } from "@/lib/apiErrors";
+import { checkErrors, checkWholeNumber, formErrors, type FormErrors } from "@/lib/apiErrors";
 import { isConflict } from "@/lib/api/client";
 import type { Priority, TicketDetail, User } from "@/lib/api/types";
 import { useApi } from "@/lib/api/useApi";
+import { formatNumber } from "@/lib/format";
 import { keys } from "@/lib/queryKeys";
 import { useLimits } from "@/lib/uiConfig";
 import { useFocusInvalid } from "@/lib/useFocusInvalid";

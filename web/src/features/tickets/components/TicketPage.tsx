@@ -1,5 +1,5 @@
 import { Link, useParams } from "react-router";
-import { formatDateTime } from "@/components/format";
+import { formatDateTime } from "@/lib/format";
 import { LoadError } from "@/components/LoadError";
 import { Loading } from "@/components/Loading";
 import { ApiError } from "@/lib/api/client";
@@ -24,7 +24,8 @@ export function TicketPage() {
   const user = useUser();
   const nameOf = useNameOf();
   const loaded = useTicket(ticketId);
-  const back = isStaff(user) ? { to: "/queue", label: "Back to the queue" } : { to: "/tickets", label: "Back to my tickets" };
+  const staff = isStaff(user);
+  const back = staff ? { to: "/queue", label: "Back to the queue" } : { to: "/tickets", label: "Back to my tickets" };
 
   if (!Number.isInteger(ticketId) || ticketId < 1 || (loaded.error instanceof ApiError && loaded.error.status === 404)) {
     return (
@@ -40,7 +41,6 @@ export function TicketPage() {
   if (!loaded.data) return <LoadError error={loaded.error} retry={() => void loaded.refetch()} />;
 
   const { ticket, version } = loaded.data;
-  const staff = isStaff(user);
   // Agents and admins know everyone (the directory); a requester knows the people the
   // ticket names (its comments and history), and anyone else is the support team.
   const people = peopleOn(ticket);

@@ -1,7 +1,8 @@
-import { formatDateTime } from "@/components/format";
+import { capitalize, formatDateTime } from "@/lib/format";
 import type { TimelineEntry, User } from "@/lib/api/types";
+import { personName } from "@/lib/directory";
 import { describeEntry } from "../history";
-import { personName, roleTag } from "../people";
+import { roleTag } from "../people";
 
 /** Who did what, oldest first, in words ("Ada Admin paused the SLA clock: 3 h 10 min left");
  * what the service did itself (a target passed) without a name. */
@@ -16,7 +17,7 @@ export function Timeline({ entries, user, nameOf }: { entries: TimelineEntry[]; 
           if (!entry.actor) {
             return (
               <li key={entry.id} className="by-service">
-                <time dateTime={entry.created_at}>{formatDateTime(entry.created_at)}</time> {words.charAt(0).toUpperCase() + words.slice(1)}
+                <time dateTime={entry.created_at}>{formatDateTime(entry.created_at)}</time> {capitalize(words)}
               </li>
             );
           }

@@ -1,8 +1,8 @@
 import { useState } from "react";
+import { personName } from "@/lib/directory";
 import { eventActor } from "@/lib/live/events";
 import { useLiveEvent } from "@/lib/live/useLive";
 import { useUser } from "@/lib/session/useSession";
-import { personName } from "../people";
 
 /** Who saved a newer version of the ticket than `since` (the version an unsaved edit
  * started from), as the live stream tells it, in order: [] while nobody did, and always
