@@ -1,7 +1,5 @@
 """The application factory: settings, database, middleware, error handlers, routers."""
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -16,7 +14,6 @@ from helpdesk.db.errors import install_database_error_handlers
 from helpdesk.db.session import create_engine, create_read_sessionmaker, create_sessionmaker
 from helpdesk.errors import install_error_handlers
 from helpdesk.events.hub import Hub
-from helpdesk.idempotency.purge import purge_periodically
 from helpdesk.middleware import RequestContext, RequestSizeLimit
 from helpdesk.ratelimit import RateLimiter
 from helpdesk.web import mount_web
@@ -38,19 +35,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        purge = None
-        if settings.idempotency_purge_every_seconds > 0:
-            purge = asyncio.create_task(
-                purge_periodically(
-                    app.state.sessionmaker, every_seconds=settings.idempotency_purge_every_seconds
-                )
-            )
         yield
         await app.state.hub.close()
-        if purge is not None:
-            purge.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await purge
         await engine.dispose()
 
     app = FastAPI(

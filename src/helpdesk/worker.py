@@ -1,6 +1,7 @@
 """`helpdesk worker`: the background process. It fans each new event out to the webhooks
 that want it, sends the deliveries (several at once, each in its own transaction, so a
-crash leaves it to be sent again), and records SLA breaches as they happen. Woken by the
+crash leaves it to be sent again), records SLA breaches as they happen, and deletes
+Idempotency-Key records past their lifetime (IDEMPOTENCY_PURGE_EVERY_SECONDS). Woken by the
 events' NOTIFY, and every second for retries that fall due. Any number of workers, on any
 number of hosts, may run against one database: rows are taken with SKIP LOCKED. SIGTERM:
 each delivery in flight is finished, then the process exits."""
@@ -15,9 +16,10 @@ import asyncpg
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from helpdesk.config import Settings
+from helpdesk.config import Settings, to_plain_url
 from helpdesk.db.session import create_engine, create_sessionmaker
 from helpdesk.events.service import CHANNEL
+from helpdesk.idempotency.purge import purge_periodically
 from helpdesk.mail import sender as mail
 from helpdesk.tickets.breaches import Target, record_breaches
 from helpdesk.webhooks.delivery import TIMEOUT_SECONDS, deliver_next, fan_out
@@ -28,10 +30,6 @@ POLL_SECONDS = 1.0
 BREACH_CHECK_SECONDS = 10.0
 
 log = logging.getLogger("helpdesk.worker")
-
-
-def _plain_url(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 async def _in_transaction(
@@ -55,7 +53,7 @@ class Worker:
             self.settings.sqlalchemy_url, pool_size=DELIVERIES_AT_ONCE + MAILS_AT_ONCE + 2
         )
         sessionmaker = create_sessionmaker(engine)
-        listener = await asyncpg.connect(_plain_url(self.settings.sqlalchemy_url))
+        listener = await asyncpg.connect(to_plain_url(self.settings.sqlalchemy_url))
         await listener.add_listener(CHANNEL, lambda *_: self.events.set())
         client = httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False)
         try:
@@ -63,10 +61,28 @@ class Worker:
                 asyncio.create_task(self._fan_out(sessionmaker)),
                 asyncio.create_task(self._breaches(sessionmaker)),
             ]
+            if self.settings.idempotency_purge_every_seconds > 0:
+                every = self.settings.idempotency_purge_every_seconds
+                background.append(
+                    asyncio.create_task(purge_periodically(sessionmaker, every_seconds=every))
+                )
+            allow_private = self.settings.webhook_allow_private_targets
+
+            async def delivery(session: AsyncSession) -> bool:
+                return await deliver_next(session, client, allow_private=allow_private)
+
+            async def one_mail(session: AsyncSession) -> bool:
+                return await mail.send_next(session, settings=self.settings)
+
             senders = [
-                asyncio.create_task(self._send(sessionmaker, client))
+                asyncio.create_task(
+                    self._drain(sessionmaker, delivery, self.deliveries, "delivery")
+                )
                 for _ in range(DELIVERIES_AT_ONCE)
-            ] + [asyncio.create_task(self._mail(sessionmaker)) for _ in range(MAILS_AT_ONCE)]
+            ] + [
+                asyncio.create_task(self._drain(sessionmaker, one_mail, self.mails, "mail"))
+                for _ in range(MAILS_AT_ONCE)
+            ]
             log.info("worker started", extra={"deliveries_at_once": DELIVERIES_AT_ONCE})
             await self.stopping.wait()
             for task in background:
@@ -106,35 +122,23 @@ class Worker:
             self.deliveries.set()
             self.mails.set()
 
-    async def _mail(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        async def one(session: AsyncSession) -> bool:
-            return await mail.send_next(session, settings=self.settings)
-
-        while not self.stopping.is_set():
-            try:
-                sent = await _in_transaction(sessionmaker, one)
-            except Exception:
-                log.exception("mail failed; trying again")
-                sent = False
-            if not sent and not self.stopping.is_set():
-                await self._wait(self.mails, POLL_SECONDS)
-
-    async def _send(
-        self, sessionmaker: async_sessionmaker[AsyncSession], client: httpx.AsyncClient
+    async def _drain(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        send_next: Callable[[AsyncSession], Awaitable[bool]],
+        woken_by: asyncio.Event,
+        what: str,
     ) -> None:
-        allow_private = self.settings.webhook_allow_private_targets
-
-        async def one(session: AsyncSession) -> bool:
-            return await deliver_next(session, client, allow_private=allow_private)
-
+        """Send one item after another, each in its own transaction, until none is due;
+        then wait to be woken (or a second). Stops between items."""
         while not self.stopping.is_set():
             try:
-                sent = await _in_transaction(sessionmaker, one)
+                sent = await _in_transaction(sessionmaker, send_next)
             except Exception:
-                log.exception("delivery failed; trying again")
+                log.exception("%s failed; trying again", what)
                 sent = False
             if not sent and not self.stopping.is_set():
-                await self._wait(self.deliveries, POLL_SECONDS)
+                await self._wait(woken_by, POLL_SECONDS)
 
     async def _breaches(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         while True:

@@ -10,11 +10,12 @@ from email.message import Message
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.support.accounts import Account
+from tests.support.accounts import Account, patch_user
 from tests.support.server import WorkerProcess, free_port
 from tests.support.tickets import add_comment, change_ticket, create_ticket, post_comment
 
@@ -141,3 +142,40 @@ async def test_a_refused_mail_is_sent_again(
             [message] = await inbox.wait_for(1)
     assert message["To"] == requester.email
     assert inbox.refuse == 0
+
+
+async def test_a_mail_to_a_deactivated_account_is_not_sent_but_marked_failed(
+    client: httpx.AsyncClient,
+    db: asyncpg.Connection,
+    database_url: str,
+    tmp_path: Path,
+    requester: Account,
+    agent: Account,
+    admin: Account,
+) -> None:
+    ticket = await create_ticket(client, requester)
+    await add_comment(client, agent, ticket["id"], "On it")  # a mail for the requester
+    deactivated = await patch_user(client, admin, requester.id, {"active": False})
+    assert deactivated.status_code == 200
+    await change_ticket(client, admin, ticket["id"], {"assignee_id": agent.id})
+
+    inbox = Inbox()
+    for port in smtp(inbox):
+        env = {"SMTP_URL": f"smtp://127.0.0.1:{port}"}
+        with WorkerProcess(database_url, tmp_path / "worker.log", env=env):
+            [message] = await inbox.wait_for(1)
+            await asyncio.sleep(1)  # nothing more comes
+    assert len(inbox.messages) == 1
+    assert message["To"] == agent.email
+    rows = await db.fetch(
+        "SELECT to_user_id, state, last_error, next_attempt_at FROM mails ORDER BY id"
+    )
+    assert [dict(row) for row in rows] == [
+        {
+            "to_user_id": requester.id,
+            "state": "failed",
+            "last_error": "the recipient's account is deactivated",
+            "next_attempt_at": None,
+        },
+        {"to_user_id": agent.id, "state": "sent", "last_error": None, "next_attempt_at": None},
+    ]

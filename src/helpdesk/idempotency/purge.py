@@ -1,6 +1,6 @@
 """Forgetting keys past their lifetime, so the table holds a day of keys, not all of them:
 in batches (each its own short transaction, rows another purge holds are skipped), run by
-`helpdesk purge-idempotency-keys` and by every API process once an hour. A key past its
+`helpdesk purge-idempotency-keys` and by every `helpdesk worker` once an hour. A key past its
 lifetime is already forgotten for replays (service.begin takes it over); this frees the row."""
 
 import asyncio

@@ -13,6 +13,11 @@ import { ApiContext } from "../api/useApi";
 import { loadSession, saveSession, type Ending, type Session } from "./storage";
 import { SessionContext } from "./useSession";
 
+function sameUser(a: User, b: User): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof User>;
+  return [...keys].every((key) => a[key] === b[key]);
+}
+
 // setTimeout's limit; a longer token lifetime is checked again when that timer fires.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -69,7 +74,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const updateUser = useCallback((user: User) => {
     setSession((current) => {
-      if (!current) return current;
+      // The same account as stored: nothing to write (the stored session may have been
+      // changed meanwhile, by another tab signing out, and is not written back).
+      if (!current || sameUser(current.user, user)) return current;
       const next = { ...current, user };
       saveSession(next);
       return next;

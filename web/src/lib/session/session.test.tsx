@@ -113,3 +113,32 @@ describe("a renewed token (after a password change)", () => {
     expect(screen.getByTestId("where")).toHaveTextContent("/login?next=%2Faccount&reason=expired");
   });
 });
+
+describe("the account read again (GET /api/me)", () => {
+  function Probe({ seen }: { seen: { updateUser?: ReturnType<typeof useSession>["updateUser"] } }) {
+    seen.updateUser = useSession().updateUser;
+    return <p>{useSession().session?.user.name}</p>;
+  }
+
+  it("writes the stored session only when the account changed, so another tab's change of it stands", () => {
+    localStorage.setItem("helpdesk.session", JSON.stringify({ token: "t", expiresAt: new Date(Date.now() + 60_000).toISOString(), user: REQUESTER }));
+    const seen: { updateUser?: ReturnType<typeof useSession>["updateUser"] } = {};
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <MemoryRouter>
+          <SessionProvider>
+            <Probe seen={seen} />
+          </SessionProvider>
+        </MemoryRouter>
+      </QueryClientProvider>,
+    );
+    // Another tab signs out (or signs in as someone else) meanwhile.
+    localStorage.setItem("helpdesk.session", "changed elsewhere");
+    act(() => seen.updateUser!({ ...REQUESTER }));
+    expect(localStorage.getItem("helpdesk.session")).toBe("changed elsewhere");
+
+    act(() => seen.updateUser!({ ...REQUESTER, name: "Renamed Requester" }));
+    expect(JSON.parse(localStorage.getItem("helpdesk.session")!).user.name).toBe("Renamed Requester");
+    expect(screen.getByText("Renamed Requester")).toBeInTheDocument();
+  });
+});
