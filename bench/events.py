@@ -16,6 +16,7 @@ import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -187,7 +188,7 @@ class Streams:
         await self.client.aclose()
 
 
-async def streams_cost(base_url: str, server: Server, streams: int) -> dict[str, float]:
+async def streams_cost(base_url: str, server: Server, streams: int) -> dict[str, Any]:
     """Memory before and with `streams` open; the read mix's rate without and with them,
     in PAIRS pairs of slices (alternating which goes first), the median of the pairs'
     ratios; then whether every stream receives the next event."""
@@ -227,6 +228,7 @@ async def streams_cost(base_url: str, server: Server, streams: int) -> dict[str,
         "reads_per_s_with_streams": statistics.median(busy),
         "ratio": statistics.median(b / q for q, b in zip(quiet, busy, strict=True)),
         "pairs": float(PAIRS),
+        "pair_ratios": [b / q for q, b in zip(quiet, busy, strict=True)],
         "streams_that_got_the_event": float(min(received, streams)),
     }
 
@@ -273,6 +275,10 @@ async def main() -> None:
         f" pairs of {SLICE_SECONDS} s slices) | {streams['quiet_reads_per_s']:.0f} req/s | "
         f"{streams['reads_per_s_with_streams']:.0f} req/s | "
         f"{streams['ratio'] - 1:+.1%} (median of the pairs' ratios) | no worse than -10% |",
+        "",
+        "Each pair's with/without: "
+        + ", ".join(f"{ratio:.2f}" for ratio in streams["pair_ratios"])
+        + ".",
         "",
         f"Streams that received the next event: {int(streams['streams_that_got_the_event'])}"
         f" of {int(streams['streams'])}.",
