@@ -91,6 +91,7 @@ bench: install
 	$(BIN)/python bench/dataset.py --tickets $(BENCH_TICKETS) --if-missing
 	$(BIN)/python bench/run.py --workers $(BENCH_WORKERS)
 	$(BIN)/python bench/events.py --markdown bench/results/events-latest.md
+	$(BIN)/python bench/overload.py --markdown bench/results/overload-latest.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

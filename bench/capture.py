@@ -58,16 +58,29 @@ async def capture(
 
     from helpdesk.auth.tokens import issue_token
     from helpdesk.config import Settings
+    from helpdesk.db.pool import Database
     from helpdesk.main import create_app
 
     settings = Settings()
     app = create_app(settings)
     recorded: list[Statement] = []
 
+    # Statements through a session (SQLAlchemy's events), and on the request path's own
+    # pool (asyncpg's query logger, which also tells of a statement that failed).
     @event.listens_for(app.state.engine.sync_engine, "before_cursor_execute")
     def record(*args: Any) -> None:
         statement, parameters = args[2], args[3]
         recorded.append((statement, tuple(parameters or ())))
+
+    def record_query(query: Any) -> None:
+        recorded.append((query.query, tuple(query.args or ())))
+
+    async def listen(connection: Any) -> None:
+        connection.add_query_logger(record_query)
+
+    app.state.database = Database(
+        settings.sqlalchemy_url, size=settings.db_pool_size, on_connect=listen
+    )
 
     headers = {
         caller: {

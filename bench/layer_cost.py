@@ -3,12 +3,13 @@
 One process, one connection at a time, on the benchmark database: the CPU time (this
 process only, `time.process_time`) and wall time per call of
 
-- the caller's `SELECT users` as the app runs it (an ORM session, `session.get`), as a
-  Core statement on a pooled connection, and straight through asyncpg;
+- the caller's `SELECT users` through an ORM session (`session.get`, as the app once
+  read it), as a Core statement on SQLAlchemy's pooled connection, straight through
+  asyncpg, and as the app reads it now (a compiled statement on its asyncpg pool);
 - a ticket's detail as the app reads it (one statement), and the whole read side of
-  `GET /api/tickets/{id}` (both statements in one session);
-- the framework alone: the app answering `GET /api/ui-config` (no database) in process,
-  through httpx's ASGI transport.
+  `GET /api/tickets/{id}` (both statements on one pooled connection);
+- the framework alone: the app answering a 404 for an unknown path (middleware, routing
+  and the error handler, no database) in process, through httpx's ASGI transport.
 
 It says where a worker's time per request goes once the round trips are gone (README,
 "Performance").
@@ -33,8 +34,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from tests.support.server import plain_url
 
+from helpdesk.auth import service as accounts
 from helpdesk.auth.models import User
+from helpdesk.auth.tokens import TokenClaims
 from helpdesk.config import Settings
+from helpdesk.db.pool import Database
 from helpdesk.main import create_app
 from helpdesk.tickets import detail as tickets
 
@@ -65,11 +69,14 @@ async def run(url: str, ticket_id: int) -> list[tuple[str, float, float]]:
     users = User.__table__
     raw = await asyncpg.connect(plain_url(url))
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
+    database: Database = app.state.database
     async with sessions() as session, session.begin():
         caller = await session.get(User, AGENT_ID)
         if caller is None:
             raise SystemExit(f"user {AGENT_ID} is not in the dataset")
-        if await tickets.get_ticket_detail(session, ticket_id=ticket_id, caller=caller) is None:
+    claims = TokenClaims(user_id=AGENT_ID, token_version=caller.token_version)
+    async with database.connection() as connection:
+        if await tickets.get_ticket_detail(connection, ticket_id=ticket_id, caller=caller) is None:
             raise SystemExit(f"ticket {ticket_id} is not in the dataset")
 
     async def user_orm() -> None:
@@ -83,35 +90,40 @@ async def run(url: str, ticket_id: int) -> list[tuple[str, float, float]]:
     async def user_asyncpg() -> None:
         await raw.fetchrow("SELECT * FROM users WHERE id = $1", AGENT_ID)
 
+    async def user_app() -> None:
+        async with database.connection() as connection:
+            await accounts.token_holder(connection, claims=claims)
+
     async def detail() -> None:
-        async with sessions() as session, session.begin():
-            await tickets.get_ticket_detail(session, ticket_id=ticket_id, caller=caller)
+        async with database.connection() as connection:
+            await tickets.get_ticket_detail(connection, ticket_id=ticket_id, caller=caller)
 
     async def both() -> None:
-        async with sessions() as session, session.begin():
-            user = await session.get(User, AGENT_ID)
-            assert user is not None
-            await tickets.get_ticket_detail(session, ticket_id=ticket_id, caller=user)
+        async with database.connection() as connection:
+            user = await accounts.token_holder(connection, claims=claims)
+            await tickets.get_ticket_detail(connection, ticket_id=ticket_id, caller=user)
 
     async def framework() -> None:
-        response = await client.get("/api/ui-config")
-        response.raise_for_status()
+        response = await client.get("/api/no-such-page")
+        assert response.status_code == 404
 
     rows = []
     try:
         for name, call in (
-            ("caller: ORM session, `session.get(User)` (the app)", user_orm),
-            ("caller: Core `select` on a pooled connection", user_core),
+            ("caller: ORM session, `session.get(User)`", user_orm),
+            ("caller: Core `select` on SQLAlchemy's pooled connection", user_core),
             ("caller: asyncpg `fetchrow`", user_asyncpg),
+            ("caller: the app (compiled statement, asyncpg pool)", user_app),
             ("ticket detail, one statement (the app)", detail),
-            ("caller + ticket detail in one session (the app's reads)", both),
-            ("no database: `GET /api/ui-config` in process, httpx client included", framework),
+            ("caller + ticket detail on one pooled connection (the app's reads)", both),
+            ("no database: a 404 for an unknown path in process, httpx client included", framework),
         ):
             rows.append((name, *await measure(call)))
     finally:
         await client.aclose()
         await raw.close()
         await engine.dispose()
+        await database.close()
     return rows
 
 

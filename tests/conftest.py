@@ -76,6 +76,7 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     yield application
     await application.state.engine.dispose()
+    await application.state.database.close()
 
 
 @pytest.fixture(autouse=True)

@@ -79,6 +79,7 @@ def test_it_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
         ("PUBLIC_URL", "desk.example", "PUBLIC_URL: must be the desk's"),
         ("MAIL_FROM", "nobody", "MAIL_FROM: must be an address"),
         ("WEBHOOK_ALLOW_PRIVATE_TARGETS", "maybe", "WEBHOOK_ALLOW_PRIVATE_TARGETS: Input should"),
+        ("MAX_REQUESTS_IN_FLIGHT", "-5", "MAX_REQUESTS_IN_FLIGHT: Input should be greater"),
     ],
     ids=[
         "unknown-environment",
@@ -89,6 +90,7 @@ def test_it_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
         "public-url-without-scheme",
         "mail-from-not-an-address",
         "private-targets-not-a-boolean",
+        "negative-requests-in-flight",
     ],
 )
 def test_a_bad_setting_stops_the_command_before_it_touches_a_database(

@@ -1,8 +1,9 @@
-"""Every router, mounted under /api: the service's whole URL map in one file."""
+"""Every router, mounted under /api (and /metrics beside it): the service's whole URL
+map in one file."""
 
 from fastapi import APIRouter
 
-from helpdesk import health, web
+from helpdesk import health, metrics, web
 from helpdesk.auth import router as auth
 from helpdesk.events import router as events
 from helpdesk.tickets import router as tickets
@@ -27,3 +28,7 @@ api_router.include_router(webhooks.router)
 # POST /api/events/stream-token, GET /api/events/stream (Server-Sent Events)
 api_router.include_router(events.router)
 api_router.include_router(web.router)  # GET  /api/ui-config
+
+# GET /metrics, for Prometheus: beside /api, where scrapers look for it
+operations_router = APIRouter()
+operations_router.include_router(metrics.router)

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -27,6 +28,7 @@ from helpdesk.db.session import create_engine, create_sessionmaker
 from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from helpdesk.idempotency.purge import purge_expired
 from helpdesk.logs import configure_logging
+from helpdesk.metrics import MULTIPROCESS_DIR
 
 app = typer.Typer(help="The helpdesk service.", no_args_is_help=True)
 log = logging.getLogger("helpdesk.cli")
@@ -132,7 +134,11 @@ def serve(
             accounts = ", ".join(email for _, email, _ in DEMO_ACCOUNTS)
             typer.echo(f"demo accounts: {accounts} (password {DEMO_PASSWORD})")
         # After the migrations: the worker's own check then finds nothing to apply.
-        with _background_worker(with_worker), _stop_signals_end_normally():
+        with (
+            _background_worker(with_worker),
+            _metrics_shared_by(workers),
+            _stop_signals_end_normally(),
+        ):
             uvicorn.run(
                 "helpdesk.main:create_app",
                 factory=True,
@@ -148,6 +154,22 @@ def serve(
                 access_log=False,  # helpdesk.access writes one JSON line per request
                 log_config=None,
             )
+
+
+@contextmanager
+def _metrics_shared_by(workers: int) -> Iterator[None]:
+    """Several worker processes write their metrics to one directory, and GET /metrics
+    reports them summed, whichever process answers (helpdesk/metrics.py); a fresh one per
+    run, removed after, unless the operator chose one."""
+    if workers == 1 or os.environ.get(MULTIPROCESS_DIR):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="helpdesk-metrics-") as directory:
+        os.environ[MULTIPROCESS_DIR] = directory
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROCESS_DIR]
 
 
 @contextmanager

@@ -4,6 +4,7 @@ import secrets
 from email.utils import parseaddr
 from enum import StrEnum
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -56,6 +57,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = MAX_BODY_BYTES
     # Connections per process, all there is (no overflow): requests beyond it wait.
     db_pool_size: int = 10
+    # API requests one process serves at once; past it, 503 with Retry-After at once
+    # (load shed, not queued: middleware.InFlightLimit). 0: no bound, the default until it
+    # measures better than none (bench/README.md, "Overload").
+    max_requests_in_flight: int = Field(default=0, ge=0)
     # Rate limits; 0 turns one off. Counters are shared through Redis when REDIS_URL is set,
     # kept in this process's memory otherwise.
     rate_limit_api_per_minute: int = Field(default=API_REQUESTS_PER_MINUTE, ge=0)
@@ -67,6 +72,9 @@ class Settings(BaseSettings):
     # Addresses of the reverse proxies whose X-Forwarded-For is trusted (comma-separated, or
     # "*"); unset: the peer address is the client's, as when nothing sits in front.
     forwarded_allow_ips: str | None = None
+    # Who may read GET /metrics: addresses or networks, comma-separated; anyone else gets
+    # a 404.
+    metrics_allow_ips: str = "127.0.0.1,::1"
     # Webhooks to loopback, private, link-local or multicast addresses: for tests and
     # closed networks only.
     webhook_allow_private_targets: bool = False
@@ -76,6 +84,21 @@ class Settings(BaseSettings):
     mail_from: str = "Helpdesk <helpdesk@localhost>"
     # Where people open the desk: the links in mails.
     public_url: str = "http://127.0.0.1:5000"
+
+    @field_validator("metrics_allow_ips")
+    @classmethod
+    def _metrics_allow_ips(cls, value: str) -> str:
+        try:
+            _networks(value)
+        except ValueError:
+            raise ValueError(
+                "must be addresses or networks, comma-separated (127.0.0.1,10.0.0.0/8)"
+            ) from None
+        return value
+
+    @property
+    def metrics_networks(self) -> list[IPv4Network | IPv6Network]:
+        return _networks(self.metrics_allow_ips)
 
     @field_validator("smtp_url")
     @classmethod
@@ -146,6 +169,10 @@ class Settings(BaseSettings):
         if self.database_url is None:
             raise RuntimeError("no database: set DATABASE_URL or start through `helpdesk serve`")
         return to_asyncpg_url(self.database_url)
+
+
+def _networks(text: str) -> list[IPv4Network | IPv6Network]:
+    return [ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()]
 
 
 def to_asyncpg_url(url: str) -> str:

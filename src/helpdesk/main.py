@@ -8,13 +8,14 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 
-from helpdesk.api import api_router
+from helpdesk.api import api_router, operations_router
 from helpdesk.config import MAX_HEADER_BYTES, Settings, get_settings
 from helpdesk.db.errors import install_database_error_handlers
+from helpdesk.db.pool import Database
 from helpdesk.db.session import create_engine, create_read_sessionmaker, create_sessionmaker
 from helpdesk.errors import install_error_handlers
 from helpdesk.events.hub import Hub
-from helpdesk.middleware import RequestContext, RequestSizeLimit
+from helpdesk.middleware import InFlightLimit, RequestContext, RequestSizeLimit
 from helpdesk.ratelimit import RateLimiter
 from helpdesk.web import mount_web
 
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         await app.state.hub.close()
+        await app.state.database.close()
         await engine.dispose()
 
     app = FastAPI(
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
     app.state.read_sessionmaker = create_read_sessionmaker(engine)
+    app.state.database = Database(settings.sqlalchemy_url, size=settings.db_pool_size)
     app.state.hub = Hub(settings.sqlalchemy_url, app.state.read_sessionmaker)
     app.state.rate_limiter = RateLimiter(settings)
 
@@ -61,7 +64,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         max_header_bytes=MAX_HEADER_BYTES,
     )
-    # Even a refused body gets its request id, security headers and log line...
+    if settings.max_requests_in_flight > 0:
+        app.add_middleware(InFlightLimit, limit=settings.max_requests_in_flight)
+    # Even a refused body or a shed request gets its request id, security headers and log
+    # line...
     app.add_middleware(RequestContext)
     # ...and CORS headers, so a browser can read every answer, errors included.
     app.add_middleware(
@@ -73,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
     app.include_router(api_router)
+    app.include_router(operations_router)
     mount_web(app)  # the web app at /, after every API route
     app.openapi = lambda: _openapi_without_framework_422(app)  # type: ignore[method-assign]
     return app

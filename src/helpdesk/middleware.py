@@ -1,6 +1,7 @@
 """ASGI middleware: the size limits (headers; the body enforced while it streams in, so a
-large or chunked upload is refused without being read into memory) and the request context
-(request id, security headers, access log)."""
+large or chunked upload is refused without being read into memory), the bound on requests
+in flight (load shed at once, not queued) and the request context (request id, security
+headers, access log)."""
 
 import logging
 import re
@@ -10,7 +11,8 @@ import uuid
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from helpdesk.errors import AppError, HeadersTooLarge, PayloadTooLarge, render
+from helpdesk import metrics
+from helpdesk.errors import AppError, HeadersTooLarge, PayloadTooLarge, ServiceUnavailable, render
 from helpdesk.logs import request_id_var
 from helpdesk.ratelimit import rate_limit_headers
 
@@ -81,6 +83,51 @@ class RequestSizeLimit:
         await response(scope, receive, send)
 
 
+# Not counted: a live stream is open for hours (events/router.py bounds nothing of it but
+# its own queue), and a health check must answer under load.
+_UNBOUNDED_PATHS = frozenset({"/api/events/stream", "/api/health"})
+RETRY_AFTER_SECONDS = 1
+
+
+class InFlightLimit:
+    """At most `limit` API requests at once in this process; one more is answered 503
+    SERVICE_UNAVAILABLE with Retry-After at once, without reading its body or asking the
+    database anything, so that a burst costs the requests already accepted nothing: they
+    keep their latency instead of queueing behind it for a pooled connection. Per process
+    by nature: it bounds this process's own queue."""
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.in_flight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or not scope["path"].startswith("/api/")
+            or scope["path"] in _UNBOUNDED_PATHS
+        ):
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.limit:
+            metrics.SHED.inc()
+            refusal = ServiceUnavailable(
+                "The service is busy; retry shortly",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+            response = render(refusal)
+            # The connection goes too: a client that sends again at once (a load
+            # generator, a retry loop) must connect again first.
+            response.headers["Connection"] = "close"
+            await response(scope, receive, send)
+            return
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+
 # Kept from the client when it looks like an id; anything else is replaced.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 SECURITY_HEADERS = [
@@ -136,6 +183,8 @@ class RequestContext:
                 raise  # too late for a clean answer: let the server drop the connection
             await render(AppError(), request_id=request_id)(scope, receive, send_with_headers)
         finally:
+            elapsed = time.perf_counter() - started
+            metrics.observe(scope["method"], metrics.route_template(scope), status, elapsed)
             access_log.info(
                 "request",
                 extra={
@@ -144,7 +193,7 @@ class RequestContext:
                     "path": scope["path"],
                     "status": status,
                     "user_id": state.get("user_id"),
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(elapsed * 1000, 2),
                 },
             )
             request_id_var.reset(token)

@@ -19,6 +19,7 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 
+from helpdesk import metrics
 from helpdesk.config import Settings
 from helpdesk.errors import RateLimited
 
@@ -87,6 +88,7 @@ class RateLimiter:
         )
         request.state.rate_limits = [*getattr(request.state, "rate_limits", []), quota]
         if not allowed:
+            metrics.RATE_LIMITED.labels(policy.name).inc()
             raise RateLimited(retry_after=max(quota.reset_seconds, 1))
 
 

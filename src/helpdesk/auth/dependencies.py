@@ -1,17 +1,17 @@
 """Who is calling: the current user, loaded from the database on every request so a
-deleted or deactivated account or a changed role takes effect at once, on every process."""
+deleted or deactivated account or a changed role takes effect at once, on every process.
+The caller is read before the route runs and is in no session."""
 
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.auth import service as accounts
 from helpdesk.auth.models import Role, User
-from helpdesk.auth.tokens import read_token
+from helpdesk.auth.tokens import TokenClaims, read_token
 from helpdesk.config import Settings, SettingsDep
-from helpdesk.db.session import ReadSessionmakerDep, SessionDep
+from helpdesk.db.pool import ConnectionDep, Database, DatabaseDep
 from helpdesk.errors import Forbidden, Unauthorized
 from helpdesk.ratelimit import RateLimiter, RateLimiterDep
 
@@ -21,67 +21,61 @@ _bearer = HTTPBearer(auto_error=False, description="The token from POST /api/log
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-async def caller_from_credentials(
+async def _claims(
     request: Request,
-    session: AsyncSession,
     *,
     settings: Settings,
     limiter: RateLimiter,
-    credentials: HTTPAuthorizationCredentials | None,
-) -> User | None:
-    """The account a bearer token names, or None without one; 401 for a token that is
-    invalid, expired, revoked or of an account that is gone or deactivated."""
-    if credentials is None:
-        return None
+    credentials: HTTPAuthorizationCredentials,
+) -> TokenClaims:
     claims = read_token(credentials.credentials, settings=settings)
     request.state.user_id = claims.user_id  # for the access log
     # Counted before the database is asked anything, so a flood costs it nothing.
     await limiter.hit(request, limiter.api, str(claims.user_id))
-    return await accounts.token_holder(session, claims=claims)
+    return claims
 
 
 async def get_current_user(
     request: Request,
-    session: SessionDep,
+    connection: ConnectionDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
     credentials: BearerCredentials,
 ) -> User:
-    user = await caller_from_credentials(
-        request, session, settings=settings, limiter=limiter, credentials=credentials
-    )
-    if user is None:
+    """The account a bearer token names; 401 without one, or for a token that is invalid,
+    expired, revoked or of an account that is gone or deactivated."""
+    if credentials is None:
         raise Unauthorized()
-    return user
+    claims = await _claims(request, settings=settings, limiter=limiter, credentials=credentials)
+    return await accounts.token_holder(connection, claims=claims)
 
 
-async def read_caller_alone(
+async def read_caller(
     request: Request,
-    sessionmaker: async_sessionmaker[AsyncSession],
+    database: Database,
     *,
     settings: Settings,
     limiter: RateLimiter,
     credentials: HTTPAuthorizationCredentials | None,
 ) -> User | None:
-    """caller_from_credentials in a short session of its own, closed on return. The
-    route's own session takes a pooled connection only at its first statement, so slow
-    work before that (bcrypt) holds none."""
-    async with sessionmaker() as session:
-        return await caller_from_credentials(
-            request, session, settings=settings, limiter=limiter, credentials=credentials
-        )
+    """get_current_user on a connection held for that one statement (None without a
+    token): for a route whose slow work (bcrypt) must hold no connection."""
+    if credentials is None:
+        return None
+    claims = await _claims(request, settings=settings, limiter=limiter, credentials=credentials)
+    async with database.connection() as connection:
+        return await accounts.token_holder(connection, claims=claims)
 
 
 async def get_detached_current_user(
     request: Request,
-    sessionmaker: ReadSessionmakerDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
     credentials: BearerCredentials,
 ) -> User:
-    """The caller, read before the route runs and detached from its session."""
-    user = await read_caller_alone(
-        request, sessionmaker, settings=settings, limiter=limiter, credentials=credentials
+    user = await read_caller(
+        request, database, settings=settings, limiter=limiter, credentials=credentials
     )
     if user is None:
         raise Unauthorized()
@@ -101,6 +95,7 @@ async def get_admin_user(user: Annotated[User, Depends(get_current_user)]) -> Us
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+# The caller of a route that runs bcrypt: read on a connection given back at once.
 DetachedCurrentUser = Annotated[User, Depends(get_detached_current_user)]
 StaffUser = Annotated[User, Depends(get_staff_user)]
 AdminUser = Annotated[User, Depends(get_admin_user)]

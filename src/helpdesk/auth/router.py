@@ -7,7 +7,7 @@ from helpdesk.auth.dependencies import (
     BearerCredentials,
     CurrentUser,
     DetachedCurrentUser,
-    read_caller_alone,
+    read_caller,
 )
 from helpdesk.auth.models import Role, User
 from helpdesk.auth.schemas import (
@@ -20,6 +20,7 @@ from helpdesk.auth.schemas import (
 )
 from helpdesk.auth.tokens import issue_token
 from helpdesk.config import Settings, SettingsDep
+from helpdesk.db.pool import DatabaseDep
 from helpdesk.db.session import ReadSessionmakerDep, SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.ratelimit import RateLimiterDep, limit_auth_by_address, limit_auth_by_email
@@ -49,7 +50,7 @@ async def register(
     data: RegisterIn,
     request: Request,
     session: SessionDep,
-    sessionmaker: ReadSessionmakerDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
     credentials: BearerCredentials,
@@ -59,8 +60,8 @@ async def register(
     if data.role != Role.user:
         # Only a staff account needs the caller (an admin): a browser's old or broken
         # token must not stop anyone signing up as a user.
-        caller = await read_caller_alone(
-            request, sessionmaker, settings=settings, limiter=limiter, credentials=credentials
+        caller = await read_caller(
+            request, database, settings=settings, limiter=limiter, credentials=credentials
         )
     user = await service.register(
         session, data=data, caller=caller, bcrypt_rounds=settings.bcrypt_rounds

@@ -1,7 +1,8 @@
 """Accounts: who they are (read by id or email), how they are created, how one proves
 it is theirs (the password) and changes it, and its name."""
 
-from sqlalchemy import select, update
+import asyncpg
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
@@ -10,6 +11,7 @@ from helpdesk.auth import passwords
 from helpdesk.auth.models import Role, User
 from helpdesk.auth.schemas import RegisterIn, normalize_email
 from helpdesk.auth.tokens import TokenClaims
+from helpdesk.db.compiled import Compiled
 from helpdesk.errors import (
     AccountDeactivated,
     EmailTaken,
@@ -24,12 +26,19 @@ async def get_user(session: AsyncSession, *, user_id: int) -> User | None:
     return await session.get(User, user_id)
 
 
-async def token_holder(session: AsyncSession, *, claims: TokenClaims) -> User:
+_TOKEN_HOLDER = Compiled(select(User.__table__).where(User.id == bindparam("user_id")))
+
+
+async def token_holder(connection: asyncpg.Connection, *, claims: TokenClaims) -> User:
     """The account a valid token names, read now; 401 when it is gone, the token was
-    revoked (a password change, a deactivation), or the account is deactivated."""
-    user = await get_user(session, user_id=claims.user_id)
-    if user is None:
+    revoked (a password change, a deactivation), or the account is deactivated. Read on
+    the pool, not through a session (every request asks it): the User is not in one."""
+    row = await connection.fetchrow(
+        _TOKEN_HOLDER.sql(), *_TOKEN_HOLDER.args(user_id=claims.user_id)
+    )
+    if row is None:
         raise Unauthorized("Account no longer exists")
+    user = User(**row)
     if user.token_version != claims.token_version:
         raise Unauthorized("Token was revoked; sign in again")
     if not user.active:

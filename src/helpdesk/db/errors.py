@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc
 
+from helpdesk import metrics
 from helpdesk.errors import AppError, ServiceUnavailable, render
 
 logger = logging.getLogger("helpdesk.db")
@@ -26,6 +27,7 @@ def _without_values(error: BaseException) -> str:
 
 
 async def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    metrics.DATABASE_ERRORS.labels("unavailable").inc()
     logger.warning(
         "database unavailable on %s %s: %s",
         request.method,
@@ -39,6 +41,7 @@ async def _database_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, exc.DBAPIError)
     if error.connection_invalidated or isinstance(error, exc.OperationalError | exc.InterfaceError):
         return await _database_unavailable(request, error)
+    metrics.DATABASE_ERRORS.labels("error").inc()
     # The statement (its parameters are hidden) and where it was run from, not the message.
     statement = error.statement or ""
     logger.error(
@@ -51,8 +54,34 @@ async def _database_error(request: Request, error: Exception) -> JSONResponse:
     return render(AppError())
 
 
+async def _driver_error(request: Request, error: Exception) -> JSONResponse:
+    """An error asyncpg raised on the request path's own pool (db/pool.py)."""
+    if isinstance(error, _UNAVAILABLE):
+        return await _database_unavailable(request, error)
+    metrics.DATABASE_ERRORS.labels("error").inc()
+    logger.error(
+        "database error on %s %s: %s",
+        request.method,
+        request.url.path,
+        _without_values(error),
+        extra={"stack": "".join(traceback.format_tb(error.__traceback__))},
+    )
+    return render(AppError())
+
+
+# The database cannot be reached, is shutting down or starting, or dropped the connection;
+# the driver's InterfaceError: a connection closed under the request.
+_UNAVAILABLE = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.InterfaceError,
+)
+
+
 def install_database_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(exc.DBAPIError, _database_error)
     app.add_exception_handler(exc.TimeoutError, _database_unavailable)  # pool exhausted
-    for connection_error in (OSError, asyncpg.PostgresConnectionError, asyncio.TimeoutError):
+    for connection_error in (OSError, asyncio.TimeoutError):
         app.add_exception_handler(connection_error, _database_unavailable)
+    for driver_error in (asyncpg.PostgresError, asyncpg.InterfaceError):
+        app.add_exception_handler(driver_error, _driver_error)

@@ -15,7 +15,7 @@ from helpdesk.auth import service as accounts
 from helpdesk.auth.dependencies import BearerCredentials, CurrentUser
 from helpdesk.auth.tokens import TokenClaims, issue_stream_token, read_stream_token, read_token
 from helpdesk.config import SettingsDep
-from helpdesk.db.session import ReadSessionmakerDep
+from helpdesk.db.pool import DatabaseDep
 from helpdesk.errors import FieldInvalid, Unauthorized, error_responses
 from helpdesk.events.hub import Hub, Viewer
 from helpdesk.events.models import Event
@@ -80,7 +80,7 @@ def _message(event: Event) -> str:
 async def stream(
     request: Request,
     claims: Annotated[TokenClaims, Depends(_claims)],
-    sessionmaker: ReadSessionmakerDep,
+    database: DatabaseDep,
     last_event_id: Annotated[str | None, Header(description="Resume after this event")] = None,
 ) -> StreamingResponse:
     """Each event the caller may see, as one SSE message (`id`, `event`, `data`): staff
@@ -88,8 +88,8 @@ async def stream(
     15 s keeps proxies from closing it; the caller is checked again then, so a revoked
     token or a deactivated account ends it."""
     after = _after(last_event_id)
-    async with sessionmaker() as session:
-        user = await accounts.token_holder(session, claims=claims)
+    async with database.connection() as connection:
+        user = await accounts.token_holder(connection, claims=claims)
     viewer = Viewer(user_id=user.id, staff=user.is_staff)
     hub: Hub = request.app.state.hub
     subscriber = await hub.subscribe(viewer)
@@ -98,8 +98,8 @@ async def stream(
         """The token still holds, and the caller sees what they saw (a change of role
         ends the stream too)."""
         try:
-            async with sessionmaker() as session:
-                current = await accounts.token_holder(session, claims=claims)
+            async with database.connection() as connection:
+                current = await accounts.token_holder(connection, claims=claims)
         except Unauthorized:
             return False
         return current.is_staff == viewer.staff

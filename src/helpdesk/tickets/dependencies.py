@@ -12,9 +12,9 @@ from helpdesk.db.session import SessionDep
 from helpdesk.errors import FieldInvalid, NotFound, PreconditionRequired
 from helpdesk.schemas import MAX_ID
 from helpdesk.tickets import permissions, service
+from helpdesk.tickets.listing import AssignedTo, TicketFilters, Unassigned
 from helpdesk.tickets.models import Status, Ticket
 from helpdesk.tickets.search import MAX_QUERY_LENGTH
-from helpdesk.tickets.service import AssignedTo, TicketFilters, Unassigned
 from helpdesk.tickets.sorting import Sort, parse_sort
 
 _IF_MATCH = re.compile(r'\s*(?:(?:W/)?"(\d{1,10})"|(\d{1,10}))\s*')

@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -207,3 +208,56 @@ def returned_ticket(row: Sequence[Any]) -> Ticket:
     set_committed_value(ticket, "breached", row[1])
     set_committed_value(ticket, "first_response_breached", row[2])
     return ticket
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRow:
+    """A ticket as the API shows it, read on the pool (db/pool.py) rather than through a
+    session: what TicketData and the permissions read of a Ticket, by the same names."""
+
+    id: int
+    title: str
+    description: str
+    status: str
+    priority: str
+    requester_id: int
+    assignee_id: int | None
+    sla_minutes: int
+    due_at: datetime | None
+    sla_remaining: timedelta
+    first_response_due_at: datetime | None
+    first_responded_at: datetime | None
+    resolved_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    breached: bool
+    first_response_breached: bool
+
+
+# The columns of a TicketRow, in its order: a statement selects these first.
+SHOWN = (
+    Ticket.id,
+    Ticket.title,
+    Ticket.description,
+    Ticket.status,
+    Ticket.priority,
+    Ticket.requester_id,
+    Ticket.assignee_id,
+    Ticket.sla_minutes,
+    Ticket.due_at,
+    Ticket.sla_remaining,
+    Ticket.first_response_due_at,
+    Ticket.first_responded_at,
+    Ticket.resolved_at,
+    Ticket.version,
+    Ticket.created_at,
+    Ticket.updated_at,
+    Ticket.breached.expression.label("breached"),
+    Ticket.first_response_breached.expression.label("first_response_breached"),
+)
+
+
+def ticket_row(record: Sequence[Any]) -> TicketRow:
+    """The TicketRow of a record whose first columns are SHOWN."""
+    return TicketRow(*record[: len(SHOWN)])

@@ -1,21 +1,22 @@
+import asyncpg
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.auth.dependencies import CurrentUser
 from helpdesk.auth.models import User
+from helpdesk.db.pool import ConnectionDep
 from helpdesk.db.session import SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.idempotency.dependencies import IdempotencyDep
 from helpdesk.pagination import CursorPage, CursorPageDep, PageParams, make_cursor_page
-from helpdesk.tickets import service
+from helpdesk.tickets import listing, service
 from helpdesk.tickets.comments import service as replies
 from helpdesk.tickets.dependencies import ExpectedVersion, FiltersDep, SortDep, VisibleTicket
 from helpdesk.tickets.detail import TicketDetail, VisibleTicketDetail
+from helpdesk.tickets.listing import TicketFilters
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.schemas import TicketCreate, TicketOut, TicketUpdate
-from helpdesk.tickets.service import TicketFilters
 from helpdesk.tickets.sorting import ORDERS, Sort
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
@@ -54,27 +55,33 @@ async def create_ticket(
 
 
 async def _page(
-    session: AsyncSession, user: User, filters: TicketFilters, page: PageParams, sort: Sort
+    connection: asyncpg.Connection,
+    user: User,
+    filters: TicketFilters,
+    page: PageParams,
+    sort: Sort,
 ) -> CursorPage[TicketOut]:
-    tickets = await service.list_tickets(session, user=user, filters=filters, page=page, sort=sort)
+    tickets = await listing.list_tickets(
+        connection, user=user, filters=filters, page=page, sort=sort
+    )
     shown = [TicketOut.from_ticket(ticket, caller=user) for ticket in tickets]
     return make_cursor_page(shown, page, position=ORDERS[sort].position)
 
 
 @router.get("", response_model=CursorPage[TicketOut], responses=error_responses(401))
 async def list_tickets(
-    session: SessionDep,
+    connection: ConnectionDep,
     user: CurrentUser,
     filters: FiltersDep,
     page: CursorPageDep,
     sort: SortDep,
 ) -> CursorPage[TicketOut]:
-    return await _page(session, user, filters, page, sort)
+    return await _page(connection, user, filters, page, sort)
 
 
 @router.get("/breached", response_model=CursorPage[TicketOut], responses=error_responses(401))
 async def list_breached_tickets(
-    session: SessionDep,
+    connection: ConnectionDep,
     user: CurrentUser,
     filters: FiltersDep,
     page: CursorPageDep,
@@ -82,7 +89,7 @@ async def list_breached_tickets(
 ) -> CursorPage[TicketOut]:
     """Tickets breached (their resolution target: see TicketOut.breached), with the list's
     filters, order and paging."""
-    return await _page(session, user, service.only_breached(filters), page, sort)
+    return await _page(connection, user, listing.only_breached(filters), page, sort)
 
 
 class TicketCount(BaseModel):
@@ -91,10 +98,12 @@ class TicketCount(BaseModel):
 
 
 @router.get("/count", response_model=TicketCount, responses=error_responses(401))
-async def count_tickets(session: SessionDep, user: CurrentUser, filters: FiltersDep) -> TicketCount:
+async def count_tickets(
+    connection: ConnectionDep, user: CurrentUser, filters: FiltersDep
+) -> TicketCount:
     """How many tickets the list with these filters holds: exact up to 10,000, estimated
     beyond (`exact: false`)."""
-    counted = await service.count_tickets(session, user=user, filters=filters)
+    counted = await listing.count_tickets(connection, user=user, filters=filters)
     return TicketCount(count=counted.count, exact=counted.exact)
 
 

@@ -83,16 +83,21 @@ def _public_document() -> ColumnElement[str]:
     )
 
 
-def matches(query_text: str, *, public_only: bool = False) -> ColumnElement[bool]:
-    """Tickets that hold every word, in their title, description or comments.
+# The bound name of a search's terms (to_tsquery_text's): written into the SQL per call.
+TERMS = "search_terms"
+
+
+def matches(*, public_only: bool = False) -> ColumnElement[bool]:
+    """Tickets that hold every word of the terms bound as TERMS, in their title,
+    description or comments.
 
     The words are written into the statement, not sent as a parameter: the planner must
     see them to choose between the GIN index (rare words) and the list's order (common
     ones). A prepared statement's generic plan, which PostgreSQL adopts after five runs,
     would choose once for every word, and walk the date index for a rare one. The text is
-    letters, marks, digits and the operators to_tsquery_text writes, and SQLAlchemy quotes
-    it as a string literal all the same."""
-    terms = bindparam("search_terms", query_text, type_=Text, literal_execute=True)
+    letters, marks, digits and the operators to_tsquery_text writes, and is quoted as a
+    string constant all the same (db/compiled.py)."""
+    terms = bindparam(TERMS, type_=Text, literal_execute=True)
     query = func.to_tsquery(_CONFIG, terms)
     found = Ticket.search_vector.op("@@")(query)
     if not public_only:

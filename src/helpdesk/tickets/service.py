@@ -1,17 +1,11 @@
-import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
-    Select,
     case,
-    false,
     func,
     insert,
-    or_,
-    select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,14 +16,12 @@ from helpdesk.auth.schemas import Person
 from helpdesk.errors import FieldInvalid, FieldRequired, OptimisticLock
 from helpdesk.events import service as events
 from helpdesk.events.models import EventType
-from helpdesk.pagination import PageParams
 from helpdesk.schemas import iso_utc
-from helpdesk.tickets import permissions, search
+from helpdesk.tickets import permissions
 from helpdesk.tickets.models import RETURNED, Status, Ticket, returned_ticket
 from helpdesk.tickets.schemas import TicketCreate, TicketData, TicketUpdate
 from helpdesk.tickets.sla import clock
 from helpdesk.tickets.sla import service as sla
-from helpdesk.tickets.sorting import ORDERS, Sort
 from helpdesk.tickets.timeline import service as timeline
 from helpdesk.tickets.timeline.models import Action
 from helpdesk.users import service as users
@@ -48,27 +40,6 @@ TRACKED_FIELDS = (
 # Written only while the ticket has no first response: a reply may have set it since the
 # ticket was read (replies leave the version alone), and it is then settled.
 FIRST_RESPONSE_COLUMNS = ("first_response_due_at", "first_response_remaining")
-
-
-@dataclass(frozen=True, slots=True)
-class Unassigned:
-    """Tickets nobody is assigned to."""
-
-
-@dataclass(frozen=True, slots=True)
-class AssignedTo:
-    """Tickets assigned to this user."""
-
-    user_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class TicketFilters:
-    statuses: tuple[Status, ...] = ()
-    assignee: Unassigned | AssignedTo | None = None  # None: anyone's, or nobody's
-    breached: bool | None = None
-    first_response_breached: bool | None = None
-    query: str | None = None
 
 
 async def _one_ticket(
@@ -380,108 +351,3 @@ async def record_first_response(session: AsyncSession, *, ticket: Ticket) -> Non
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-
-
-def _filter_clauses(user: User, filters: TicketFilters) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = []
-    if not user.is_staff:
-        clauses.append(Ticket.requester_id == user.id)
-    if filters.statuses:
-        clauses.append(Ticket.status.in_([status.value for status in filters.statuses]))
-    match filters.assignee:
-        case Unassigned():
-            clauses.append(Ticket.assignee_id.is_(None))
-        case AssignedTo(user_id):
-            clauses.append(Ticket.assignee_id == user_id)
-    # Compared on the stored instant, so that ix_tickets_breach_at (and its first-response
-    # twin) serves the filter.
-    for wanted, breach_at in (
-        (filters.breached, Ticket.breach_at),
-        (filters.first_response_breached, Ticket.first_response_breach_at),
-    ):
-        if wanted is True:
-            clauses.append(breach_at <= func.now())
-        elif wanted is False:
-            clauses.append(or_(breach_at.is_(None), breach_at > func.now()))
-    if filters.query is not None:
-        terms = search.to_tsquery_text(filters.query)
-        if terms is None:
-            clauses.append(false())  # nothing searchable in the query: nothing found
-        else:
-            clauses.append(search.matches(terms, public_only=not user.is_staff))
-    return clauses
-
-
-def list_statement(
-    user: User, filters: TicketFilters, page: PageParams, sort: Sort = Sort.newest
-) -> Select[Ticket]:
-    """In the sort's order; one row more than the page, to know whether another page
-    follows. After a cursor, the row comparison continues down the order's index from where
-    the last page stopped."""
-    order = ORDERS[sort]
-    statement = (
-        select(Ticket)
-        .where(*_filter_clauses(user, filters))
-        .order_by(*order.order_by())
-        .limit(page.limit + 1)
-        .offset(page.offset)
-    )
-    if page.after is not None:
-        statement = statement.where(order.after(page.after))
-    return statement
-
-
-async def list_tickets(
-    session: AsyncSession,
-    *,
-    user: User,
-    filters: TicketFilters,
-    page: PageParams,
-    sort: Sort = Sort.newest,
-) -> list[Ticket]:
-    result = await session.execute(list_statement(user, filters, page, sort))
-    return list(result.scalars())
-
-
-# Counted exactly up to this many; past it, the planner's estimate.
-EXACT_COUNT_LIMIT = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class Count:
-    count: int
-    exact: bool
-
-
-async def count_tickets(session: AsyncSession, *, user: User, filters: TicketFilters) -> Count:
-    """How many tickets the list holds: exact up to EXACT_COUNT_LIMIT (reading at most that
-    many rows, one more to know), else PostgreSQL's estimate of the list's rows, so a count
-    never reads a million."""
-    clauses = _filter_clauses(user, filters)
-    capped = select(Ticket.id).where(*clauses).limit(EXACT_COUNT_LIMIT + 1).subquery()
-    counted = await session.scalar(select(func.count()).select_from(capped))
-    assert counted is not None
-    if counted <= EXACT_COUNT_LIMIT:
-        return Count(counted, exact=True)
-    statement = select(Ticket.id).where(*clauses)
-    estimate = await _estimated_rows(session, statement)
-    return Count(max(estimate, EXACT_COUNT_LIMIT + 1), exact=False)
-
-
-async def _estimated_rows(session: AsyncSession, statement: Select[Any]) -> int:
-    """The planner's estimate of the statement's rows (EXPLAIN, not run)."""
-    connection = await session.connection()
-    compiled = statement.compile(
-        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    parameters = compiled.construct_params()
-    positional = tuple(parameters[name] for name in compiled.positiontup or ())
-    result = await connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", positional)
-    plan = result.scalar_one()
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
-def only_breached(filters: TicketFilters) -> TicketFilters:
-    return replace(filters, breached=True)

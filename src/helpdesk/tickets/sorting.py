@@ -3,11 +3,11 @@ and the keyset cursor that continues each one from the last row shown."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, literal_column, tuple_
+from sqlalchemy import ColumnElement, bindparam, literal_column, tuple_
 
 from helpdesk.errors import FieldInvalid
 from helpdesk.pagination import Cursor
@@ -25,7 +25,9 @@ class Sort(StrEnum):
 RANKS = {Priority.urgent: 0, Priority.high: 1, Priority.medium: 2, Priority.low: 3}
 _DUE: ColumnElement[datetime] = literal_column(DUE_SORT)
 _RANK: ColumnElement[int] = literal_column(PRIORITY_RANK)
-_NO_DUE_DATE: ColumnElement[datetime] = literal_column("'infinity'::timestamptz")
+# A paused ticket's place in the due order, as DUE_SORT puts it: asyncpg sends this as
+# 'infinity'.
+NO_DUE_DATE = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,17 +43,22 @@ class Order:
     def order_by(self) -> list[Any]:
         return [key.desc() if self.descending else key.asc() for key in self.keys]
 
-    def after(self, cursor: Cursor) -> ColumnElement[bool]:
-        """The rows after `cursor`, walking the order's index from there."""
+    def after(self) -> ColumnElement[bool]:
+        """The rows after the cursor's position (bound as after_0, after_1, ...: see
+        after_values), walking the order's index from there."""
+        position = tuple_(*self.keys)
+        bound = tuple_(*(bindparam(f"after_{n}") for n in range(len(self.keys))))
+        return position < bound if self.descending else position > bound
+
+    def after_values(self, cursor: Cursor) -> dict[str, Any]:
+        """The values after() binds for `cursor`; 400 for a cursor of another order."""
         try:
             values = self.values(cursor)
         except ValueError:
             raise FieldInvalid(
                 "This cursor belongs to another sort order", field="cursor"
             ) from None
-        position = tuple_(*self.keys)
-        bound = tuple_(*values)
-        return position < bound if self.descending else position > bound
+        return {f"after_{n}": value for n, value in enumerate(values)}
 
 
 def _tagged(tag: str, cursor: Cursor) -> Cursor:
@@ -67,8 +74,8 @@ def _timed(tag: str, cursor: Cursor) -> tuple[datetime, int]:
     return cursor.at, cursor.id
 
 
-def _due(at: datetime | None) -> Any:
-    return _NO_DUE_DATE if at is None else at
+def _due(at: datetime | None) -> datetime:
+    return NO_DUE_DATE if at is None else at
 
 
 def _rank_of(cursor: Cursor) -> int:

@@ -1,0 +1,122 @@
+"""The request path's connections: one asyncpg pool per process, used without an ORM
+session. A statement runs through asyncpg's own prepared-statement cache, and its rows go
+straight to the response models: through SQLAlchemy's session the same read cost about
+seven times the CPU (bench/results/2026-11-24-layer-cost.md).
+
+The pool opens with the first request that needs it (an app that never serves one opens
+no connection) and holds up to DB_POOL_SIZE connections. The waits are the engine's
+(db/session.py): a pool slot, a new connection and each statement give up after
+DATABASE_TIMEOUT_SECONDS, and the client gets a 503 (db/errors.py)."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+import asyncpg
+from fastapi import Depends, Request
+
+from helpdesk import metrics
+from helpdesk.config import to_plain_url
+from helpdesk.db.session import DATABASE_TIMEOUT_SECONDS
+
+
+async def _prepare(connection: asyncpg.Connection) -> None:
+    """JSON in and out as Python values, as SQLAlchemy's JSON type does."""
+    for kind in ("json", "jsonb"):
+        await connection.set_type_codec(
+            kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        )
+
+
+async def _nothing_to_reset(connection: asyncpg.Connection) -> None:
+    """A connection going back to the pool: asyncpg itself ends a transaction left open.
+    Its default reset also runs RESET ALL, UNLISTEN *, CLOSE ALL and unlocks advisory
+    locks, a round trip per request for state the request path never sets (its LISTEN is
+    on a connection of its own, events/hub.py)."""
+
+
+class Database:
+    """The process's pool, opened on first use."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        size: int,
+        on_connect: Callable[[asyncpg.Connection], Awaitable[None]] | None = None,
+    ) -> None:
+        self.url = to_plain_url(url)
+        self.size = size
+        # Run on each new connection after the service's own set-up (bench/capture.py
+        # listens to the statements this way).
+        self.on_connect = on_connect
+        self._pool: asyncpg.Pool | None = None
+        self._opening = asyncio.Lock()
+
+    async def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            async with self._opening:
+                if self._pool is None:
+                    self._pool = await asyncpg.create_pool(
+                        self.url,
+                        min_size=0,
+                        max_size=self.size,
+                        init=self._prepare,
+                        reset=_nothing_to_reset,
+                        timeout=DATABASE_TIMEOUT_SECONDS,
+                        command_timeout=DATABASE_TIMEOUT_SECONDS,
+                        # Times that PostgreSQL renders itself (in JSON) come out in UTC.
+                        server_settings={"timezone": "UTC"},
+                    )
+        return self._pool
+
+    async def _prepare(self, connection: asyncpg.Connection) -> None:
+        await _prepare(connection)
+        if self.on_connect is not None:
+            await self.on_connect(connection)
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[asyncpg.Connection]:
+        pool = await self.pool()
+        metrics.POOL_WAITING.inc()
+        try:
+            connection = await pool.acquire(timeout=DATABASE_TIMEOUT_SECONDS)
+        finally:
+            metrics.POOL_WAITING.dec()
+        metrics.POOL_IN_USE.inc()
+        try:
+            yield connection
+        finally:
+            metrics.POOL_IN_USE.dec()
+            await pool.release(connection)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+
+def database_of(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+async def get_database(request: Request) -> Database:
+    return database_of(request)
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+async def get_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    """The request's pooled connection (one per request: the caller and the route share
+    it; a request that took two from one pool could wait on itself), without a
+    transaction: each statement sees its own snapshot, so a read that must be consistent
+    is one statement. Given back when the route returns, before the response is sent."""
+    async with database_of(request).connection() as connection:
+        yield connection
+
+
+ConnectionDep = Annotated[asyncpg.Connection, Depends(get_connection, scope="function")]
