@@ -120,3 +120,15 @@ async def get_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
 
 
 ConnectionDep = Annotated[asyncpg.Connection, Depends(get_connection, scope="function")]
+
+
+async def get_transaction(connection: ConnectionDep) -> AsyncIterator[asyncpg.Connection]:
+    """One transaction per writing request, on the request's connection (the caller was
+    read on it too): committed when the route returns, so before the response is sent and
+    a client never sees a success that was not stored; rolled back when it raises. The
+    services never commit."""
+    async with connection.transaction():
+        yield connection
+
+
+TransactionDep = Annotated[asyncpg.Connection, Depends(get_transaction, scope="function")]

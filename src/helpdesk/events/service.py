@@ -2,10 +2,11 @@
 
 from typing import Any, cast
 
+import asyncpg
 from sqlalchemy import Table, Text, bindparam, func, insert, select
 from sqlalchemy import cast as sql_cast
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from helpdesk.db.compiled import Compiled
 from helpdesk.events.models import Event, EventType
 from helpdesk.schemas import iso_utc
 
@@ -29,8 +30,10 @@ _written = (
     .cte("written")
 )
 # Composed once: written and announced in one statement, one round trip.
-_RECORD = select(_written.c.id, func.pg_notify(CHANNEL, sql_cast(_written.c.id, Text))).select_from(
-    _written
+_RECORD = Compiled(
+    select(_written.c.id, func.pg_notify(CHANNEL, sql_cast(_written.c.id, Text))).select_from(
+        _written
+    )
 )
 
 
@@ -39,7 +42,7 @@ def public_id(event_id: int) -> str:
 
 
 async def record(
-    session: AsyncSession,
+    connection: asyncpg.Connection,
     *,
     type: EventType,
     ticket_id: int,
@@ -49,18 +52,17 @@ async def record(
 ) -> int:
     """The event's id. `data` is what the payload's "data" holds (the ticket as the API
     shows it, and what the event adds)."""
-    row = (
-        await session.execute(
-            _RECORD,
-            {
-                "type": type.value,
-                "ticket_id": ticket_id,
-                "requester_id": requester_id,
-                "internal": internal,
-                "data": data,
-            },
-        )
-    ).one()
+    row = await connection.fetchrow(
+        _RECORD.sql(),
+        *_RECORD.args(
+            type=type.value,
+            ticket_id=ticket_id,
+            requester_id=requester_id,
+            internal=internal,
+            data=data,
+        ),
+    )
+    assert row is not None
     return int(row[0])
 
 

@@ -5,12 +5,13 @@ import hashlib
 import json
 from typing import Annotated
 
+import asyncpg
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from helpdesk.auth.dependencies import CurrentUser
-from helpdesk.db.session import SessionDep
+from helpdesk.db.pool import TransactionDep
 from helpdesk.errors import FieldInvalid
 from helpdesk.idempotency import service
 from helpdesk.idempotency.service import MAX_KEY_LENGTH, Replay
@@ -65,10 +66,14 @@ class Idempotency:
     answered, in the same transaction as what it created. Without a key, both do nothing."""
 
     def __init__(
-        self, request: Request, session: SessionDep, user: CurrentUser, key: IdempotencyKey
+        self,
+        request: Request,
+        connection: asyncpg.Connection,
+        user: CurrentUser,
+        key: IdempotencyKey,
     ) -> None:
         self._request = request
-        self._session = session
+        self._connection = connection
         self._user_id = user.id
         self._key = key
 
@@ -76,7 +81,7 @@ class Idempotency:
         if self._key is None:
             return None
         found = await service.begin(
-            self._session,
+            self._connection,
             user_id=self._user_id,
             key=self._key,
             request_hash=fingerprint(self._request, data),
@@ -89,7 +94,7 @@ class Idempotency:
         if self._key is None:
             return
         await service.finish(
-            self._session,
+            self._connection,
             user_id=self._user_id,
             key=self._key,
             status_code=status_code,
@@ -99,10 +104,10 @@ class Idempotency:
 
 
 async def idempotency(
-    request: Request, session: SessionDep, user: CurrentUser, key: IdempotencyKey
+    request: Request, connection: TransactionDep, user: CurrentUser, key: IdempotencyKey
 ) -> Idempotency:
     # A function, not the class itself: FastAPI runs a class's (sync) __init__ in a thread.
-    return Idempotency(request, session, user, key)
+    return Idempotency(request, connection, user, key)
 
 
 IdempotencyDep = Annotated[Idempotency, Depends(idempotency)]

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
+import asyncpg
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from helpdesk.db.compiled import Compiled
 from helpdesk.errors import IdempotencyInProgress, IdempotencyKeyReused
 from helpdesk.idempotency.models import IdempotencyRecord
 
@@ -19,14 +20,56 @@ KEY_LIFETIME = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 
 
-# The two statements every keyed creation runs, composed once (their values are sent as
-# parameters): composing them per request cost more CPU than running them.
+# The statements a keyed creation runs, compiled once (their values are parameters).
 _RECORDS = cast(Table, IdempotencyRecord.__table__)
-# VALUES and SET take the columns named in the parameters (_FINISH picks its row by the
-# other two).
-_CLAIM = insert(_RECORDS).on_conflict_do_nothing().returning(_RECORDS.c.key)
-_FINISH = update(_RECORDS).where(
-    _RECORDS.c.user_id == bindparam("record_user_id"), _RECORDS.c.key == bindparam("record_key")
+_CLAIM = Compiled(
+    insert(_RECORDS)
+    .values(
+        user_id=bindparam("record_user_id"),
+        key=bindparam("record_key"),
+        request_hash=bindparam("hash"),
+    )
+    .on_conflict_do_nothing()
+    .returning(_RECORDS.c.key)
+)
+_TAKE_OVER = Compiled(
+    update(_RECORDS)
+    .where(
+        _RECORDS.c.user_id == bindparam("record_user_id"),
+        _RECORDS.c.key == bindparam("record_key"),
+        _RECORDS.c.created_at < func.now() - KEY_LIFETIME,
+    )
+    .values(
+        request_hash=bindparam("hash"),
+        status_code=None,
+        response_body=None,
+        response_headers=None,
+        created_at=func.now(),
+    )
+    .returning(_RECORDS.c.key)
+)
+_READ = Compiled(
+    select(
+        _RECORDS.c.request_hash,
+        _RECORDS.c.status_code,
+        _RECORDS.c.response_body,
+        _RECORDS.c.response_headers,
+    ).where(
+        _RECORDS.c.user_id == bindparam("record_user_id"),
+        _RECORDS.c.key == bindparam("record_key"),
+    )
+)
+_FINISH = Compiled(
+    update(_RECORDS)
+    .where(
+        _RECORDS.c.user_id == bindparam("record_user_id"),
+        _RECORDS.c.key == bindparam("record_key"),
+    )
+    .values(
+        status_code=bindparam("status"),
+        response_body=bindparam("body", type_=_RECORDS.c.response_body.type),
+        response_headers=bindparam("headers", type_=_RECORDS.c.response_headers.type),
+    )
 )
 
 
@@ -40,49 +83,31 @@ class Replay:
 
 
 async def begin(
-    session: AsyncSession, *, user_id: int, key: str, request_hash: str
+    connection: asyncpg.Connection, *, user_id: int, key: str, request_hash: str
 ) -> Replay | None:
     """None: this request owns the key and goes ahead. A Replay: answer with it."""
-    claimed = await session.scalar(
-        _CLAIM, {"user_id": user_id, "key": key, "request_hash": request_hash}
-    )
+    record = {"record_user_id": user_id, "record_key": key}
+    claimed = await connection.fetchval(_CLAIM.sql(), *_CLAIM.args(**record, hash=request_hash))
     if claimed is not None:
         return None
     # A record older than the key's lifetime is forgotten: take it over.
-    taken_over = await session.scalar(
-        update(IdempotencyRecord)
-        .where(
-            IdempotencyRecord.user_id == user_id,
-            IdempotencyRecord.key == key,
-            IdempotencyRecord.created_at < func.now() - KEY_LIFETIME,
-        )
-        .values(
-            request_hash=request_hash,
-            status_code=None,
-            response_body=None,
-            response_headers=None,
-            created_at=func.now(),
-        )
-        .returning(IdempotencyRecord.key)
+    taken_over = await connection.fetchval(
+        _TAKE_OVER.sql(), *_TAKE_OVER.args(**record, hash=request_hash)
     )
     if taken_over is not None:
         return None
-    record = (
-        await session.execute(
-            select(IdempotencyRecord)
-            .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
-            .execution_options(populate_existing=True)
-        )
-    ).scalar_one()
-    if record.request_hash != request_hash:
+    row = await connection.fetchrow(_READ.sql(), *_READ.args(**record))
+    assert row is not None  # the claim found it there, and only the purge deletes one
+    stored_hash, status_code, body, headers = row
+    if stored_hash != request_hash:
         raise IdempotencyKeyReused(field="Idempotency-Key")
-    if record.status_code is None or record.response_body is None:
+    if status_code is None or body is None:
         raise IdempotencyInProgress(field="Idempotency-Key")
-    return Replay(record.status_code, record.response_body, record.response_headers or {})
+    return Replay(status_code, body, headers or {})
 
 
 async def finish(
-    session: AsyncSession,
+    connection: asyncpg.Connection,
     *,
     user_id: int,
     key: str,
@@ -90,13 +115,9 @@ async def finish(
     body: dict[str, Any],
     headers: dict[str, str],
 ) -> None:
-    await session.execute(
-        _FINISH,
-        {
-            "record_user_id": user_id,
-            "record_key": key,
-            "status_code": status_code,
-            "response_body": body,
-            "response_headers": headers,
-        },
+    await connection.execute(
+        _FINISH.sql(),
+        *_FINISH.args(
+            record_user_id=user_id, record_key=key, status=status_code, body=body, headers=headers
+        ),
     )

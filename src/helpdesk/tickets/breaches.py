@@ -5,14 +5,15 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncpg
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
+from helpdesk.db.compiled import Compiled
 from helpdesk.events.models import EventType
 from helpdesk.schemas import iso_utc
 from helpdesk.tickets import service as tickets
-from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.models import SHOWN, Ticket, ticket_row
 from helpdesk.tickets.timeline import service as timeline
 from helpdesk.tickets.timeline.models import Action
 
@@ -36,12 +37,12 @@ _COLUMNS: dict[Target, tuple[InstrumentedAttribute[datetime | None], ...]] = {
 }
 
 
-async def record_breaches(session: AsyncSession, *, target: Target, batch: int = BATCH) -> int:
-    """Record up to `batch` breaches not yet recorded (rows another worker holds are
-    skipped); how many. Run in a transaction of its own."""
+def _statements(target: Target) -> tuple[Compiled, Compiled]:
+    """Up to :batch tickets whose `target` breach is not yet recorded, oldest breach first,
+    locked (rows another worker holds skipped); and the UPDATE that records one."""
     breach_at, due_at, recorded = _COLUMNS[target]
-    statement = (
-        select(Ticket)
+    unrecorded = (
+        select(*SHOWN)
         .where(
             breach_at.is_not(None),
             breach_at <= func.now(),
@@ -49,27 +50,43 @@ async def record_breaches(session: AsyncSession, *, target: Target, batch: int =
             due_at.is_distinct_from(recorded),
         )
         .order_by(breach_at)
-        .limit(batch)
+        .limit(bindparam("batch"))
         .with_for_update(skip_locked=True, of=Ticket)
     )
-    found = list(await session.scalars(statement))
+    record = (
+        update(Ticket)
+        .where(Ticket.id == bindparam("ticket_id"))
+        .values({recorded.key: bindparam("due", type_=recorded.type)})
+    )
+    return Compiled(unrecorded), Compiled(record)
+
+
+_STATEMENTS = {target: _statements(target) for target in Target}
+
+
+async def record_breaches(
+    connection: asyncpg.Connection, *, target: Target, batch: int = BATCH
+) -> int:
+    """Record up to `batch` breaches not yet recorded (rows another worker holds are
+    skipped); how many. Run in a transaction of its own."""
+    unrecorded, record = _STATEMENTS[target]
+    due_at = _COLUMNS[target][1]
+    found = [
+        ticket_row(row)
+        for row in await connection.fetch(unrecorded.sql(), *unrecorded.args(batch=batch))
+    ]
     for ticket in found:
         due = getattr(ticket, due_at.key)
-        await session.execute(
-            update(Ticket)
-            .where(Ticket.id == ticket.id)
-            .values({recorded.key: due})
-            .execution_options(synchronize_session=False)
-        )
+        await connection.execute(record.sql(), *record.args(ticket_id=ticket.id, due=due))
         due_text = iso_utc(due)
         await timeline.record(
-            session,
+            connection,
             ticket_id=ticket.id,
             actor_id=None,
             action=Action.sla_breached,
             meta={"target": target.value, "due_at": due_text},
         )
         await tickets.announce(
-            session, EventType.ticket_sla_breached, ticket, target=target.value, due_at=due_text
+            connection, EventType.ticket_sla_breached, ticket, target=target.value, due_at=due_text
         )
     return len(found)

@@ -8,12 +8,12 @@ from fastapi import Depends, Header, Path, Query
 
 from helpdesk.auth.dependencies import CurrentUser
 from helpdesk.auth.models import User
-from helpdesk.db.session import SessionDep
+from helpdesk.db.pool import TransactionDep
 from helpdesk.errors import FieldInvalid, NotFound, PreconditionRequired
 from helpdesk.schemas import MAX_ID
 from helpdesk.tickets import permissions, service
 from helpdesk.tickets.listing import AssignedTo, TicketFilters, Unassigned
-from helpdesk.tickets.models import Status, Ticket
+from helpdesk.tickets.models import Status, TicketRow
 from helpdesk.tickets.search import MAX_QUERY_LENGTH
 from helpdesk.tickets.sorting import Sort, parse_sort
 
@@ -34,11 +34,14 @@ def visible(user: User, ticket: _Shown | None) -> _Shown:
     return ticket
 
 
-async def visible_ticket(ticket_id: TicketId, session: SessionDep, user: CurrentUser) -> Ticket:
-    return visible(user, await service.get_ticket(session, ticket_id=ticket_id))
+async def visible_ticket(
+    ticket_id: TicketId, connection: TransactionDep, user: CurrentUser
+) -> TicketRow:
+    """The ticket a write is about, read in the write's transaction."""
+    return visible(user, await service.get_ticket(connection, ticket_id=ticket_id))
 
 
-VisibleTicket = Annotated[Ticket, Depends(visible_ticket)]
+VisibleTicket = Annotated[TicketRow, Depends(visible_ticket)]
 
 
 async def expected_version(

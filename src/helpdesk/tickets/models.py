@@ -19,7 +19,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, column_property, mapped_column
-from sqlalchemy.orm.attributes import set_committed_value
 
 from helpdesk.db.base import Base, CreatedAt, one_of
 
@@ -197,23 +196,11 @@ class Ticket(CreatedAt, Base):
     )
 
 
-# What an INSERT or UPDATE ... RETURNING must name to hand back a whole ticket: the row and
-# its computed columns, which RETURNING Ticket leaves out.
-RETURNED = (Ticket, Ticket.breached, Ticket.first_response_breached)
-
-
-def returned_ticket(row: Sequence[Any]) -> Ticket:
-    """The ticket of a row RETURNING RETURNED, its computed columns set as loaded."""
-    ticket: Ticket = row[0]
-    set_committed_value(ticket, "breached", row[1])
-    set_committed_value(ticket, "first_response_breached", row[2])
-    return ticket
-
-
 @dataclass(frozen=True, slots=True)
 class TicketRow:
-    """A ticket as the API shows it, read on the pool (db/pool.py) rather than through a
-    session: what TicketData and the permissions read of a Ticket, by the same names."""
+    """A ticket read on the pool (db/pool.py) rather than through a session: its columns
+    (but the search words and the breach bookkeeping) by the same names as Ticket's, and
+    whether each target is breached now."""
 
     id: int
     title: str
@@ -225,8 +212,12 @@ class TicketRow:
     sla_minutes: int
     due_at: datetime | None
     sla_remaining: timedelta
+    sla_started_at: datetime | None
+    first_response_minutes: int
     first_response_due_at: datetime | None
+    first_response_remaining: timedelta | None
     first_responded_at: datetime | None
+    sla_business_hours: bool
     resolved_at: datetime | None
     version: int
     created_at: datetime
@@ -235,7 +226,7 @@ class TicketRow:
     first_response_breached: bool
 
 
-# The columns of a TicketRow, in its order: a statement selects these first.
+# The columns of a TicketRow, in its order: a statement selects (or returns) these first.
 SHOWN = (
     Ticket.id,
     Ticket.title,
@@ -247,8 +238,12 @@ SHOWN = (
     Ticket.sla_minutes,
     Ticket.due_at,
     Ticket.sla_remaining,
+    Ticket.sla_started_at,
+    Ticket.first_response_minutes,
     Ticket.first_response_due_at,
+    Ticket.first_response_remaining,
     Ticket.first_responded_at,
+    Ticket.sla_business_hours,
     Ticket.resolved_at,
     Ticket.version,
     Ticket.created_at,

@@ -5,7 +5,6 @@ from typing import Protocol
 
 from helpdesk.auth.models import Role, User
 from helpdesk.errors import Forbidden
-from helpdesk.tickets.models import Ticket
 
 # In the order a form shows them.
 REQUESTER_FIELDS: tuple[str, ...] = ("title", "description")
@@ -56,7 +55,7 @@ def allowed_fields(user: User, ticket: Assigned) -> tuple[str, ...]:
     return REQUESTER_FIELDS if ticket.requester_id == user.id else ()
 
 
-def check_update(user: User, ticket: Ticket, changes: dict[str, object]) -> None:
+def check_update(user: User, ticket: Assigned, changes: dict[str, object]) -> None:
     """Raise Forbidden naming the first field the caller may not change: one outside
     allowed_fields, or, on an agent's claim, anything but assigning it to themselves
     (the claim may set the agent's other fields with it)."""

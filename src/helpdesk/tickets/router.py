@@ -5,8 +5,7 @@ from pydantic import BaseModel, Field
 
 from helpdesk.auth.dependencies import CurrentUser
 from helpdesk.auth.models import User
-from helpdesk.db.pool import ConnectionDep
-from helpdesk.db.session import SessionDep
+from helpdesk.db.pool import ConnectionDep, TransactionDep
 from helpdesk.errors import error_responses
 from helpdesk.idempotency.dependencies import IdempotencyDep
 from helpdesk.pagination import CursorPage, CursorPageDep, PageParams, make_cursor_page
@@ -15,7 +14,7 @@ from helpdesk.tickets.comments import service as replies
 from helpdesk.tickets.dependencies import ExpectedVersion, FiltersDep, SortDep, VisibleTicket
 from helpdesk.tickets.detail import TicketDetail, VisibleTicketDetail
 from helpdesk.tickets.listing import TicketFilters
-from helpdesk.tickets.models import Ticket
+from helpdesk.tickets.models import TicketRow
 from helpdesk.tickets.schemas import TicketCreate, TicketOut, TicketUpdate
 from helpdesk.tickets.sorting import ORDERS, Sort
 
@@ -26,7 +25,7 @@ _ETAG_HEADER = {
 }
 
 
-def _etag(ticket: Ticket | TicketOut) -> str:
+def _etag(ticket: TicketRow | TicketOut) -> str:
     """The ticket's version as an entity tag, for If-Match."""
     return f'"{ticket.version}"'
 
@@ -39,14 +38,14 @@ def _etag(ticket: Ticket | TicketOut) -> str:
 )
 async def create_ticket(
     data: TicketCreate,
-    session: SessionDep,
+    connection: TransactionDep,
     user: CurrentUser,
     once: IdempotencyDep,
     response: Response,
 ) -> TicketOut | JSONResponse:
     if (replay := await once.replay(data)) is not None:
         return replay
-    ticket = await service.create_ticket(session, user=user, data=data)
+    ticket = await service.create_ticket(connection, user=user, data=data)
     created = TicketOut.from_ticket(ticket, caller=user)
     headers = {"ETag": _etag(ticket)}
     await once.remember(created, status_code=201, headers=headers)
@@ -126,12 +125,12 @@ async def update_ticket(
     data: TicketUpdate,
     ticket: VisibleTicket,
     version: ExpectedVersion,
-    session: SessionDep,
+    connection: TransactionDep,
     user: CurrentUser,
     response: Response,
 ) -> TicketOut:
     updated = await replies.update_ticket(
-        session, user=user, ticket=ticket, expected_version=version, data=data
+        connection, user=user, ticket=ticket, expected_version=version, data=data
     )
     response.headers["ETag"] = _etag(updated)
     return TicketOut.from_ticket(updated, caller=user)

@@ -12,7 +12,7 @@ from pydantic import (
 from helpdesk.auth.models import User
 from helpdesk.schemas import Id, PatchModel, RequestModel, TitleText, Trimmed
 from helpdesk.tickets import permissions
-from helpdesk.tickets.models import MAX_SLA_MINUTES, Priority, Status, Ticket, TicketRow
+from helpdesk.tickets.models import MAX_SLA_MINUTES, Priority, Status, TicketRow
 from helpdesk.tickets.sla import clock
 
 MAX_DESCRIPTION_LENGTH = 10_000
@@ -99,7 +99,7 @@ class TicketData(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, ticket: Ticket | TicketRow, **extra: Any) -> Self:
+    def of(cls, ticket: TicketRow, **extra: Any) -> Self:
         """The ticket's fields; `extra` fills a subclass's."""
         paused = clock.phase_of(ticket.status) is clock.Phase.paused
         return cls(
@@ -132,7 +132,7 @@ class TicketOut(TicketData):
     )
 
     @classmethod
-    def from_ticket(cls, ticket: Ticket | TicketRow, *, caller: User, **extra: Any) -> Self:
+    def from_ticket(cls, ticket: TicketRow, *, caller: User, **extra: Any) -> Self:
         """The ticket as the API shows it to `caller`; `extra` fills a subclass's fields."""
         return cls.of(
             ticket, allowed_fields=list(permissions.allowed_fields(caller, ticket)), **extra

@@ -12,8 +12,8 @@ its public text (a requester's own tickets only, so a few rows)."""
 
 import re
 import unicodedata
-from typing import Any
 
+import asyncpg
 from sqlalchemy import (
     ColumnClause,
     ColumnElement,
@@ -24,10 +24,10 @@ from sqlalchemy import (
     literal_column,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from helpdesk.db.compiled import Compiled
 from helpdesk.text import canonical, without_invisible
-from helpdesk.tickets.models import RETURNED, SEARCH_CONFIG, Ticket, returned_ticket
+from helpdesk.tickets.models import SEARCH_CONFIG, SHOWN, Ticket, TicketRow, ticket_row
 
 MAX_QUERY_LENGTH = 500
 MAX_QUERY_WORDS = 16
@@ -105,11 +105,11 @@ def matches(*, public_only: bool = False) -> ColumnElement[bool]:
     return and_(found, _public_document().op("@@")(query))
 
 
-def _add_words(column: str) -> Any:
+def _add_words(column: str) -> Compiled:
     """UPDATE tickets SET <column> = <column> || the body's lexemes, RETURNING the ticket;
-    composed once (a comment's every write runs it), the body and the ticket parameters."""
+    compiled once (a comment's every write runs it), the body and the ticket parameters."""
     words = getattr(Ticket, column)
-    return (
+    return Compiled(
         update(Ticket)
         .where(Ticket.id == bindparam("comment_ticket_id"))
         .values(
@@ -119,8 +119,7 @@ def _add_words(column: str) -> Any:
                 )
             }
         )
-        .returning(*RETURNED)
-        .execution_options(populate_existing=True, synchronize_session=False)
+        .returning(*SHOWN)
     )
 
 
@@ -129,14 +128,15 @@ _ADD_NOTE_WORDS = _add_words("note_words")
 
 
 async def add_comment_words(
-    session: AsyncSession, *, ticket_id: int, body: str, internal: bool
-) -> Ticket:
+    connection: asyncpg.Connection, *, ticket_id: int, body: str, internal: bool
+) -> TicketRow:
     """Make a new comment's words findable on its ticket (an internal note's by staff
     only), and return the ticket as it now stands, locked until the transaction ends.
     Lexemes only (strip): nothing ranks by position, and the vector then grows with the
     words used, not the text."""
     statement = _ADD_NOTE_WORDS if internal else _ADD_COMMENT_WORDS
-    row = (
-        await session.execute(statement, {"comment_ticket_id": ticket_id, "comment_body": body})
-    ).one()  # the caller holds the ticket, and tickets are never deleted
-    return returned_ticket(row)
+    row = await connection.fetchrow(
+        statement.sql(), *statement.args(comment_ticket_id=ticket_id, comment_body=body)
+    )
+    assert row is not None  # the caller holds the ticket, and tickets are never deleted
+    return ticket_row(row)

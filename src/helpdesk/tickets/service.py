@@ -1,24 +1,19 @@
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    case,
-    func,
-    insert,
-    update,
-)
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.dml import Insert, Update
+import asyncpg
+from sqlalchemy import bindparam, case, func, insert, select, update
 
 from helpdesk.auth.models import User
 from helpdesk.auth.schemas import Person
+from helpdesk.db.compiled import Compiled, CompiledCache
 from helpdesk.errors import FieldInvalid, FieldRequired, OptimisticLock
 from helpdesk.events import service as events
 from helpdesk.events.models import EventType
 from helpdesk.schemas import iso_utc
 from helpdesk.tickets import permissions
-from helpdesk.tickets.models import RETURNED, Status, Ticket, returned_ticket
+from helpdesk.tickets.models import SHOWN, Status, Ticket, TicketRow, ticket_row
 from helpdesk.tickets.schemas import TicketCreate, TicketData, TicketUpdate
 from helpdesk.tickets.sla import clock
 from helpdesk.tickets.sla import service as sla
@@ -42,25 +37,18 @@ TRACKED_FIELDS = (
 FIRST_RESPONSE_COLUMNS = ("first_response_due_at", "first_response_remaining")
 
 
-async def _one_ticket(
-    session: AsyncSession,
-    statement: Insert | Update,
-) -> Ticket | None:
-    """The ticket an INSERT or UPDATE wrote, with `breached` and `first_response_breached`
-    (computed columns, which RETURNING names only when asked)."""
-    row = (await session.execute(statement.returning(*RETURNED))).one_or_none()
-    return None if row is None else returned_ticket(row)
+_STATEMENTS = CompiledCache()
+_GET = Compiled(select(*SHOWN).where(Ticket.id == bindparam("ticket_id")))
 
 
-async def get_ticket(
-    session: AsyncSession, *, ticket_id: int, fresh: bool = False
-) -> Ticket | None:
-    """The ticket; `fresh`: read again, after this transaction's own writes."""
-    return await session.get(Ticket, ticket_id, populate_existing=fresh)
+async def get_ticket(connection: asyncpg.Connection, *, ticket_id: int) -> TicketRow | None:
+    """The ticket as it stands (in a transaction: after its own writes)."""
+    row = await connection.fetchrow(_GET.sql(), *_GET.args(ticket_id=ticket_id))
+    return None if row is None else ticket_row(row)
 
 
-async def _check_assignee(session: AsyncSession, assignee_id: int | None) -> None:
-    if assignee_id is not None and not await users.is_staff_user(session, user_id=assignee_id):
+async def _check_assignee(connection: asyncpg.Connection, assignee_id: int | None) -> None:
+    if assignee_id is not None and not await users.is_staff_user(connection, user_id=assignee_id):
         raise FieldInvalid("assignee_id must be an agent or an admin", field="assignee_id")
 
 
@@ -68,7 +56,7 @@ def _minutes(count: int) -> timedelta:
     return timedelta(minutes=count)
 
 
-def _clocks(ticket: Ticket) -> clock.Clocks:
+def _clocks(ticket: TicketRow) -> clock.Clocks:
     return clock.Clocks(
         sla_started_at=ticket.sla_started_at,
         due_at=ticket.due_at,
@@ -80,10 +68,41 @@ def _clocks(ticket: Ticket) -> clock.Clocks:
     )
 
 
-async def create_ticket(session: AsyncSession, *, user: User, data: TicketCreate) -> Ticket:
+def _column_values(columns: tuple[str, ...]) -> dict[str, Any]:
+    """Each column set to the parameter new_<column> (SQLAlchemy keeps a column's own name
+    for itself in INSERT and UPDATE)."""
+    return {
+        column: bindparam(f"new_{column}", type_=Ticket.__table__.c[column].type)
+        for column in columns
+    }
+
+
+def _new(values: dict[str, Any]) -> dict[str, Any]:
+    """`values` as the parameters _column_values names."""
+    return {f"new_{column}": value for column, value in values.items()}
+
+
+_CREATED_COLUMNS = (
+    "title",
+    "description",
+    "status",
+    "priority",
+    "requester_id",
+    "assignee_id",
+    "sla_minutes",
+    "first_response_minutes",
+    "sla_business_hours",
+    *(field.name for field in fields(clock.Clocks)),
+)
+_INSERT = Compiled(insert(Ticket).values(_column_values(_CREATED_COLUMNS)).returning(*SHOWN))
+
+
+async def create_ticket(
+    connection: asyncpg.Connection, *, user: User, data: TicketCreate
+) -> TicketRow:
     permissions.check_create(user, fields_set=data.model_fields_set, values=data.model_dump())
-    await _check_assignee(session, data.assignee_id)
-    context = await sla.context(session, priority=data.priority)
+    await _check_assignee(connection, data.assignee_id)
+    context = await sla.context(connection, priority=data.priority)
     policy = context.policy
     assert policy is not None  # the migration writes one per priority
     sla_minutes = data.sla_minutes if data.sla_minutes is not None else policy.resolution_minutes
@@ -94,24 +113,23 @@ async def create_ticket(session: AsyncSession, *, user: User, data: TicketCreate
         first_response=_minutes(policy.first_response_minutes),
         resolution=_minutes(sla_minutes),
     )
-    ticket = await _one_ticket(
-        session,
-        insert(Ticket).values(
-            title=data.title,
-            description=data.description or "",
-            status=Status.open.value,
-            priority=data.priority.value,
-            requester_id=user.id,
-            assignee_id=data.assignee_id,
-            sla_minutes=sla_minutes,
-            first_response_minutes=policy.first_response_minutes,
-            sla_business_hours=policy.business_hours,
-            **asdict(clocks),
-        ),
-    )
-    assert ticket is not None
+    values = {
+        "title": data.title,
+        "description": data.description or "",
+        "status": Status.open.value,
+        "priority": data.priority.value,
+        "requester_id": user.id,
+        "assignee_id": data.assignee_id,
+        "sla_minutes": sla_minutes,
+        "first_response_minutes": policy.first_response_minutes,
+        "sla_business_hours": policy.business_hours,
+        **asdict(clocks),
+    }
+    row = await connection.fetchrow(_INSERT.sql(), *_INSERT.args(**_new(values)))
+    assert row is not None
+    ticket = ticket_row(row)
     await timeline.record(
-        session,
+        connection,
         ticket_id=ticket.id,
         actor_id=user.id,
         action=Action.ticket_created,
@@ -124,21 +142,21 @@ async def create_ticket(session: AsyncSession, *, user: User, data: TicketCreate
             "first_response_minutes": ticket.first_response_minutes,
         },
     )
-    await announce(session, EventType.ticket_created, ticket)
+    await announce(connection, EventType.ticket_created, ticket)
     return ticket
 
 
 async def announce(
-    session: AsyncSession,
+    connection: asyncpg.Connection,
     type: EventType,
-    ticket: Ticket,
+    ticket: TicketRow,
     *,
     internal: bool = False,
     **data: Any,
 ) -> None:
     """The event of a change to `ticket`, with the ticket as the API shows it."""
     await events.record(
-        session,
+        connection,
         type=type,
         ticket_id=ticket.id,
         requester_id=ticket.requester_id,
@@ -155,13 +173,13 @@ def _jsonable(value: Any) -> Any:
 
 
 async def update_ticket(
-    session: AsyncSession,
+    connection: asyncpg.Connection,
     *,
     user: User,
-    ticket: Ticket,
+    ticket: TicketRow,
     expected_version: int,
     data: TicketUpdate,
-) -> Ticket:
+) -> TicketRow:
     """The fields sent, at the version sent. With a comment (written after this, by
     tickets/comments/service.py) the ticket gets a new version even when no field changes,
     so that the same request sent again is a 409, not a second comment."""
@@ -172,11 +190,11 @@ async def update_ticket(
     if changes:
         permissions.check_update(user, ticket, changes)
     if "assignee_id" in changes:
-        await _check_assignee(session, changes["assignee_id"])
+        await _check_assignee(connection, changes["assignee_id"])
     if ticket.version != expected_version:
         raise OptimisticLock()
     return await apply_changes(
-        session,
+        connection,
         actor=user,
         ticket=ticket,
         expected_version=expected_version,
@@ -186,7 +204,7 @@ async def update_ticket(
 
 
 async def _retimed(
-    session: AsyncSession, ticket: Ticket, changes: dict[str, Any]
+    connection: asyncpg.Connection, ticket: TicketRow, changes: dict[str, Any]
 ) -> dict[str, Any]:
     """The SLA columns after `changes`, when they move a clock: a change of phase (a pause,
     a resolution, a reopening), of priority (the new policy's targets, unless sla_minutes
@@ -200,7 +218,9 @@ async def _retimed(
         and sla_minutes == ticket.sla_minutes
     ):
         return {}
-    context = await sla.context(session, priority=changes["priority"] if priority_changed else None)
+    context = await sla.context(
+        connection, priority=changes["priority"] if priority_changed else None
+    )
     first_response_minutes, business_hours = (
         ticket.first_response_minutes,
         ticket.sla_business_hours,
@@ -226,11 +246,6 @@ async def _retimed(
     )
     values = asdict(clocks)
     del values["first_responded_at"]  # only a reply sets it
-    for column in FIRST_RESPONSE_COLUMNS:
-        values[column] = case(
-            (Ticket.first_responded_at.is_(None), values[column]),
-            else_=getattr(Ticket, column),
-        )
     return {
         **values,
         "sla_minutes": sla_minutes,
@@ -239,15 +254,34 @@ async def _retimed(
     }
 
 
+def _update(columns: tuple[str, ...]) -> Any:
+    """UPDATE the ticket at the expected version: `columns` from the parameters of their
+    names, the next version, RETURNING the ticket. The first response's own columns are
+    written only while it has not been made (FIRST_RESPONSE_COLUMNS)."""
+    values: dict[str, Any] = _column_values(columns)
+    for column in FIRST_RESPONSE_COLUMNS:
+        if column in values:
+            values[column] = case(
+                (Ticket.first_responded_at.is_(None), values[column]),
+                else_=getattr(Ticket, column),
+            )
+    return (
+        update(Ticket)
+        .where(Ticket.id == bindparam("ticket_id"), Ticket.version == bindparam("expected"))
+        .values(**values, version=Ticket.version + 1, updated_at=func.now())
+        .returning(*SHOWN)
+    )
+
+
 async def apply_changes(
-    session: AsyncSession,
+    connection: asyncpg.Connection,
     *,
     actor: User,
-    ticket: Ticket,
+    ticket: TicketRow,
     expected_version: int,
     changes: dict[str, Any],
     new_version: bool = False,
-) -> Ticket:
+) -> TicketRow:
     """Write `changes` (already allowed) as the next version, with the clocks they move,
     and record them: a ticket.updated entry, and sla.paused or sla.resumed. When nothing
     would change, no new version and no entry, unless `new_version` asks for one."""
@@ -255,20 +289,20 @@ async def apply_changes(
     if unchanged and not new_version:
         return ticket
 
-    values: dict[str, Any] = {**changes, **await _retimed(session, ticket, changes)}
+    values: dict[str, Any] = {**changes, **await _retimed(connection, ticket, changes)}
     before = {field: getattr(ticket, field) for field in TRACKED_FIELDS}
     old_clocks = _clocks(ticket)
     # The version check and the write are one statement: of N concurrent updates that
     # carry the same version, exactly one matches.
-    updated = await _one_ticket(
-        session,
-        update(Ticket)
-        .where(Ticket.id == ticket.id, Ticket.version == expected_version)
-        .values(**values, version=Ticket.version + 1, updated_at=func.now())
-        .execution_options(populate_existing=True, synchronize_session=False),
+    columns = tuple(sorted(values))
+    statement = _STATEMENTS.get(("update", columns), lambda: _update(columns))
+    row = await connection.fetchrow(
+        statement.sql(),
+        *statement.args(ticket_id=ticket.id, expected=expected_version, **_new(values)),
     )
-    if updated is None:
+    if row is None:
         raise OptimisticLock()
+    updated = ticket_row(row)
 
     diff = {
         field: {"old": _jsonable(before[field]), "new": _jsonable(getattr(updated, field))}
@@ -277,27 +311,32 @@ async def apply_changes(
     }
     if diff:
         await timeline.record(
-            session,
+            connection,
             ticket_id=updated.id,
             actor_id=actor.id,
             action=Action.ticket_updated,
             meta={"changes": diff, "version": updated.version},
         )
         await announce(
-            session,
+            connection,
             EventType.ticket_updated,
             updated,
             changes=diff,
             actor=Person.of(actor).model_dump(mode="json"),
         )
     await _record_pause(
-        session, actor=actor, old=before["status"], ticket=updated, clocks=old_clocks
+        connection, actor=actor, old=before["status"], ticket=updated, clocks=old_clocks
     )
     return updated
 
 
 async def _record_pause(
-    session: AsyncSession, *, actor: User, old: str, ticket: Ticket, clocks: clock.Clocks
+    connection: asyncpg.Connection,
+    *,
+    actor: User,
+    old: str,
+    ticket: TicketRow,
+    clocks: clock.Clocks,
 ) -> None:
     """sla.paused when the clocks stop for a waiting status, sla.resumed when they run
     again, each with the time left."""
@@ -318,22 +357,29 @@ async def _record_pause(
             "due_at": _jsonable(ticket.due_at),
             "first_response_due_at": _jsonable(ticket.first_response_due_at),
         }
-    await timeline.record(session, ticket_id=ticket.id, actor_id=actor.id, action=action, meta=meta)
+    await timeline.record(
+        connection, ticket_id=ticket.id, actor_id=actor.id, action=action, meta=meta
+    )
 
 
-async def record_first_response(session: AsyncSession, *, ticket: Ticket) -> None:
+def _respond(columns: tuple[str, ...]) -> Any:
+    """The first response made: `columns` from their parameters (first_responded_at at the
+    transaction's time when not given one)."""
+    values: dict[str, Any] = _column_values(columns)
+    values.setdefault("first_responded_at", func.now())
+    return update(Ticket).where(Ticket.id == bindparam("ticket_id")).values(**values)
+
+
+async def record_first_response(connection: asyncpg.Connection, *, ticket: TicketRow) -> None:
     """The ticket's first public reply from the desk is now (the ticket is locked and
     fresh: tickets/comments/service.py)."""
     if ticket.first_responded_at is not None:
         return
     phase = clock.phase_of(ticket.status)
     if phase is clock.Phase.running:
-        values: dict[str, Any] = {
-            "first_responded_at": func.now(),
-            "first_response_remaining": None,
-        }
+        values: dict[str, Any] = {"first_response_remaining": None}
     else:
-        context = await sla.context(session, priority=None)
+        context = await sla.context(connection, priority=None)
         clocks = clock.respond(
             _clocks(ticket),
             status=ticket.status,
@@ -345,9 +391,6 @@ async def record_first_response(session: AsyncSession, *, ticket: Ticket) -> Non
             "first_response_due_at": clocks.first_response_due_at,
             "first_response_remaining": None,
         }
-    await session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket.id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    columns = tuple(sorted(values))
+    statement = _STATEMENTS.get(("respond", columns), lambda: _respond(columns))
+    await connection.execute(statement.sql(), *statement.args(ticket_id=ticket.id, **_new(values)))

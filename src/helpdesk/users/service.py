@@ -6,10 +6,12 @@ from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, select, update
+import asyncpg
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.auth.models import STAFF_ROLES, Role, User
+from helpdesk.db.compiled import Compiled
 from helpdesk.errors import (
     CannotChangeOwnAccount,
     FieldRequired,
@@ -52,9 +54,12 @@ async def list_users(
     return list(result.scalars())
 
 
-async def is_staff_user(session: AsyncSession, *, user_id: int) -> bool:
+_ROLE_IF_ACTIVE = Compiled(select(User.role).where(User.id == bindparam("user_id"), User.active))
+
+
+async def is_staff_user(connection: asyncpg.Connection, *, user_id: int) -> bool:
     """Whether the account may be given tickets: an agent or an admin, not deactivated."""
-    role = await session.scalar(select(User.role).where(User.id == user_id, User.active))
+    role = await connection.fetchval(_ROLE_IF_ACTIVE.sql(), *_ROLE_IF_ACTIVE.args(user_id=user_id))
     return role in STAFF_ROLES
 
 

@@ -2,7 +2,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from helpdesk.auth.dependencies import CurrentUser
-from helpdesk.db.session import SessionDep
+from helpdesk.db.pool import TransactionDep
 from helpdesk.errors import error_responses
 from helpdesk.idempotency.dependencies import IdempotencyDep
 from helpdesk.tickets.comments import service
@@ -21,14 +21,14 @@ router = APIRouter(prefix="/tickets", tags=["comments"])
 async def add_comment(
     data: CommentCreate,
     ticket: VisibleTicket,
-    session: SessionDep,
+    connection: TransactionDep,
     user: CurrentUser,
     once: IdempotencyDep,
 ) -> CommentOut | JSONResponse:
     if (replay := await once.replay(data)) is not None:
         return replay
     created = await service.add_comment(
-        session, user=user, ticket=ticket, body=data.body, internal=data.internal
+        connection, user=user, ticket=ticket, body=data.body, internal=data.internal
     )
     await once.remember(created, status_code=201)
     return created

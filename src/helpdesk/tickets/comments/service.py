@@ -1,15 +1,18 @@
-from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import cast
+
+import asyncpg
+from sqlalchemy import Table, bindparam, insert
 
 from helpdesk.auth.models import User
 from helpdesk.auth.schemas import Person
+from helpdesk.db.compiled import Compiled
 from helpdesk.errors import Forbidden
 from helpdesk.events.models import EventType
 from helpdesk.tickets import search
 from helpdesk.tickets import service as tickets
 from helpdesk.tickets.comments.models import Comment
 from helpdesk.tickets.comments.schemas import CommentOut
-from helpdesk.tickets.models import Status, Ticket
+from helpdesk.tickets.models import Status, TicketRow
 from helpdesk.tickets.schemas import TicketUpdate
 from helpdesk.tickets.timeline import service as timeline
 from helpdesk.tickets.timeline.models import Action
@@ -17,12 +20,24 @@ from helpdesk.tickets.timeline.models import Action
 # A requester's reply to these brings the ticket back to the desk.
 REOPENED_BY_REPLY = frozenset({Status.pending, Status.resolved})
 
+_comments = cast(Table, Comment.__table__)
+_INSERT = Compiled(
+    insert(_comments)
+    .values(
+        ticket_id=bindparam("ticket_id"),
+        author_id=bindparam("author_id"),
+        body=bindparam("body"),
+        internal=bindparam("internal"),
+    )
+    .returning(_comments.c.id, _comments.c.created_at)
+)
+
 
 async def add_comment(
-    session: AsyncSession,
+    connection: asyncpg.Connection,
     *,
     user: User,
-    ticket: Ticket,
+    ticket: TicketRow,
     body: str,
     internal: bool,
     may_reopen: bool = True,
@@ -39,32 +54,32 @@ async def add_comment(
     if internal and not user.is_staff:
         raise Forbidden("Only agents and admins may write internal notes", field="internal")
     ticket = await search.add_comment_words(
-        session, ticket_id=ticket.id, body=body, internal=internal
+        connection, ticket_id=ticket.id, body=body, internal=internal
     )
-    comment: Comment | None = await session.scalar(
-        insert(Comment)
-        .values(ticket_id=ticket.id, author_id=user.id, body=body, internal=internal)
-        .returning(Comment)
+    row = await connection.fetchrow(
+        _INSERT.sql(),
+        *_INSERT.args(ticket_id=ticket.id, author_id=user.id, body=body, internal=internal),
     )
-    assert comment is not None
+    assert row is not None
+    comment_id, created_at = row
     await timeline.record(
-        session,
+        connection,
         ticket_id=ticket.id,
         actor_id=user.id,
         action=Action.comment_created,
-        meta={"comment_id": comment.id, "internal": internal},
+        meta={"comment_id": comment_id, "internal": internal},
     )
     shown = CommentOut(
-        id=comment.id,
-        ticket_id=comment.ticket_id,
-        author_id=comment.author_id,
+        id=comment_id,
+        ticket_id=ticket.id,
+        author_id=user.id,
         author=Person.of(user),
-        body=comment.body,
-        internal=comment.internal,
-        created_at=comment.created_at,
+        body=body,
+        internal=internal,
+        created_at=created_at,
     )
     await tickets.announce(
-        session,
+        connection,
         EventType.comment_created,
         ticket,
         internal=internal,
@@ -75,25 +90,25 @@ async def add_comment(
     if user.id == ticket.requester_id:
         if may_reopen and ticket.status in REOPENED_BY_REPLY:
             await tickets.apply_changes(
-                session,
+                connection,
                 actor=user,
                 ticket=ticket,
                 expected_version=ticket.version,
                 changes={"status": Status.open},
             )
     elif user.is_staff:
-        await tickets.record_first_response(session, ticket=ticket)
+        await tickets.record_first_response(connection, ticket=ticket)
     return shown
 
 
 async def update_ticket(
-    session: AsyncSession,
+    connection: asyncpg.Connection,
     *,
     user: User,
-    ticket: Ticket,
+    ticket: TicketRow,
     expected_version: int,
     data: TicketUpdate,
-) -> Ticket:
+) -> TicketRow:
     """PATCH: the fields, and the comment sent with them (a reply, or "send and resolve"),
     in one transaction under one If-Match. The comment follows the change, so a reply that
     reopens does so from the status the change left. The ticket as it then stands."""
@@ -101,20 +116,20 @@ async def update_ticket(
     if comment is not None and comment.internal and not user.is_staff:
         raise Forbidden("Only agents and admins may write internal notes", field="comment.internal")
     updated = await tickets.update_ticket(
-        session, user=user, ticket=ticket, expected_version=expected_version, data=data
+        connection, user=user, ticket=ticket, expected_version=expected_version, data=data
     )
     if comment is None:
         return updated
     # A status sent with the reply is what the sender meant: their reply does not undo it
     # (an admin resolving their own ticket with a last word).
     await add_comment(
-        session,
+        connection,
         user=user,
         ticket=updated,
         body=comment.body,
         internal=comment.internal,
         may_reopen="status" not in data.changes(),
     )
-    fresh = await tickets.get_ticket(session, ticket_id=ticket.id, fresh=True)
+    fresh = await tickets.get_ticket(connection, ticket_id=ticket.id)
     assert fresh is not None
     return fresh

@@ -7,9 +7,11 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
+import asyncpg
 from sqlalchemy import Row, bindparam, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from helpdesk.db.compiled import Compiled
 from helpdesk.errors import FieldInvalid
 from helpdesk.tickets.models import Priority
 from helpdesk.tickets.sla.calendar import WALL_CLOCK, BusinessCalendar, Clock
@@ -73,20 +75,25 @@ class SlaContext:
 
 _policy = SlaPolicy.__table__
 _hours = BusinessHours.__table__
-# Composed once: every write that moves a clock runs it.
-_CONTEXT = select(
-    func.now(),
-    _hours.c.timezone,
-    _hours.c.week,
-    _hours.c.holidays,
-    _policy.c.first_response_minutes,
-    _policy.c.resolution_minutes,
-    _policy.c.business_hours,
-).select_from(_hours.outerjoin(_policy, _policy.c.priority == bindparam("priority")))
+# Composed and compiled once: every write that moves a clock runs it.
+_CONTEXT = Compiled(
+    select(
+        func.now(),
+        _hours.c.timezone,
+        _hours.c.week,
+        _hours.c.holidays,
+        _policy.c.first_response_minutes,
+        _policy.c.resolution_minutes,
+        _policy.c.business_hours,
+    ).select_from(_hours.outerjoin(_policy, _policy.c.priority == bindparam("priority")))
+)
 
 
-async def context(session: AsyncSession, *, priority: Priority | str | None) -> SlaContext:
-    row = (await session.execute(_CONTEXT, {"priority": priority})).one()
+async def context(connection: asyncpg.Connection, *, priority: Priority | str | None) -> SlaContext:
+    row = await connection.fetchrow(
+        _CONTEXT.sql(), *_CONTEXT.args(priority=None if priority is None else str(priority))
+    )
+    assert row is not None  # the migration writes the business hours' one row
     now, timezone, week, holidays, first_response, resolution, business_hours = row
     policy = None if first_response is None else Policy(first_response, resolution, business_hours)
     return SlaContext(now=now, policy=policy, calendar=calendar_of(timezone, week, holidays))
