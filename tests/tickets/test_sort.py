@@ -112,6 +112,23 @@ async def test_offset_pages_follow_the_sort(
     assert first + second == expected
 
 
+@pytest.mark.parametrize("sort", ["-created_at", "due_at", "-priority", "-updated_at"])
+@pytest.mark.parametrize("status", [None, "open,pending"])
+async def test_pages_by_offset_hold_what_pages_by_cursor_hold(
+    client: httpx.AsyncClient, requester: Account, admin: Account, sort: str, status: str | None
+) -> None:
+    """An offset page reads the ids it skips on their own, then its rows: the same rows
+    in the same order as walking the list by cursor."""
+    await a_desk(client, requester, admin)
+    filters = {"sort": sort} | ({"status": status} if status else {})
+    by_cursor = [t["id"] for t in await every_page(client, admin, filters)]
+    by_offset: list[int] = []
+    for offset in range(0, len(by_cursor) + 3, 3):
+        by_offset += await list_ids(client, admin, {**filters, "limit": 3, "offset": offset})
+    assert by_offset == by_cursor
+    assert len(by_cursor) >= 4
+
+
 async def test_the_breached_list_takes_a_sort(
     client: httpx.AsyncClient, requester: Account, admin: Account, db: asyncpg.Connection
 ) -> None:

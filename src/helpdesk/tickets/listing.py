@@ -164,17 +164,31 @@ async def list_tickets(
     if page.after is not None:
         values |= order.after_values(page.after)
 
-    def build() -> Any:
-        statement = (
-            select(*SHOWN)
-            .where(*(part.clause() for part in parts))
-            .order_by(*order.order_by())
-            .limit(bindparam("limit"))
-            .offset(bindparam("offset"))
-        )
-        return statement.where(order.after()) if page.after is not None else statement
+    after = page.after is not None
+    deep = page.offset > 0
 
-    statement = _STATEMENTS.get(("list", _shape(parts), sort, page.after is not None), build)
+    def build() -> Any:
+        clauses = [part.clause() for part in parts] + ([order.after()] if after else [])
+
+        def page_of(*columns: Any) -> Any:
+            return (
+                select(*columns)
+                .where(*clauses)
+                .order_by(*order.order_by())
+                .limit(bindparam("limit"))
+                .offset(bindparam("offset"))
+            )
+
+        if not deep:
+            return page_of(*SHOWN)
+        # A page by offset: the rows it skips are walked as ids alone, in the order's index
+        # (an index-only scan where the filters are in it too), and only the page's own
+        # rows are read whole, not every row skipped on the way.
+        ids = page_of(Ticket.id).subquery("page")
+        return select(*SHOWN).join(ids, ids.c.id == Ticket.id).order_by(*order.order_by())
+
+    shape = ("list", _shape(parts), sort, after, deep)
+    statement = _STATEMENTS.get(shape, build)
     return [ticket_row(row) for row in await _fetch(connection, statement, values)]
 
 
