@@ -1,6 +1,6 @@
 """The SQL each read mix executes, captured from the app itself (in this process, through
-SQLAlchemy's cursor events) for a few dozen sample requests: what EXPLAIN and the ceiling
-replay."""
+asyncpg's query logger on the request path's pool) for a few dozen sample requests: what
+EXPLAIN and the ceiling replay."""
 
 import os
 import random
@@ -54,8 +54,6 @@ async def capture(
     with their parameters; and the deep cursor paths (for the cursor mix, which is left
     out without them)."""
     os.environ.update(server_environment(url, env=server_settings(jwt_secret)))
-    from sqlalchemy import event
-
     from helpdesk.auth.tokens import issue_token
     from helpdesk.config import Settings
     from helpdesk.db.pool import Database
@@ -65,13 +63,8 @@ async def capture(
     app = create_app(settings)
     recorded: list[Statement] = []
 
-    # Statements through a session (SQLAlchemy's events), and on the request path's own
-    # pool (asyncpg's query logger, which also tells of a statement that failed).
-    @event.listens_for(app.state.engine.sync_engine, "before_cursor_execute")
-    def record(*args: Any) -> None:
-        statement, parameters = args[2], args[3]
-        recorded.append((statement, tuple(parameters or ())))
-
+    # The read mixes run on the request path's own pool: asyncpg's query logger (which
+    # also tells of a statement that failed) hears each statement.
     def record_query(query: Any) -> None:
         recorded.append((query.query, tuple(query.args or ())))
 

@@ -80,6 +80,7 @@ def test_it_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
         ("MAIL_FROM", "nobody", "MAIL_FROM: must be an address"),
         ("WEBHOOK_ALLOW_PRIVATE_TARGETS", "maybe", "WEBHOOK_ALLOW_PRIVATE_TARGETS: Input should"),
         ("MAX_REQUESTS_IN_FLIGHT", "-5", "MAX_REQUESTS_IN_FLIGHT: Input should be greater"),
+        ("METRICS_ALLOW_IPS", "127.0.0.1,intranet", "METRICS_ALLOW_IPS: must be addresses"),
     ],
     ids=[
         "unknown-environment",
@@ -91,6 +92,7 @@ def test_it_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
         "mail-from-not-an-address",
         "private-targets-not-a-boolean",
         "negative-requests-in-flight",
+        "metrics-allow-ips-not-an-address",
     ],
 )
 def test_a_bad_setting_stops_the_command_before_it_touches_a_database(

@@ -65,6 +65,12 @@ RATE_LIMITED = Counter(
 SHED = Counter("helpdesk_requests_shed_total", "Requests refused 503 past MAX_REQUESTS_IN_FLIGHT")
 
 
+# Each route's template, found at its first request: a route belongs to one router, so its
+# prefix is the same on every request.
+_TEMPLATES: dict[int, str] = {}
+_PARAM = re.compile(r"{([^}:]+)(?::[^}]*)?}")
+
+
 def route_template(scope: Mapping[str, Any]) -> str | None:
     """The matched route's path as written (`/api/tickets/{ticket_id}`), or None when no
     route matched. The route knows its path below its router's prefix; the prefix is what
@@ -73,15 +79,18 @@ def route_template(scope: Mapping[str, Any]) -> str | None:
     path = getattr(route, "path", None)
     if not isinstance(path, str):
         return None
-    params = scope.get("path_params", {})
-    try:
-        matched = re.sub(r"{([^}:]+)(?::[^}]*)?}", lambda m: str(params[m.group(1)]), path)
-    except KeyError:
-        return path
-    request_path: str = scope["path"]
-    if not request_path.endswith(matched):
-        return path
-    return request_path[: len(request_path) - len(matched)] + path
+    template = _TEMPLATES.get(id(route))
+    if template is None:
+        params = scope.get("path_params", {})
+        try:
+            matched = _PARAM.sub(lambda m: str(params[m.group(1)]), path)
+        except KeyError:
+            return path
+        request_path: str = scope["path"]
+        if not request_path.endswith(matched):
+            return path
+        template = _TEMPLATES[id(route)] = request_path[: len(request_path) - len(matched)] + path
+    return template
 
 
 def observe(method: str, route: str | None, status: int, seconds: float) -> None:

@@ -21,7 +21,7 @@ from helpdesk.auth.schemas import (
 from helpdesk.auth.tokens import issue_token
 from helpdesk.config import Settings, SettingsDep
 from helpdesk.db.pool import DatabaseDep
-from helpdesk.db.session import ReadSessionmakerDep, SessionDep
+from helpdesk.db.session import SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.ratelimit import RateLimiterDep, limit_auth_by_address, limit_auth_by_email
 
@@ -88,13 +88,13 @@ async def update_me(data: ProfileUpdate, session: SessionDep, user: CurrentUser)
 async def login(
     data: LoginIn,
     request: Request,
-    sessionmaker: ReadSessionmakerDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
 ) -> TokenOut:
     await limit_auth_by_email(request, limiter, data.email)
     user = await service.authenticate(
-        sessionmaker,
+        database,
         email=data.email,
         password=data.password,
         bcrypt_rounds=settings.bcrypt_rounds,

@@ -4,7 +4,7 @@ it is theirs (the password) and changes it, and its name."""
 import asyncpg
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from helpdesk.auth import passwords
@@ -12,6 +12,7 @@ from helpdesk.auth.models import Role, User
 from helpdesk.auth.schemas import RegisterIn, normalize_email
 from helpdesk.auth.tokens import TokenClaims
 from helpdesk.db.compiled import Compiled
+from helpdesk.db.pool import Database
 from helpdesk.errors import (
     AccountDeactivated,
     EmailTaken,
@@ -21,21 +22,17 @@ from helpdesk.errors import (
     Unauthorized,
 )
 
-
-async def get_user(session: AsyncSession, *, user_id: int) -> User | None:
-    return await session.get(User, user_id)
-
-
-_TOKEN_HOLDER = Compiled(select(User.__table__).where(User.id == bindparam("user_id")))
+# The account as the request path reads it, on the pool (db/pool.py): every request asks
+# for its caller, and a login for the account it names.
+_BY_ID = Compiled(select(User.__table__).where(User.id == bindparam("user_id")))
+_BY_EMAIL = Compiled(select(User.__table__).where(User.email == bindparam("email")))
 
 
 async def token_holder(connection: asyncpg.Connection, *, claims: TokenClaims) -> User:
     """The account a valid token names, read now; 401 when it is gone, the token was
     revoked (a password change, a deactivation), or the account is deactivated. Read on
     the pool, not through a session (every request asks it): the User is not in one."""
-    row = await connection.fetchrow(
-        _TOKEN_HOLDER.sql(), *_TOKEN_HOLDER.args(user_id=claims.user_id)
-    )
+    row = await connection.fetchrow(_BY_ID.sql(), *_BY_ID.args(user_id=claims.user_id))
     if row is None:
         raise Unauthorized("Account no longer exists")
     user = User(**row)
@@ -103,7 +100,7 @@ async def create_user_if_missing(
 
 
 async def authenticate(
-    sessionmaker: async_sessionmaker[AsyncSession],
+    database: Database,
     *,
     email: str,
     password: str,
@@ -114,8 +111,11 @@ async def authenticate(
     # A read of its own, over before bcrypt: a check costs ~200 ms of CPU, longer while
     # other logins queue for it, and logins each holding a pooled connection meanwhile
     # would take the whole pool from every other request (bench/login_storm.py).
-    async with sessionmaker() as session:
-        user = await get_by_email(session, email=email)
+    async with database.connection() as connection:
+        row = await connection.fetchrow(
+            _BY_EMAIL.sql(), *_BY_EMAIL.args(email=normalize_email(email))
+        )
+    user = None if row is None else User(**row)
     if user is None:
         await passwords.spend_verify_time(password, rounds=bcrypt_rounds)
         raise InvalidCredentials()

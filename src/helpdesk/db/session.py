@@ -72,14 +72,3 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
-
-
-async def get_read_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
-    """Sessions that read without a transaction, as READ_METHODS do: for a short read that
-    must be over before slow work without the database (bcrypt), so the request does not
-    hold a pooled connection throughout."""
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.read_sessionmaker
-    return sessionmaker
-
-
-ReadSessionmakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_read_sessionmaker)]
