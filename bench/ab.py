@@ -19,6 +19,14 @@ Per mix it reports each side's median req/s and p99 over its slices, and the med
 pairs' after/before ratios (each pair measured back to back): the figure to read. JSON and
 Markdown go to bench/results/<date>-<size>-ab.json and .md; rows the writes added are
 deleted from both datasets afterwards.
+
+With `--sizes`, the two sides are one tree on two datasets of different sizes (the flat
+cost of size, measured in one run, mix by mix): each side runs every mix as its own
+dataset defines it (its words, its ticket ids, its offsets), "before" is the smaller, and
+the files are <date>-<size>-vs-<size>.json and .md:
+
+    .venv/bin/python bench/ab.py --sizes --before-tree . \
+        --before-url postgresql://postgres@127.0.0.1:5432/helpdesk_bench_10k
 """
 
 import argparse
@@ -97,6 +105,7 @@ class Side:
         """One wrk run of `mix` against this side, with an Idempotency-Key prefix of its own
         (a key sent again with another body is refused)."""
         self.runs += 1
+        mix = {own.name: own for own in mixes(self.built)}[mix.name]
         if mix.name == CURSOR_MIX:
             mix = replace(mix, paths=self.cursor_paths)
         if mix.script == "update_ticket.lua":
@@ -137,16 +146,16 @@ def summary(slices: dict[str, list[Figures]]) -> dict[str, Any]:
 
 
 def markdown(report: dict[str, Any]) -> str:
+    b, a = report.get("labels", {"before": "before", "after": "after"}).values()
     lines = [
-        f"# Before / after, interleaved ({report['date']})",
+        f"# {b.capitalize()} / {a}, interleaved ({report['date']})",
         "",
-        f"before: {report['before_tree']} on `{report['before_db']}`; after: {report['after_tree']}"
+        f"{b}: {report['before_tree']} on `{report['before_db']}`; {a}: {report['after_tree']}"
         f" on `{report['after_db']}`; {report['workers']} workers each, wrk -t{report['threads']}"
         f" -c{report['connections']}, {report['pairs']} pairs of {report['slice']} s slices per"
-        " mix (ABBA), medians over the slices; ratio: the median of the pairs' after/before.",
+        f" mix (ABBA), medians over the slices; ratio: the median of the pairs' {a}/{b}.",
         "",
-        "| mix | before req/s | after req/s | after / before (pairs: min-max) "
-        "| p99 before / after ms |",
+        f"| mix | {b} req/s | {a} req/s | {a} / {b} (pairs: min-max) | p99 {b} / {a} ms |",
         "| --- | ---: | ---: | --- | --- |",
     ]
     for name, found in report["mixes"].items():
@@ -176,13 +185,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=DEFAULT_CONNECTIONS)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--sizes", action="store_true", help="two datasets of different sizes, the smaller first"
+    )
     args = parser.parse_args(argv)
     urls = {"before": args.before_url, "after": args.after_url or dataset.database_url_from_env()}
     trees = {"before": args.before_tree.resolve(), "after": args.after_tree.resolve()}
     built = {side: asyncio.run(read_built(urls[side])) for side in SIDES}
-    if built["before"].size != built["after"].size:
+    if args.sizes and built["before"].size.tickets >= built["after"].size.tickets:
+        parser.error("--sizes: the before dataset must be the smaller")
+    if not args.sizes and built["before"].size != built["after"].size:
         parser.error(f"the datasets differ in size: {built['before'].size} / {built['after'].size}")
     size = built["after"].size
+    labels = {side: side for side in SIDES}
+    if args.sizes:
+        labels = {side: size_label(built[side].size.tickets) for side in SIDES}
     known = side_mixes(trees["before"], built["after"]) & side_mixes(trees["after"], built["after"])
     by_name = {mix.name: mix for mix in mixes(built["after"])}
     if args.mixes and not set(args.mixes) <= known:
@@ -212,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         "connections": args.connections,
         "pairs": args.pairs,
         "slice": args.slice,
+        "labels": labels,
         "mixes": {},
     }
     default_helpdesk = launcher.HELPDESK
@@ -234,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
                 server=server,
                 tokens=tokens,
                 cursor_paths=asyncio.run(
-                    cursor_paths(server.base_url, tokens["agent"], size.tickets)
+                    cursor_paths(server.base_url, tokens["agent"], built[side].size.tickets)
                 ),
                 patch_data=TEMP / f"helpdesk-bench-ab-patch-{side}.txt",
             )
@@ -266,7 +284,10 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(reset(urls[side], built[side]))
 
     RESULTS.mkdir(exist_ok=True)
-    stem = RESULTS / f"{datetime.now(UTC).strftime('%Y-%m-%d')}-{size_label(size.tickets)}-ab"
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
+    stem = RESULTS / f"{day}-{size_label(size.tickets)}-ab"
+    if args.sizes:
+        stem = RESULTS / f"{day}-{labels['before']}-vs-{labels['after']}"
     if args.mixes:
         stem = stem.with_name(stem.name + "-some")
     stem.with_suffix(".json").write_text(json.dumps(report, indent=1))

@@ -52,13 +52,28 @@ def database_url() -> Iterator[str]:
             embedded.stop()
 
 
+# Set by tests/db/test_pgbouncer.py: the service under test (the in-process app and the
+# live server) reaches the database through this PgBouncer, in transaction pooling mode,
+# while the tests check what it stored on a direct connection.
+PGBOUNCER_URL = os.environ.get("TEST_PGBOUNCER_URL")
+
+
+def behind_pgbouncer(database_url: str) -> dict[str, str]:
+    """The settings a service behind PgBouncer runs with: LISTEN straight to PostgreSQL, no
+    statement kept (PgBouncer 1.18, Debian's, has no max_prepared_statements)."""
+    return {"DATABASE_LISTEN_URL": plain_url(database_url), "DATABASE_STATEMENT_CACHE_SIZE": "0"}
+
+
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
+    pooled = {} if PGBOUNCER_URL is None else behind_pgbouncer(database_url)
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         # As `make run` serves: development, on this database (demo accounts listed).
         helpdesk_env="development",
-        database_url=database_url,
+        database_url=PGBOUNCER_URL or database_url,
+        database_listen_url=pooled.get("DATABASE_LISTEN_URL"),
+        database_statement_cache_size=int(pooled.get("DATABASE_STATEMENT_CACHE_SIZE", 100)),
         jwt_secret=TEST_JWT_SECRET,
         bcrypt_rounds=4,
         # Off for the suite; tests/test_rate_limits.py turns them on in apps of its own.
@@ -138,7 +153,11 @@ async def other_user(accounts: Accounts) -> Account:
 @pytest.fixture(scope="session")
 def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`helpdesk serve` on the test database, for the whole session."""
-    server = Server(database_url, tmp_path_factory.mktemp("live-server") / "server.log")
+    server = Server(
+        PGBOUNCER_URL or database_url,
+        tmp_path_factory.mktemp("live-server") / "server.log",
+        env=None if PGBOUNCER_URL is None else behind_pgbouncer(database_url),
+    )
     server.start()
     yield server.base_url
     server.stop()

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 import uvicorn
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from helpdesk import migrate as migrations
 from helpdesk import worker as background
@@ -58,8 +58,16 @@ def database(settings: Settings) -> Iterator[Settings]:
             typer.echo("embedded PostgreSQL stopped")
 
 
+def _engine(settings: Settings) -> AsyncEngine:
+    return create_engine(
+        settings.sqlalchemy_url,
+        pool_size=1,
+        statement_cache_size=settings.database_statement_cache_size,
+    )
+
+
 async def _in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[None]]) -> None:
-    engine = create_engine(settings.sqlalchemy_url, pool_size=1)
+    engine = _engine(settings)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
             await work(session)
@@ -217,7 +225,7 @@ def purge_idempotency_keys() -> None:
         asyncio.run(migrations.upgrade(settings.sqlalchemy_url))
 
         async def purge() -> int:
-            engine = create_engine(settings.sqlalchemy_url, pool_size=1)
+            engine = _engine(settings)
             try:
                 return await purge_expired(create_sessionmaker(engine))
             finally:

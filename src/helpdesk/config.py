@@ -55,6 +55,18 @@ class Settings(BaseSettings):
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: VITE_DEV_ORIGINS)
     max_body_bytes: int = MAX_BODY_BYTES
+    # A streaming replica of DATABASE_URL for reads (GET): a caller who wrote, and anyone
+    # whose account a write changed, reads the primary until the replica has replayed that
+    # write (db/replicas.py). Needs REDIS_URL: every process must know who just wrote.
+    database_read_url: str | None = None
+    # The connections that LISTEN for events (live stream, worker wake-ups) are sessions of
+    # their own: behind PgBouncer in transaction mode, point this at PostgreSQL itself.
+    # Unset: DATABASE_URL.
+    database_listen_url: str | None = None
+    # Prepared statements each connection keeps (asyncpg's cache). 0 behind PgBouncer in
+    # transaction mode without max_prepared_statements (any PgBouncer before 1.21): each
+    # statement is then parsed in the same message that runs it, on one server connection.
+    database_statement_cache_size: int = Field(default=100, ge=0)
     # Connections per process, all there is (no overflow): requests beyond it wait.
     db_pool_size: int = 10
     # API requests one process serves at once; past it, 503 with Retry-After at once
@@ -125,6 +137,21 @@ class Settings(BaseSettings):
             raise ValueError('must be an address, e.g. "Helpdesk <help@example.com>"')
         return value
 
+    @field_validator("database_url", "database_read_url", "database_listen_url")
+    @classmethod
+    def _postgresql(cls, value: str | None) -> str | None:
+        if value is not None:
+            to_asyncpg_url(value)  # raises on anything but a postgresql:// URL
+        return value
+
+    @model_validator(mode="after")
+    def _replica_needs_redis(self) -> "Settings":
+        if self.database_read_url and not self.redis_url:
+            raise ValueError(
+                "DATABASE_READ_URL needs REDIS_URL: who just wrote is shared through Redis"
+            )
+        return self
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -170,6 +197,16 @@ class Settings(BaseSettings):
             raise RuntimeError("no database: set DATABASE_URL or start through `helpdesk serve`")
         return to_asyncpg_url(self.database_url)
 
+    @property
+    def read_url(self) -> str | None:
+        return None if self.database_read_url is None else to_asyncpg_url(self.database_read_url)
+
+    @property
+    def listen_url(self) -> str:
+        if self.database_listen_url is not None:
+            return to_asyncpg_url(self.database_listen_url)
+        return self.sqlalchemy_url
+
 
 def _networks(text: str) -> list[IPv4Network | IPv6Network]:
     return [ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()]
@@ -180,7 +217,7 @@ def to_asyncpg_url(url: str) -> str:
     for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
         if url.startswith(prefix):
             return "postgresql+asyncpg://" + url[len(prefix) :]
-    raise ValueError("DATABASE_URL must be a postgresql:// URL")
+    raise ValueError("must be a postgresql:// URL")
 
 
 def to_plain_url(url: str) -> str:

@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
@@ -9,9 +10,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 
 from helpdesk.api import api_router, operations_router
+from helpdesk.auth.tokens import bearer_user_id
 from helpdesk.config import MAX_HEADER_BYTES, Settings, get_settings
 from helpdesk.db.errors import install_database_error_handlers
 from helpdesk.db.pool import Database
+from helpdesk.db.replicas import RecordWrites, Replica
 from helpdesk.db.session import create_engine, create_read_sessionmaker, create_sessionmaker
 from helpdesk.errors import install_error_handlers
 from helpdesk.events.hub import Hub
@@ -32,13 +35,20 @@ EXPOSED_HEADERS = [
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    engine = create_engine(settings.sqlalchemy_url, pool_size=settings.db_pool_size)
+    statement_cache_size = settings.database_statement_cache_size
+    engine = create_engine(
+        settings.sqlalchemy_url,
+        pool_size=settings.db_pool_size,
+        statement_cache_size=statement_cache_size,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         await app.state.hub.close()
         await app.state.database.close()
+        if app.state.replica is not None:
+            await app.state.replica.close()
         await engine.dispose()
 
     app = FastAPI(
@@ -51,14 +61,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
-    app.state.read_sessionmaker = create_read_sessionmaker(engine)
-    app.state.database = Database(settings.sqlalchemy_url, size=settings.db_pool_size)
-    app.state.hub = Hub(settings.sqlalchemy_url, app.state.read_sessionmaker)
+    app.state.read_sessionmaker = create_read_sessionmaker(
+        engine, statement_cache_size=statement_cache_size
+    )
+    app.state.database = Database(
+        settings.sqlalchemy_url,
+        size=settings.db_pool_size,
+        statement_cache_size=statement_cache_size,
+    )
+    app.state.replica = _replica(settings, app.state.database)
+    app.state.hub = Hub(settings.listen_url, app.state.read_sessionmaker)
     app.state.rate_limiter = RateLimiter(settings)
 
     install_error_handlers(app)
     install_database_error_handlers(app)
     # add_middleware wraps what is there: the last added is the outermost.
+    if app.state.replica is not None:
+        app.add_middleware(RecordWrites, replica=app.state.replica)
     app.add_middleware(
         RequestSizeLimit,
         max_body_bytes=settings.max_body_bytes,
@@ -83,6 +102,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mount_web(app)  # the web app at /, after every API route
     app.openapi = lambda: _openapi_without_framework_422(app)  # type: ignore[method-assign]
     return app
+
+
+def _replica(settings: Settings, primary: Database) -> Replica | None:
+    if settings.read_url is None or settings.redis_url is None:
+        return None
+    replica = Database(
+        settings.read_url,
+        size=settings.db_pool_size,
+        statement_cache_size=settings.database_statement_cache_size,
+    )
+    return Replica(
+        primary,
+        replica,
+        redis_url=settings.redis_url,
+        caller_of=partial(bearer_user_id, settings=settings),
+    )
 
 
 def _openapi_without_framework_422(app: FastAPI) -> dict[str, Any]:

@@ -6,7 +6,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
+
+from helpdesk.db.session import create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -32,7 +33,9 @@ async def _run(url: str, step: Callable[[Config, str], None], revision: str) -> 
         config.attributes["connection"] = connection
         step(config, revision)
 
-    engine = create_async_engine(url)
+    # No statement kept past its transaction: the same on PostgreSQL itself and behind
+    # PgBouncer in transaction mode, and a migration runs rarely.
+    engine = create_engine(url, pool_size=1, statement_cache_size=0)
     try:
         async with engine.begin() as connection:
             await connection.run_sync(run)

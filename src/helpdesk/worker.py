@@ -51,12 +51,19 @@ class Worker:
         self.mails = asyncio.Event()  # new mails to send
 
     async def run(self) -> None:
+        statement_cache_size = self.settings.database_statement_cache_size
         engine = create_engine(
-            self.settings.sqlalchemy_url, pool_size=DELIVERIES_AT_ONCE + MAILS_AT_ONCE + 2
+            self.settings.sqlalchemy_url,
+            pool_size=DELIVERIES_AT_ONCE + MAILS_AT_ONCE + 2,
+            statement_cache_size=statement_cache_size,
         )
         sessionmaker = create_sessionmaker(engine)
-        database = Database(self.settings.sqlalchemy_url, size=BREACH_CONNECTIONS)
-        listener = await asyncpg.connect(to_plain_url(self.settings.sqlalchemy_url))
+        database = Database(
+            self.settings.sqlalchemy_url,
+            size=BREACH_CONNECTIONS,
+            statement_cache_size=statement_cache_size,
+        )
+        listener = await asyncpg.connect(to_plain_url(self.settings.listen_url))
         await listener.add_listener(CHANNEL, lambda *_: self.events.set())
         client = httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False)
         try:

@@ -19,7 +19,11 @@ CHANGES_PER_ACCOUNT = 5
 READ_EVERY_SECONDS = 0.05
 QUIET_SECONDS = 2.0
 TYPICAL_FLOOR_SECONDS = 0.010
-WORST_FLOOR_SECONDS = 0.050
+# The burst's 20 requests arrive at once and are each parsed on the event loop before any
+# bcrypt runs: the read that lands behind them waits 100-160 ms on this 2-core machine
+# (the same before and after the request path moved to asyncpg). What this test guards
+# against is seconds (2.6 s) or a 503.
+WORST_FLOOR_SECONDS = 0.250
 
 
 async def _read_every_50_ms(

@@ -11,7 +11,8 @@ from helpdesk.auth import service as accounts
 from helpdesk.auth.models import Role, User
 from helpdesk.auth.tokens import TokenClaims, read_token
 from helpdesk.config import Settings, SettingsDep
-from helpdesk.db.pool import ConnectionDep, Database, DatabaseDep
+from helpdesk.db.dependencies import ConnectionDep, DatabaseDep
+from helpdesk.db.pool import Database
 from helpdesk.errors import Forbidden, Unauthorized
 from helpdesk.ratelimit import RateLimiter, RateLimiterDep
 

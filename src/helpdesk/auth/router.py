@@ -20,7 +20,8 @@ from helpdesk.auth.schemas import (
 )
 from helpdesk.auth.tokens import issue_token
 from helpdesk.config import Settings, SettingsDep
-from helpdesk.db.pool import DatabaseDep
+from helpdesk.db.dependencies import DatabaseDep
+from helpdesk.db.replicas import wrote_for
 from helpdesk.db.session import SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.ratelimit import RateLimiterDep, limit_auth_by_address, limit_auth_by_email
@@ -66,6 +67,7 @@ async def register(
     user = await service.register(
         session, data=data, caller=caller, bcrypt_rounds=settings.bcrypt_rounds
     )
+    wrote_for(request, user.id)
     return UserOut.model_validate(user)
 
 
@@ -99,6 +101,8 @@ async def login(
         password=data.password,
         bcrypt_rounds=settings.bcrypt_rounds,
     )
+    # The account may be newer than a replica knows: its first reads go to the primary.
+    wrote_for(request, user.id)
     return _token_for(user, settings)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
+from fastapi import Request
 
 from helpdesk.config import Settings
 from helpdesk.errors import Unauthorized
@@ -61,6 +62,18 @@ def read_token(token: str, *, settings: Settings) -> TokenClaims:
         raise Unauthorized("Token has expired") from None
     except (jwt.InvalidTokenError, ValueError, TypeError):
         raise Unauthorized("Invalid token") from None
+
+
+def bearer_user_id(request: Request, *, settings: Settings) -> int | None:
+    """The account a request's valid bearer token names, read without the database: to
+    choose where the request reads (db/replicas.py), never to let it in."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    try:
+        return read_token(token.strip(), settings=settings).user_id
+    except Unauthorized:
+        return None
 
 
 # A stream token opens the live event stream and nothing else (its audience is its own),

@@ -12,14 +12,12 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, Request
 
 from helpdesk import metrics
 from helpdesk.config import to_plain_url
-from helpdesk.db.session import DATABASE_TIMEOUT_SECONDS
+from helpdesk.db.session import DATABASE_TIMEOUT_SECONDS, STATEMENT_CACHE_SIZE
 
 
 async def _prepare(connection: asyncpg.Connection) -> None:
@@ -45,10 +43,12 @@ class Database:
         url: str,
         *,
         size: int,
+        statement_cache_size: int = STATEMENT_CACHE_SIZE,
         on_connect: Callable[[asyncpg.Connection], Awaitable[None]] | None = None,
     ) -> None:
         self.url = to_plain_url(url)
         self.size = size
+        self.statement_cache_size = statement_cache_size
         # Run on each new connection after the service's own set-up (bench/capture.py
         # listens to the statements this way).
         self.on_connect = on_connect
@@ -65,6 +65,7 @@ class Database:
                         max_size=self.size,
                         init=self._prepare,
                         reset=_nothing_to_reset,
+                        statement_cache_size=self.statement_cache_size,
                         timeout=DATABASE_TIMEOUT_SECONDS,
                         command_timeout=DATABASE_TIMEOUT_SECONDS,
                         # Times that PostgreSQL renders itself (in JSON) come out in UTC.
@@ -96,39 +97,3 @@ class Database:
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
-
-
-def database_of(request: Request) -> Database:
-    database: Database = request.app.state.database
-    return database
-
-
-async def get_database(request: Request) -> Database:
-    return database_of(request)
-
-
-DatabaseDep = Annotated[Database, Depends(get_database)]
-
-
-async def get_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
-    """The request's pooled connection (one per request: the caller and the route share
-    it; a request that took two from one pool could wait on itself), without a
-    transaction: each statement sees its own snapshot, so a read that must be consistent
-    is one statement. Given back when the route returns, before the response is sent."""
-    async with database_of(request).connection() as connection:
-        yield connection
-
-
-ConnectionDep = Annotated[asyncpg.Connection, Depends(get_connection, scope="function")]
-
-
-async def get_transaction(connection: ConnectionDep) -> AsyncIterator[asyncpg.Connection]:
-    """One transaction per writing request, on the request's connection (the caller was
-    read on it too): committed when the route returns, so before the response is sent and
-    a client never sees a success that was not stored; rolled back when it raises. The
-    services never commit."""
-    async with connection.transaction():
-        yield connection
-
-
-TransactionDep = Annotated[asyncpg.Connection, Depends(get_transaction, scope="function")]

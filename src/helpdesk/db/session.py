@@ -2,7 +2,8 @@
 around a read."""
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
+from uuid import uuid4
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import (
@@ -22,7 +23,25 @@ DATABASE_TIMEOUT_SECONDS = 5
 READ_METHODS = frozenset({"GET", "HEAD"})
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+# asyncpg's own default.
+STATEMENT_CACHE_SIZE = 100
+
+
+def create_engine(
+    url: str, *, pool_size: int = 10, statement_cache_size: int = STATEMENT_CACHE_SIZE
+) -> AsyncEngine:
+    """The ORM's pool. statement_cache_size 0 (behind PgBouncer in transaction mode): no
+    statement is kept, and the ones SQLAlchemy still prepares get names no other client's
+    can clash with (SQLAlchemy's asyncpg dialect, "Prepared Statement Name with PGBouncer");
+    its sessions then always run in a transaction, so a statement is prepared and run on
+    the same server connection."""
+    driver: dict[str, Any] = {}
+    if statement_cache_size == 0:
+        driver = {
+            "statement_cache_size": 0,
+            "prepared_statement_cache_size": 0,
+            "prepared_statement_name_func": _unique_statement_name,
+        }
     return create_async_engine(
         url,
         pool_size=pool_size,
@@ -42,8 +61,13 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
             "command_timeout": DATABASE_TIMEOUT_SECONDS,
             # Times that PostgreSQL renders itself (in JSON) come out in UTC, as the API's.
             "server_settings": {"timezone": "UTC"},
-        },
+        }
+        | driver,
     )
+
+
+def _unique_statement_name() -> str:
+    return f"__asyncpg_{uuid4().hex}__"
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -51,10 +75,16 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+def create_read_sessionmaker(
+    engine: AsyncEngine, *, statement_cache_size: int = STATEMENT_CACHE_SIZE
+) -> async_sessionmaker[AsyncSession]:
     """Sessions for READ_METHODS, on the same pool. AUTOCOMMIT is set on the driver's
     connection only (asyncpg then sends no BEGIN or COMMIT) and undone when the connection
-    goes back to the pool."""
+    goes back to the pool. Not behind PgBouncer in transaction mode (statement_cache_size
+    0): there a statement SQLAlchemy prepares outside a transaction may run on another
+    server connection than the one that prepared it."""
+    if statement_cache_size == 0:
+        return create_sessionmaker(engine)
     return create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
 
 

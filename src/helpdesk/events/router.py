@@ -15,7 +15,7 @@ from helpdesk.auth import service as accounts
 from helpdesk.auth.dependencies import BearerCredentials, CurrentUser
 from helpdesk.auth.tokens import TokenClaims, issue_stream_token, read_stream_token, read_token
 from helpdesk.config import SettingsDep
-from helpdesk.db.pool import DatabaseDep
+from helpdesk.db.dependencies import DatabaseDep
 from helpdesk.errors import FieldInvalid, Unauthorized, error_responses
 from helpdesk.events.hub import Hub, Viewer
 from helpdesk.events.models import Event

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from helpdesk.auth.dependencies import CurrentUser
-from helpdesk.db.pool import TransactionDep
+from helpdesk.db.dependencies import TransactionDep
 from helpdesk.errors import FieldInvalid
 from helpdesk.idempotency import service
 from helpdesk.idempotency.service import MAX_KEY_LENGTH, Replay

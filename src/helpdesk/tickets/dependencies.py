@@ -8,7 +8,7 @@ from fastapi import Depends, Header, Path, Query
 
 from helpdesk.auth.dependencies import CurrentUser
 from helpdesk.auth.models import User
-from helpdesk.db.pool import TransactionDep
+from helpdesk.db.dependencies import TransactionDep
 from helpdesk.errors import FieldInvalid, NotFound, PreconditionRequired
 from helpdesk.schemas import MAX_ID
 from helpdesk.tickets import permissions, service

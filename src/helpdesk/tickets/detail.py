@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from helpdesk.auth.dependencies import CurrentUser
 from helpdesk.auth.models import User
 from helpdesk.db.compiled import Compiled
-from helpdesk.db.pool import ConnectionDep
+from helpdesk.db.dependencies import ConnectionDep
 from helpdesk.tickets.comments.models import Comment
 from helpdesk.tickets.comments.schemas import CommentOut
 from helpdesk.tickets.dependencies import TicketId, visible

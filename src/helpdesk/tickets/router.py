@@ -5,7 +5,7 @@ from pydantic import BaseModel, Field
 
 from helpdesk.auth.dependencies import CurrentUser
 from helpdesk.auth.models import User
-from helpdesk.db.pool import ConnectionDep, TransactionDep
+from helpdesk.db.dependencies import ConnectionDep, TransactionDep
 from helpdesk.errors import error_responses
 from helpdesk.idempotency.dependencies import IdempotencyDep
 from helpdesk.pagination import CursorPage, CursorPageDep, PageParams, make_cursor_page

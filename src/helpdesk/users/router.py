@@ -1,10 +1,11 @@
 """The people of the desk: staff list them; an admin changes their role, name, or whether
 they may sign in at all."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from helpdesk.auth.dependencies import AdminUser, StaffUser
 from helpdesk.auth.schemas import UserOut
+from helpdesk.db.replicas import wrote_for
 from helpdesk.db.session import SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.pagination import Page, PageDep, make_page
@@ -27,7 +28,7 @@ async def list_users(
     "/users/{user_id}", response_model=UserOut, responses=error_responses(401, 403, 404, 409)
 )
 async def update_user(
-    user_id: UserId, data: UserUpdate, session: SessionDep, caller: AdminUser
+    user_id: UserId, data: UserUpdate, request: Request, session: SessionDep, caller: AdminUser
 ) -> UserOut:
     """Deactivating an account (`active: false`) refuses its sign-ins and revokes every
     token it holds, for good: reactivated, it signs in again. Its tickets and comments keep
@@ -35,4 +36,6 @@ async def update_user(
     user = await service.update_user(
         session, caller=caller, user_id=user_id, changes=data.changes()
     )
+    # Its holder's next reads see the new role or the deactivation at once.
+    wrote_for(request, user.id)
     return UserOut.model_validate(user)

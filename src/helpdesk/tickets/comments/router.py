@@ -2,7 +2,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from helpdesk.auth.dependencies import CurrentUser
-from helpdesk.db.pool import TransactionDep
+from helpdesk.db.dependencies import TransactionDep
 from helpdesk.errors import error_responses
 from helpdesk.idempotency.dependencies import IdempotencyDep
 from helpdesk.tickets.comments import service
