@@ -22,10 +22,11 @@ from helpdesk import worker as background
 from helpdesk.auth import service as accounts
 from helpdesk.auth.models import Role
 from helpdesk.auth.schemas import RegisterIn
-from helpdesk.config import MAX_HEADER_BYTES, Settings, development_secret, get_settings
+from helpdesk.config import Settings, development_secret, get_settings
 from helpdesk.db.embedded import EmbeddedPostgres
 from helpdesk.db.session import create_engine, create_sessionmaker
 from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
+from helpdesk.http_protocol import BoundedHttpToolsProtocol
 from helpdesk.idempotency.purge import purge_expired
 from helpdesk.logs import configure_logging
 from helpdesk.metrics import MULTIPROCESS_DIR
@@ -154,9 +155,8 @@ def serve(
                 port=port or settings.port,
                 workers=workers,
                 server_header=False,
-                # h11, not httptools: httptools reads headers of any size into memory.
-                http="h11",
-                h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+                # httptools, reading at most a bounded head per request.
+                http=BoundedHttpToolsProtocol,
                 proxy_headers=settings.forwarded_allow_ips is not None,
                 forwarded_allow_ips=settings.forwarded_allow_ips,
                 access_log=False,  # helpdesk.access writes one JSON line per request
