@@ -138,6 +138,10 @@ class Replica:
             self._down_until = time.monotonic() + REPLICA_DOWN_SECONDS
             log.warning("replica unreachable: reads go to the primary for a while")
             return None
+        except BaseException:
+            # Anything else (the request cancelled, say): the connection goes back first.
+            await held.aclose()
+            raise
         if needed > self.replayed:
             await held.aclose()
             return None
