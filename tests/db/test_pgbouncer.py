@@ -99,7 +99,7 @@ def bouncer() -> Iterator[tuple[Cluster, PgBouncer]]:
     server = Cluster.primary(root / "pg")
     pgbouncer: PgBouncer | None = None
     try:
-        asyncio.run(_create_database(server.url()))
+        server.create_database("helpdesk")
         pgbouncer = PgBouncer(root / "pgbouncer", server, "helpdesk").start()
         yield server, pgbouncer
     finally:
@@ -107,14 +107,6 @@ def bouncer() -> Iterator[tuple[Cluster, PgBouncer]]:
             pgbouncer.stop()
         server.stop("immediate")
         shutil.rmtree(root, ignore_errors=True)
-
-
-async def _create_database(url: str) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute("CREATE DATABASE helpdesk")
-    finally:
-        await connection.close()
 
 
 def test_the_api_tests_pass_with_the_service_behind_pgbouncer(

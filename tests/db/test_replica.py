@@ -36,7 +36,7 @@ def clusters() -> Iterator[tuple[Cluster, Cluster]]:
     primary = Cluster.primary(root / "primary")
     replica: Cluster | None = None
     try:
-        asyncio.run(_create_database(primary.url()))
+        primary.create_database("helpdesk")
         replica = primary.replica(root / "replica")
         yield primary, replica
     finally:
@@ -44,14 +44,6 @@ def clusters() -> Iterator[tuple[Cluster, Cluster]]:
             if cluster is not None:
                 cluster.stop("immediate")
         shutil.rmtree(root, ignore_errors=True)
-
-
-async def _create_database(url: str) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute("CREATE DATABASE helpdesk")
-    finally:
-        await connection.close()
 
 
 @pytest.fixture(scope="module")

