@@ -115,6 +115,11 @@ class Ticket(CreatedAt, Base):
             text(f"({DUE_SORT})"),
             "id",
         ),
+        Index(
+            "ix_tickets_follow_up_of",
+            "follow_up_of",
+            postgresql_where=text("follow_up_of IS NOT NULL"),
+        ),
         # Breached, either target: only tickets that can be.
         Index("ix_tickets_breach_at", "breach_at", postgresql_where=text("breach_at IS NOT NULL")),
         Index(
@@ -148,6 +153,8 @@ class Ticket(CreatedAt, Base):
     priority: Mapped[str] = mapped_column(Text, server_default=Priority.medium.value)
     requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The closed ticket this one follows up (a closed ticket takes no new comment).
+    follow_up_of: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     # The clocks (tickets/sla/clock.py). The resolution target (the seed's SLA) and its due
     # date, NULL while paused; the time it had left when the current run started, when it
     # was paused (negative: past due) or when it stopped.
