@@ -2,6 +2,7 @@
 TICKET_CLOSED and nothing stored; its conversation goes on in a follow-up ticket. A resolved
 ticket still reopens on its requester's reply."""
 
+import asyncio
 from typing import Any
 
 import asyncpg
@@ -9,7 +10,7 @@ import httpx
 import pytest
 
 from tests.support.accounts import Account
-from tests.support.db import count_rows
+from tests.support.db import count_rows, wait_for_lock_waits
 from tests.support.responses import assert_error
 from tests.support.tickets import (
     change_ticket,
@@ -17,6 +18,7 @@ from tests.support.tickets import (
     get_ticket,
     patch_ticket,
     post_comment,
+    status_changing,
     stored_timeline,
 )
 
@@ -105,6 +107,23 @@ async def test_a_patch_with_a_comment_on_a_closed_ticket_changes_nothing(
 
     assert_error(response, 409, "TICKET_CLOSED")
     assert await _stored(db, ticket["id"]) == before
+
+
+async def test_a_comment_waiting_on_a_ticket_being_closed_is_refused_once_it_is(
+    client: httpx.AsyncClient,
+    requester: Account,
+    db: asyncpg.Connection,
+    database_url: str,
+) -> None:
+    ticket = await create_ticket(client, requester)
+    async with status_changing(database_url, ticket["id"], "closed"):
+        sending = asyncio.create_task(
+            post_comment(client, requester, ticket["id"], {"body": "One more thing"})
+        )
+        await wait_for_lock_waits(db, query_like="%comment_words%")
+
+    assert_error(await sending, 409, "TICKET_CLOSED")
+    assert await count_rows(db, "comments") == 0
 
 
 async def test_a_reply_that_closes_an_open_ticket_is_its_last_word(

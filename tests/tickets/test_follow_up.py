@@ -1,6 +1,7 @@
 """POST /api/tickets with follow_up_of: a closed ticket the caller can see, followed up by a
 new ticket of the same requester; the closed one's detail lists its follow-ups."""
 
+import asyncio
 import json
 from typing import Any
 
@@ -9,7 +10,7 @@ import httpx
 import pytest
 
 from tests.support.accounts import Account
-from tests.support.db import count_rows
+from tests.support.db import count_rows, wait_for_lock_waits
 from tests.support.responses import TICKET_FIELDS, assert_error
 from tests.support.tickets import (
     TICKETS,
@@ -18,6 +19,7 @@ from tests.support.tickets import (
     get_ticket,
     list_ids,
     post_ticket,
+    status_changing,
 )
 
 
@@ -75,6 +77,24 @@ async def test_staff_open_a_follow_up_for_the_closed_tickets_requester(
     assert await list_ids(client, requester) == [second["id"], first["id"], closed["id"]]
     detail = await get_ticket(client, agent, closed["id"])
     assert detail["follow_ups"] == [first["id"], second["id"]]
+
+
+async def test_a_follow_up_waiting_on_its_ticket_being_reopened_is_refused_once_it_is(
+    client: httpx.AsyncClient,
+    requester: Account,
+    admin: Account,
+    db: asyncpg.Connection,
+    database_url: str,
+) -> None:
+    closed = await _closed_ticket(client, requester, admin)
+    async with status_changing(database_url, closed["id"], "open"):
+        sending = asyncio.create_task(
+            post_ticket(client, requester, {"title": "Again", "follow_up_of": closed["id"]})
+        )
+        await wait_for_lock_waits(db, query_like="%FOR SHARE%")
+
+    assert_error(await sending, 400, "FIELD_INVALID", "follow_up_of")
+    assert await count_rows(db, "tickets") == 1
 
 
 async def _refused(
