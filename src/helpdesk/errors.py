@@ -122,6 +122,14 @@ class OptimisticLock(AppError):
     message = "Stale version, use latest version"
 
 
+class TicketClosed(AppError):
+    """The ticket is closed: it takes no new comment; open a follow-up (follow_up_of)."""
+
+    status_code = 409
+    code = "TICKET_CLOSED"
+    message = "This ticket is closed; open a follow-up ticket instead"
+
+
 class EmailTaken(AppError):
     """An account with this email exists."""
 

@@ -13,6 +13,7 @@ TICKET_FIELDS = {
     "priority",
     "requester_id",
     "assignee_id",
+    "follow_up_of",
     "sla_minutes",
     "due_at",
     "breached",

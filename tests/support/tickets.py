@@ -2,7 +2,8 @@
 the database when a test needs many, or a state the API would not give them (overdue, a
 status, one created_at shared by several)."""
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ import asyncpg
 import httpx
 
 from tests.support.accounts import Account
+from tests.support.server import plain_url
 
 TICKETS = "/api/tickets"
 BREACHED = "/api/tickets/breached"
@@ -143,6 +145,19 @@ async def insert_ticket(db: asyncpg.Connection, requester_id: int, **fields: Any
 async def set_status(db: asyncpg.Connection, ticket_ids: int | Iterable[int], status: str) -> None:
     ids = [ticket_ids] if isinstance(ticket_ids, int) else list(ticket_ids)
     await db.execute("UPDATE tickets SET status = $2 WHERE id = ANY($1::int[])", ids, status)
+
+
+@asynccontextmanager
+async def status_changing(database_url: str, ticket_id: int, status: str) -> AsyncIterator[None]:
+    """The ticket's status changed by another connection, committed when the block ends:
+    until then the row is locked, and a request that locks it waits there."""
+    changer = await asyncpg.connect(plain_url(database_url))
+    try:
+        async with changer.transaction():
+            await changer.execute("UPDATE tickets SET status = $2 WHERE id = $1", ticket_id, status)
+            yield
+    finally:
+        await changer.close()
 
 
 async def make_overdue(db: asyncpg.Connection, ticket_id: int) -> None:

@@ -34,7 +34,7 @@ async def test_detail_has_the_ticket_fields_with_comments_and_timeline(
 
     assert response.status_code == 200, response.text
     detail = response.json()
-    assert set(detail) == TICKET_FIELDS | {"comments", "timeline"}
+    assert set(detail) == TICKET_FIELDS | {"follow_ups", "comments", "timeline"}
     assert {field: detail[field] for field in TICKET_FIELDS} == ticket
     assert detail["comments"] == []
     assert [entry["action"] for entry in detail["timeline"]] == ["ticket.created"]

@@ -250,7 +250,7 @@ async def test_the_requesters_reply_reopens_a_pending_or_resolved_ticket(
     assert change["meta"]["version"] == reopened["version"]
 
 
-@pytest.mark.parametrize("status", ["open", "in_progress", "on_hold", "closed"])
+@pytest.mark.parametrize("status", ["open", "in_progress", "on_hold"])
 async def test_the_requesters_reply_leaves_other_statuses_alone(
     client: httpx.AsyncClient, requester: Account, agent: Account, status: str
 ) -> None:

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends
+from pydantic import Field
 from sqlalchemy import (
     JSON,
     ColumnElement,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import aliased
 
 from helpdesk.auth.dependencies import CurrentUser
 from helpdesk.auth.models import User
@@ -35,6 +37,9 @@ from helpdesk.tickets.timeline.schemas import TimelineOut
 
 
 class TicketDetail(TicketOut):
+    follow_ups: list[int] = Field(
+        description="The tickets that follow this closed one up, oldest first"
+    )
     comments: list[CommentOut]
     timeline: list[TimelineOut]
 
@@ -102,10 +107,26 @@ def _detail(*, with_internal: bool) -> Compiled:
         entries_shown,
         joined=TimelineLog.__table__.outerjoin(User.__table__, User.id == TimelineLog.actor_id),
     )
-    return Compiled(
-        select(*SHOWN, comments.label("comments"), entries.label("timeline")).where(
-            Ticket.id == bindparam("ticket_id")
+    # A follow-up has its ticket's requester (tickets/service.py), so whoever sees this
+    # ticket sees its follow-ups.
+    follow_up = aliased(Ticket)
+    follow_ups = (
+        select(
+            func.coalesce(
+                func.array_agg(aggregate_order_by(follow_up.id, follow_up.id)),
+                literal_column("'{}'::int[]"),
+            )
         )
+        .where(follow_up.follow_up_of == Ticket.id)
+        .scalar_subquery()
+    )
+    return Compiled(
+        select(
+            *SHOWN,
+            follow_ups.label("follow_ups"),
+            comments.label("comments"),
+            entries.label("timeline"),
+        ).where(Ticket.id == bindparam("ticket_id"))
     )
 
 
@@ -125,7 +146,11 @@ async def get_ticket_detail(
         return None
     # The JSON arrays' objects are validated into CommentOut and TimelineOut as fields.
     return TicketDetail.from_ticket(
-        ticket_row(row), caller=caller, comments=row["comments"], timeline=row["timeline"]
+        ticket_row(row),
+        caller=caller,
+        follow_ups=row["follow_ups"],
+        comments=row["comments"],
+        timeline=row["timeline"],
     )
 
 

@@ -216,6 +216,7 @@ class TicketRow:
     priority: str
     requester_id: int
     assignee_id: int | None
+    follow_up_of: int | None
     sla_minutes: int
     due_at: datetime | None
     sla_remaining: timedelta
@@ -242,6 +243,7 @@ SHOWN = (
     Ticket.priority,
     Ticket.requester_id,
     Ticket.assignee_id,
+    Ticket.follow_up_of,
     Ticket.sla_minutes,
     Ticket.due_at,
     Ticket.sla_remaining,

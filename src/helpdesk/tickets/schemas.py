@@ -37,6 +37,11 @@ class TicketCreate(RequestModel):
     priority: Priority = Priority.medium
     assignee_id: Id | None = None
     sla_minutes: SlaMinutes | None = None
+    follow_up_of: Id | None = Field(
+        default=None,
+        description="A closed ticket the caller can see, that this one follows up: the "
+        "requester is then that ticket's",
+    )
 
 
 class TicketUpdate(PatchModel):
@@ -75,6 +80,7 @@ class TicketData(BaseModel):
     priority: Priority
     requester_id: int
     assignee_id: int | None
+    follow_up_of: int | None = Field(description="The closed ticket this one follows up")
     sla_minutes: int = Field(description="The resolution target, in minutes")
     due_at: datetime | None = Field(
         description="When the resolution target falls due; null while paused"
@@ -110,6 +116,7 @@ class TicketData(BaseModel):
             priority=Priority(ticket.priority),
             requester_id=ticket.requester_id,
             assignee_id=ticket.assignee_id,
+            follow_up_of=ticket.follow_up_of,
             sla_minutes=ticket.sla_minutes,
             due_at=ticket.due_at,
             breached=ticket.breached,

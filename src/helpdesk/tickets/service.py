@@ -1,4 +1,4 @@
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,6 +38,15 @@ FIRST_RESPONSE_COLUMNS = ("first_response_due_at", "first_response_remaining")
 
 
 _STATEMENTS = CompiledCache()
+
+
+@dataclass(frozen=True, slots=True)
+class _Requested:
+    """What the visibility rule needs of a ticket read for a check only."""
+
+    requester_id: int
+
+
 _GET = Compiled(select(*SHOWN).where(Ticket.id == bindparam("ticket_id")))
 
 
@@ -89,12 +98,36 @@ _CREATED_COLUMNS = (
     "priority",
     "requester_id",
     "assignee_id",
+    "follow_up_of",
     "sla_minutes",
     "first_response_minutes",
     "sla_business_hours",
     *(field.name for field in fields(clock.Clocks)),
 )
 _INSERT = Compiled(insert(Ticket).values(_column_values(_CREATED_COLUMNS)).returning(*SHOWN))
+# FOR SHARE: the ticket followed up stays closed (and so a valid follow_up_of) until the
+# follow-up is committed; a concurrent reopening waits for it.
+_FOLLOWED = Compiled(
+    select(Ticket.requester_id, Ticket.status)
+    .where(Ticket.id == bindparam("ticket_id"))
+    .with_for_update(read=True)
+)
+
+
+async def _followed_requester(connection: asyncpg.Connection, *, user: User, ticket_id: int) -> int:
+    """The requester of the closed ticket `ticket_id` that `user` follows up: a follow-up
+    continues that person's conversation, whoever opens it (as Zendesk's do). A ticket
+    the caller may not see is refused as a missing one is, so that nothing is learned of it."""
+    row = await connection.fetchrow(_FOLLOWED.sql(), *_FOLLOWED.args(ticket_id=ticket_id))
+    if row is None or not permissions.can_view(user, _Requested(row["requester_id"])):
+        raise FieldInvalid("follow_up_of: no ticket you can see has this id", field="follow_up_of")
+    if row["status"] != Status.closed:
+        raise FieldInvalid(
+            "follow_up_of: this ticket is not closed; reply on it instead",
+            field="follow_up_of",
+        )
+    requester_id: int = row["requester_id"]
+    return requester_id
 
 
 async def create_ticket(
@@ -102,6 +135,9 @@ async def create_ticket(
 ) -> TicketRow:
     permissions.check_create(user, fields_set=data.model_fields_set, values=data.model_dump())
     await _check_assignee(connection, data.assignee_id)
+    requester_id = user.id
+    if data.follow_up_of is not None:
+        requester_id = await _followed_requester(connection, user=user, ticket_id=data.follow_up_of)
     context = await sla.context(connection, priority=data.priority)
     policy = context.policy
     assert policy is not None  # the migration writes one per priority
@@ -118,8 +154,9 @@ async def create_ticket(
         "description": data.description or "",
         "status": Status.open.value,
         "priority": data.priority.value,
-        "requester_id": user.id,
+        "requester_id": requester_id,
         "assignee_id": data.assignee_id,
+        "follow_up_of": data.follow_up_of,
         "sla_minutes": sla_minutes,
         "first_response_minutes": policy.first_response_minutes,
         "sla_business_hours": policy.business_hours,
@@ -140,6 +177,7 @@ async def create_ticket(
             "assignee_id": ticket.assignee_id,
             "sla_minutes": ticket.sla_minutes,
             "first_response_minutes": ticket.first_response_minutes,
+            "follow_up_of": ticket.follow_up_of,
         },
     )
     await announce(connection, EventType.ticket_created, ticket)

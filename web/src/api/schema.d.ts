@@ -744,6 +744,11 @@ export interface components {
             assignee_id?: number | null;
             /** Description */
             description?: string | null;
+            /**
+             * Follow Up Of
+             * @description A closed ticket the caller can see, that this one follows up: the requester is then that ticket's
+             */
+            follow_up_of?: number | null;
             /** @default medium */
             priority: components["schemas"]["Priority"];
             /** Sla Minutes */
@@ -791,6 +796,16 @@ export interface components {
              * @description When the first response falls due; null while paused before it is met
              */
             first_response_due_at: string | null;
+            /**
+             * Follow Up Of
+             * @description The closed ticket this one follows up
+             */
+            follow_up_of: number | null;
+            /**
+             * Follow Ups
+             * @description The tickets that follow this closed one up, oldest first
+             */
+            follow_ups: number[];
             /** Id */
             id: number;
             priority: components["schemas"]["Priority"];
@@ -867,6 +882,11 @@ export interface components {
              * @description When the first response falls due; null while paused before it is met
              */
             first_response_due_at: string | null;
+            /**
+             * Follow Up Of
+             * @description The closed ticket this one follows up
+             */
+            follow_up_of: number | null;
             /** Id */
             id: number;
             priority: components["schemas"]["Priority"];
@@ -1923,7 +1943,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); CANNOT_CHANGE_OWN_ACCOUNT (An admin cannot demote or deactivate their own account; another admin can); LAST_ADMIN (The change would leave the desk without an active admin); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
+            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); TICKET_CLOSED (The ticket is closed: it takes no new comment; open a follow-up (follow_up_of)); EMAIL_TAKEN (An account with this email exists); CANNOT_CHANGE_OWN_ACCOUNT (An admin cannot demote or deactivate their own account; another admin can); LAST_ADMIN (The change would leave the desk without an active admin); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2334,7 +2354,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); CANNOT_CHANGE_OWN_ACCOUNT (An admin cannot demote or deactivate their own account; another admin can); LAST_ADMIN (The change would leave the desk without an active admin); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
+            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); TICKET_CLOSED (The ticket is closed: it takes no new comment; open a follow-up (follow_up_of)); EMAIL_TAKEN (An account with this email exists); CANNOT_CHANGE_OWN_ACCOUNT (An admin cannot demote or deactivate their own account; another admin can); LAST_ADMIN (The change would leave the desk without an active admin); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2756,7 +2776,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); CANNOT_CHANGE_OWN_ACCOUNT (An admin cannot demote or deactivate their own account; another admin can); LAST_ADMIN (The change would leave the desk without an active admin); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
+            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); TICKET_CLOSED (The ticket is closed: it takes no new comment; open a follow-up (follow_up_of)); EMAIL_TAKEN (An account with this email exists); CANNOT_CHANGE_OWN_ACCOUNT (An admin cannot demote or deactivate their own account; another admin can); LAST_ADMIN (The change would leave the desk without an active admin); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2884,7 +2904,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); CANNOT_CHANGE_OWN_ACCOUNT (An admin cannot demote or deactivate their own account; another admin can); LAST_ADMIN (The change would leave the desk without an active admin); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
+            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); TICKET_CLOSED (The ticket is closed: it takes no new comment; open a follow-up (follow_up_of)); EMAIL_TAKEN (An account with this email exists); CANNOT_CHANGE_OWN_ACCOUNT (An admin cannot demote or deactivate their own account; another admin can); LAST_ADMIN (The change would leave the desk without an active admin); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3132,7 +3152,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); EMAIL_TAKEN (An account with this email exists); CANNOT_CHANGE_OWN_ACCOUNT (An admin cannot demote or deactivate their own account; another admin can); LAST_ADMIN (The change would leave the desk without an active admin); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
+            /** @description Conflict: OPTIMISTIC_LOCK (The ticket changed since the version sent in If-Match); TICKET_CLOSED (The ticket is closed: it takes no new comment; open a follow-up (follow_up_of)); EMAIL_TAKEN (An account with this email exists); CANNOT_CHANGE_OWN_ACCOUNT (An admin cannot demote or deactivate their own account; another admin can); LAST_ADMIN (The change would leave the desk without an active admin); IDEMPOTENCY_IN_PROGRESS (A request with this Idempotency-Key is still running) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -29,6 +29,7 @@ const CODE_SENTENCES: Record<string, string> = {
   INVALID_CREDENTIALS: "Wrong email or password",
   LAST_ADMIN: "There must always be one active admin",
   OPTIMISTIC_LOCK: "This ticket changed since you opened it",
+  TICKET_CLOSED: "This ticket is closed: it takes no new replies. Open a follow-up instead",
   EMAIL_TAKEN: "An account with this email already exists",
   UNAUTHORIZED: "Your session has ended: sign in again",
   NOT_FOUND: "This no longer exists, or you cannot see it",

@@ -44,6 +44,7 @@ export function ticket(fields: Partial<TicketDetail> = {}): TicketDetail {
     priority: "medium",
     requester_id: REQUESTER.id,
     assignee_id: null,
+    follow_up_of: null,
     sla_minutes: 1440,
     due_at: "2026-11-25T09:00:00Z",
     // Past its due date (these dates are behind the tests' clock), not closed: the service
@@ -59,6 +60,7 @@ export function ticket(fields: Partial<TicketDetail> = {}): TicketDetail {
     version: 1,
     created_at: "2026-11-24T09:00:00Z",
     updated_at: "2026-11-24T09:00:00Z",
+    follow_ups: [],
     comments: [],
     timeline: [entry(REQUESTER, "ticket.created", { priority: "medium" }, { id: 1, created_at: "2026-11-24T09:00:00Z" })],
     allowed_fields: allowedFor("requester"),
@@ -68,7 +70,7 @@ export function ticket(fields: Partial<TicketDetail> = {}): TicketDetail {
 
 /** A list item as GET /api/tickets sends it (no comments or timeline), within its targets. */
 export function item(fields: Partial<Ticket>): Ticket {
-  const { comments: _c, timeline: _t, ...rest } = ticket({ breached: false, first_response_breached: false, ...fields });
+  const { follow_ups: _f, comments: _c, timeline: _t, ...rest } = ticket({ breached: false, first_response_breached: false, ...fields });
   return rest;
 }
 

@@ -1,9 +1,11 @@
 import type { TicketDetail, User } from "@/lib/api/types";
 import { CommentItem } from "./CommentItem";
+import { FollowUpPrompt } from "./FollowUpPrompt";
 import { ReplyForm } from "./ReplyForm";
 
 /** The thread, oldest first (internal notes among them, for agents and admins: the API
- * never sends them to a requester), and the reply box. */
+ * never sends them to a requester), and the reply box; on a closed ticket, which takes
+ * no new comment, the way to a follow-up instead. */
 export function Comments({ ticket, version, user }: { ticket: TicketDetail; version: number; user: User }) {
   const { comments } = ticket;
   const notes = comments.filter((c) => c.internal).length;
@@ -21,7 +23,11 @@ export function Comments({ ticket, version, user }: { ticket: TicketDetail; vers
       ) : (
         <p className="muted">No comments yet.</p>
       )}
-      <ReplyForm key={ticket.id} ticket={ticket} version={version} user={user} />
+      {ticket.status === "closed" ? (
+        <FollowUpPrompt ticketId={ticket.id} />
+      ) : (
+        <ReplyForm key={ticket.id} ticket={ticket} version={version} user={user} />
+      )}
     </section>
   );
 }

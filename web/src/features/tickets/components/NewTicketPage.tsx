@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useRef, useState, type FormEvent } from "react";
-import { useNavigate } from "react-router";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useNavigate, useSearchParams } from "react-router";
 import { FieldError } from "@/components/FieldError";
 import { describe } from "@/components/fieldProps";
 import { FormError } from "@/components/FormError";
@@ -15,11 +15,14 @@ import { useFocusInvalid } from "@/lib/useFocusInvalid";
 import { isStaff } from "@/lib/session/roles";
 import { useUser } from "@/lib/session/useSession";
 import { useDefaultSla } from "../api/useDefaultSla";
+import { useTicket } from "../api/useTicket";
 import { createTicket } from "../api/writes";
+import { followedUp } from "../followUp";
 import { PRIORITIES, PRIORITY_LABELS } from "../labels";
 import { assigneeLabel } from "../people";
 import { formatSpan } from "../sla";
 import { slaWords, ticketWords } from "../words";
+import { FollowUpOf } from "./FollowUpOf";
 
 export function NewTicketPage() {
   const api = useApi();
@@ -40,7 +43,16 @@ export function NewTicketPage() {
     const hours = defaults.policy(p)?.business_hours ? " of business hours" : "";
     return `${PRIORITY_LABELS[p]} (resolve within ${formatSpan(minutes * 60_000)}${hours})`;
   };
+  // A follow-up of a closed ticket ("Open a follow-up" there): its title to start from,
+  // as the follow-ups of the helpdesks people know keep their ticket's subject.
+  const [params] = useSearchParams();
+  const followUpOf = followedUp(params);
+  const followed = useTicket(followUpOf ?? 0).data?.ticket;
   const [title, setTitle] = useState("");
+  const [titleTouched, setTitleTouched] = useState(false);
+  useEffect(() => {
+    if (followed && !titleTouched) setTitle(followed.title);
+  }, [followed, titleTouched]);
   const [description, setDescription] = useState("");
   const [priority, setPriority] = useState<Priority>("medium");
   const [assignee, setAssignee] = useState("");
@@ -52,6 +64,8 @@ export function NewTicketPage() {
     (body: TicketCreate, idempotencyKey: string) => createTicket(api, body, idempotencyKey),
     (ticket) => {
       void queryClient.invalidateQueries({ queryKey: keys.tickets });
+      // The closed ticket's page lists its follow-ups: this one now.
+      if (followUpOf !== null) void queryClient.invalidateQueries({ queryKey: keys.ticket(followUpOf) });
       navigate(`/tickets/${ticket.id}`);
     },
   );
@@ -77,6 +91,7 @@ export function NewTicketPage() {
     if (found.summary) focusInvalid();
     if (found.summary) return;
     const body: TicketCreate = { title, description, priority };
+    if (followUpOf !== null) body.follow_up_of = followUpOf;
     if (staff && assignee) body.assignee_id = Number(assignee);
     if (staff && slaMinutes.trim()) body.sla_minutes = Number(slaMinutes.trim());
     // Nothing while the first is on its way (a double click); a retry reuses its key.
@@ -84,7 +99,7 @@ export function NewTicketPage() {
   }
 
   const { error, isPending } = create.mutation;
-  const shown = checked ?? formErrors(error, ticketWords(limits));
+  const shown = checked ?? formErrors(error, { ...ticketWords(limits), follow_up_of: "Follow-up of" });
   const titleError = shown.fields.title;
   const descriptionError = shown.fields.description;
   const priorityError = shown.fields.priority;
@@ -93,9 +108,10 @@ export function NewTicketPage() {
   const slaDefault = defaults.minutes(priority);
   return (
     <section className="narrow">
-      <h1 tabIndex={-1}>New ticket</h1>
+      <h1 tabIndex={-1}>{followUpOf === null ? "New ticket" : "New follow-up"}</h1>
       <form ref={form} onSubmit={submit} noValidate aria-busy={isPending}>
         <FormError error={shown.summary ? new Error(shown.summary) : null} />
+        {followUpOf !== null && <FollowUpOf id={followUpOf} ticket={followed} error={shown.fields.follow_up_of} />}
         <label htmlFor="title">Title</label>
         <input
           {...describe("title", titleError)}
@@ -103,7 +119,10 @@ export function NewTicketPage() {
           required
           maxLength={limits?.title_max_length}
           value={title}
-          onChange={(e) => edit(setTitle, "title")(e.target.value)}
+          onChange={(e) => {
+            setTitleTouched(true);
+            edit(setTitle, "title")(e.target.value);
+          }}
         />
         <FieldError id="title" message={titleError} />
 

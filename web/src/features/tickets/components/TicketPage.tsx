@@ -10,6 +10,7 @@ import { useTicket } from "../api/useTicket";
 import { peopleOn } from "../people";
 import { Comments } from "./Comments";
 import { FirstResponseClock } from "./FirstResponseClock";
+import { FollowUpFacts } from "./FollowUpFacts";
 import { LinkedText } from "./LinkedText";
 import { PriorityBadge } from "./PriorityBadge";
 import { RequesterProgress } from "./RequesterProgress";
@@ -93,6 +94,7 @@ export function TicketPage() {
             <dd>{name(ticket.requester_id)}</dd>
             <dt>Assignee</dt>
             <dd>{name(ticket.assignee_id)}</dd>
+            <FollowUpFacts ticket={ticket} />
             {staff && (
               <>
                 <dt>Due</dt>
