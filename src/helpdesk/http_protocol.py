@@ -50,8 +50,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             piece, data = data[:room], data[room:]
             heads_read = self._heads_read
             super().data_received(piece)
-            if self.transport.is_closing():
-                return
+            if self.transport.is_closing() or self.transport.get_protocol() is not self:
+                return  # refused, or upgraded (a WebSocket's protocol reads on)
             # A head that ended in this piece was counted anew by on_headers_complete: the
             # rest of the piece was its body (and perhaps the start of the next head).
             if self._in_head and heads_read == self._heads_read:
