@@ -1,5 +1,6 @@
 """The command line as an operator uses it: `helpdesk serve` on the embedded database
-(start, SIGTERM, restart on the same data) and the production rules."""
+(start, SIGTERM, restart on the same data), the production rules, and how the server reads
+a request's bytes (its head bounded, its body the app's, however they arrive)."""
 
 import contextlib
 import json
