@@ -1,18 +1,24 @@
 """The command line as an operator uses it: `helpdesk serve` on the embedded database
-(start, SIGTERM, restart on the same data) and the production rules."""
+(start, SIGTERM, restart on the same data), the production rules, and how the server reads
+a request's bytes (its head bounded, its body the app's, however they arrive)."""
 
 import contextlib
+import json
 import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
 import pytest
 
-from tests.support.accounts import bearer
+from helpdesk.http_protocol import HEAD_TOO_LARGE, MAX_HEAD_BYTES
+from tests.support.accounts import Account, bearer
 from tests.support.db import count_rows
+from tests.support.raw_http import RawResponse, exchange, request
 from tests.support.server import HELPDESK, Server, inherited_environment, plain_url
 
 SECRET = "production-secret-production-secret-0001"
@@ -146,3 +152,82 @@ def test_production_server_bounds_headers_and_limits_by_the_forwarded_client(
     finally:
         server.terminate()
     assert server.process.returncode == 0, server.log()
+
+
+# How a request's bytes may arrive: in one write, or a few KB at a time with pauses.
+ARRIVALS = [
+    pytest.param({}, id="one-write"),
+    pytest.param({"chunk": 4096, "pause": 0.001}, id="small-chunks"),
+]
+
+
+def _port(base_url: str) -> int:
+    port = urlsplit(base_url).port
+    assert port is not None
+    return port
+
+
+def _assert_raw_error(answer: RawResponse, status: int, code: str) -> None:
+    assert answer.status == status, answer
+    assert answer.headers["content-type"] == "application/json", answer
+    assert answer.json()["error"]["code"] == code, answer
+
+
+@pytest.mark.parametrize("arrival", ARRIVALS)
+async def test_large_bodies_are_read_as_bodies_however_they_arrive(
+    live_server: str, admin: Account, db: asyncpg.Connection, arrival: dict[str, Any]
+) -> None:
+    """Only a request's head counts against http_protocol.MAX_HEAD_BYTES: a body far larger
+    gets the app's answer in the error format, never the protocol's text/plain 400."""
+    port, auth = _port(live_server), admin.headers
+    # 900 KB of valid JSON (a short ticket padded with whitespace): created.
+    padded = b'{"title": "Large but valid"' + b" " * 900_000 + b"}"
+    [created] = exchange(port, request("POST", "/api/tickets", padded, auth), **arrival)
+    assert created.status == 201, created
+    assert created.json()["title"] == "Large but valid"
+
+    # 100 KB of nested brackets: not a ticket, refused, and nothing stored.
+    nested = b"[" * 50_000 + b"]" * 50_000
+    [refused] = exchange(port, request("POST", "/api/tickets", nested, auth), **arrival)
+    _assert_raw_error(refused, 400, "BAD_REQUEST")
+    # Past MAX_BODY_BYTES: 413.
+    huge = json.dumps({"title": "Too large", "description": "x" * 1_500_000}).encode()
+    [too_large] = exchange(port, request("POST", "/api/tickets", huge, auth), **arrival)
+    _assert_raw_error(too_large, 413, "PAYLOAD_TOO_LARGE")
+    assert await db.fetchval("SELECT array_agg(title) FROM tickets") == ["Large but valid"]
+
+
+@pytest.mark.parametrize("pipelined", [True, False], ids=["pipelined", "keep-alive"])
+@pytest.mark.parametrize("arrival", ARRIVALS)
+def test_each_request_on_a_connection_has_its_head_bounded_anew(
+    live_server: str, arrival: dict[str, Any], pipelined: bool
+) -> None:
+    """After a request with a large body, the next request on the same connection (sent
+    with it, or once it is answered) is read normally, and its own head is bounded again."""
+    port, large_body = _port(live_server), b"[" + b" " * 200_000 + b"]"
+    login = request("POST", "/api/login", large_body)
+    health = request("GET", "/api/health")
+    first, second = exchange(port, login, health, pipelined=pipelined, **arrival)
+    _assert_raw_error(first, 400, "BAD_REQUEST")
+    assert second.status == 200, second
+
+    # Over the app's limit: its 431, the previous body not counted against the head.
+    large = request("GET", "/api/health", headers={"X-Big": "a" * 30_000})
+    first, second = exchange(port, login, large, pipelined=pipelined, **arrival)
+    _assert_raw_error(first, 400, "BAD_REQUEST")
+    _assert_raw_error(second, 431, "HEADERS_TOO_LARGE")
+
+
+@pytest.mark.parametrize("arrival", ARRIVALS)
+def test_a_head_far_over_the_bound_after_a_large_body_is_not_read(
+    live_server: str, arrival: dict[str, Any]
+) -> None:
+    """The protocol refuses (400, or drops the connection) a head far over MAX_HEAD_BYTES
+    that follows a large body on a kept-alive connection, instead of reading it all."""
+    port, large_body = _port(live_server), b"[" + b" " * 200_000 + b"]"
+    login = request("POST", "/api/login", large_body)
+    huge = request("GET", "/api/health", headers={"X-Big": "a" * 20 * MAX_HEAD_BYTES})
+    first, *rest = exchange(port, login, huge, pipelined=False, **arrival)
+    _assert_raw_error(first, 400, "BAD_REQUEST")
+    refused = [(answer.status, answer.body) for answer in rest]
+    assert refused in ([], [(400, HEAD_TOO_LARGE.encode())]), refused

@@ -28,7 +28,7 @@ from helpdesk.db.session import create_engine, create_sessionmaker
 from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from helpdesk.http_protocol import BoundedHttpToolsProtocol
 from helpdesk.idempotency.purge import purge_expired
-from helpdesk.logs import configure_logging
+from helpdesk.logs import configure_logging, logging_config
 from helpdesk.metrics import MULTIPROCESS_DIR
 
 app = typer.Typer(help="The helpdesk service.", no_args_is_help=True)
@@ -160,7 +160,7 @@ def serve(
                 proxy_headers=settings.forwarded_allow_ips is not None,
                 forwarded_allow_ips=settings.forwarded_allow_ips,
                 access_log=False,  # helpdesk.access writes one JSON line per request
-                log_config=None,
+                log_config=logging_config(),  # applied in every worker process too
             )
 
 

@@ -14,7 +14,7 @@ from helpdesk.auth.tokens import bearer_user_id
 from helpdesk.config import MAX_HEADER_BYTES, Settings, get_settings
 from helpdesk.db.errors import install_database_error_handlers
 from helpdesk.db.pool import Database
-from helpdesk.db.replicas import RecordWrites, Replica
+from helpdesk.db.replicas import RecordWrites, Replica, ReplicaConnection
 from helpdesk.db.session import create_engine, create_read_sessionmaker, create_sessionmaker
 from helpdesk.errors import install_error_handlers
 from helpdesk.events.hub import Hub
@@ -111,6 +111,7 @@ def _replica(settings: Settings, primary: Database) -> Replica | None:
         settings.read_url,
         size=settings.db_pool_size,
         statement_cache_size=settings.database_statement_cache_size,
+        connection_class=ReplicaConnection,
     )
     return Replica(
         primary,

@@ -3,7 +3,8 @@ it with `pg_basebackup -R`, a real server on both, Redis between its processes.
 
 With the replica's replay paused, what another caller reads shows that reads go to the
 replica; what the writer reads shows they see their own write at once. A replica that is
-down leaves reads on the primary, and they go back to it once it is up."""
+down leaves reads on the primary, and they go back to it once it is up. With two replicas
+behind one DATABASE_READ_URL, one of them lagging, the writer still reads their write."""
 
 import asyncio
 import shutil
@@ -43,6 +44,18 @@ def clusters() -> Iterator[tuple[Cluster, Cluster]]:
         for cluster in (replica, primary):
             if cluster is not None:
                 cluster.stop("immediate")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def second_replica(clusters: tuple[Cluster, Cluster]) -> Iterator[Cluster]:
+    root = Path(tempfile.mkdtemp(prefix="helpdesk-replication-"))
+    root.chmod(0o755)
+    replica = clusters[0].replica(root / "replica")
+    try:
+        yield replica
+    finally:
+        replica.stop("immediate")
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -203,3 +216,66 @@ async def test_reads_fall_back_to_the_primary_while_the_replica_is_down(
     finally:
         await replica_again.execute("SELECT pg_wal_replay_resume()")
         await replica_again.close()
+
+
+async def _server_connections(replica: Cluster) -> int:
+    """How many connections the service holds on this replica."""
+    connection = await asyncpg.connect(replica.url("postgres"))
+    try:
+        count: int = await connection.fetchval(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = 'helpdesk' AND backend_type = 'client backend'"
+        )
+        return count
+    finally:
+        await connection.close()
+
+
+async def test_with_two_replicas_the_writer_never_reads_the_lagging_one_too_early(
+    clusters: tuple[Cluster, Cluster],
+    second_replica: Cluster,
+    settings: Settings,
+    primary_db: asyncpg.Connection,
+    replica_db: asyncpg.Connection,
+    tmp_path: Path,
+) -> None:
+    """DATABASE_READ_URL naming two replicas (a multi-host DSN): one process holds
+    connections on both, one replica replaying, the other paused. That the replaying one has
+    replayed the writer's write says nothing of the other: every read of the writer's sees
+    the write."""
+    primary, current, lagging = clusters[0], clusters[1], second_replica
+    writer, other = await accounts_on_both(settings, primary_db, replica_db, "agent", "agent")
+    both = f"postgresql://postgres@127.0.0.1:{lagging.port},127.0.0.1:{current.port}/helpdesk"
+    env = {"DATABASE_READ_URL": both, "REDIS_URL": REDIS_URL, "DB_POOL_SIZE": "2"}
+    server = Server(primary.url("helpdesk"), tmp_path / "server.log", env=env)
+    # asyncpg connects to the first host that answers: with the lagging replica down, the
+    # process's first connection is on the current one, and its next on the lagging one.
+    lagging.stop()
+    try:
+        server.start()
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
+            assert await list_ids(http, other) == []
+    finally:
+        lagging.start()
+    lagging_db = await asyncpg.connect(lagging.url("postgres"))
+    try:
+        await caught_up(primary_db, lagging_db)
+        await paused(lagging_db)
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
+            deadline = time.monotonic() + CATCH_UP_SECONDS
+            while await _server_connections(lagging) == 0:
+                assert time.monotonic() < deadline, "no connection on the second replica"
+                await asyncio.gather(*(list_ids(http, other) for _ in range(8)))
+
+            ticket = await create_ticket(http, writer, title="Seen at once")
+            path = f"/api/tickets/{ticket['id']}"
+            for _ in range(20):  # two at a time: both connections serve them
+                answers = await asyncio.gather(
+                    *(http.get(path, headers=writer.headers) for _ in range(2))
+                )
+                assert [answer.status_code for answer in answers] == [200, 200]
+                assert [answer.json()["title"] for answer in answers] == ["Seen at once"] * 2
+    finally:
+        server.terminate()
+        await lagging_db.execute("SELECT pg_wal_replay_resume()")
+        await lagging_db.close()

@@ -1,10 +1,12 @@
-"""What the server writes (stdout and stderr, the JSON access log included) over an account's
-life never holds a token, a password or a password hash, even when a database error is
-logged in the middle of a password change."""
+"""What the server writes (stdout and stderr, the JSON access log included): one access
+line per request from every worker process; and over an account's life never a token, a
+password or a password hash, even when a database error is logged in the middle of a
+password change."""
 
 import asyncio
 import json
 import signal
+import time
 from typing import Any
 
 import asyncpg
@@ -149,3 +151,35 @@ async def test_logs_hold_no_token_password_or_hash(
     assert not leaked, leaked
     assert "$2b$" not in log
     assert "Bearer" not in log
+
+
+async def test_every_worker_process_writes_the_access_log(
+    database_url: str, servers: Servers
+) -> None:
+    """`helpdesk serve --workers 2`: each request, whichever process answered it, has its
+    access line, naming that process."""
+    server = servers.start(database_url, workers=2)
+    workers = {process.pid for process in server.worker_processes()}
+    assert len(workers) == 2
+    request_ids = [f"access-{n}" for n in range(200)]
+    limit = asyncio.Semaphore(20)
+
+    async def health(request_id: str) -> None:
+        # A connection each, so that both processes accept some.
+        async with limit, httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+            response = await http.get("/api/health", headers={"X-Request-ID": request_id})
+            assert response.status_code == 200
+
+    await asyncio.gather(*(health(request_id) for request_id in request_ids))
+
+    def ours() -> list[dict[str, Any]]:
+        # Not the readiness checks the start made.
+        return [e for e in _access_lines(server.log()) if e["request_id"] in request_ids]
+
+    deadline = time.monotonic() + 10
+    while len(lines := ours()) < len(request_ids):
+        assert time.monotonic() < deadline, f"{len(lines)} access lines:\n{server.log()}"
+        await asyncio.sleep(0.1)
+    assert sorted(entry["request_id"] for entry in lines) == sorted(request_ids)
+    assert {entry["path"] for entry in lines} == {"/api/health"}
+    assert {entry["pid"] for entry in lines} == workers

@@ -23,8 +23,9 @@ class Servers:
         self._log_dir = log_dir
         self._started: list[Server] = []
 
-    def start(self, database_url: str) -> Server:
-        server = Server(database_url, self._log_dir / f"server-{len(self._started)}.log")
+    def start(self, database_url: str, *, workers: int = 1) -> Server:
+        log = self._log_dir / f"server-{len(self._started)}.log"
+        server = Server(database_url, log, workers=workers)
         self._started.append(server)
         return server.start()
 

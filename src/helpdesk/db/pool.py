@@ -45,6 +45,7 @@ class Database:
         size: int,
         statement_cache_size: int = STATEMENT_CACHE_SIZE,
         on_connect: Callable[[asyncpg.Connection], Awaitable[None]] | None = None,
+        connection_class: type[asyncpg.Connection] = asyncpg.Connection,
     ) -> None:
         self.url = to_plain_url(url)
         self.size = size
@@ -52,6 +53,7 @@ class Database:
         # Run on each new connection after the service's own set-up (bench/capture.py
         # listens to the statements this way).
         self.on_connect = on_connect
+        self.connection_class = connection_class
         self._pool: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()
 
@@ -64,6 +66,7 @@ class Database:
                         min_size=0,
                         max_size=self.size,
                         init=self._prepare,
+                        connection_class=self.connection_class,
                         reset=_nothing_to_reset,
                         statement_cache_size=self.statement_cache_size,
                         timeout=DATABASE_TIMEOUT_SECONDS,

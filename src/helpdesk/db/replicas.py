@@ -9,6 +9,14 @@ Everyone else reads the replica, as current as its lag. A position is kept a day
 key that names the primary's cluster (positions of two clusters do not compare). GitLab's
 database load balancing "sticks" a user to the primary the same way.
 
+What a replica has replayed is checked on the very connection that will serve the read,
+and kept with that connection: DATABASE_READ_URL may name several replicas (a multi-host
+DSN), each replaying at its own pace, so what one of them has replayed says nothing of
+another's. A server's replay only moves forward, so a connection's kept position stays
+true for as long as the connection lives. (For the same reason a PgBouncer in transaction
+pooling must not spread one DATABASE_READ_URL over several replicas: the check and the
+read could run on two of them.)
+
 A replica that cannot be reached is left alone for REPLICA_DOWN_SECONDS: reads go to the
 primary. If Redis cannot answer, reads go to the primary too, so no one's write is lost
 from sight."""
@@ -17,7 +25,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, MutableMapping
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 from fastapi import Request
@@ -52,6 +60,17 @@ _UNREACHABLE = (
 
 log = logging.getLogger("helpdesk.db.replicas")
 
+
+class ReplicaConnection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg has no types
+    """A connection to one replica, with the highest position its server was seen to have
+    replayed on it: that server has replayed at least this much now."""
+
+    replayed = 0
+
+    def saw_replayed(self, position: int) -> None:
+        self.replayed = max(self.replayed, position)
+
+
 # The caller's account id, from the request's credentials (None: nobody signed in).
 CallerOf = Callable[[Request], int | None]
 
@@ -82,9 +101,6 @@ class Replica:
         )
         self._keep_highest = self._redis.register_script(_KEEP_HIGHEST)
         self._cluster: str | None = None
-        # The highest position the replica was seen to have replayed: it has replayed at
-        # least this much now.
-        self.replayed = 0
         self._down_until = 0.0
 
     async def _key(self, user_id: int) -> str:
@@ -129,10 +145,13 @@ class Replica:
             return None
         held = AsyncExitStack()
         try:
-            connection = await held.enter_async_context(self.replica.connection())
-            if needed > self.replayed:
+            # The pool's proxy of a ReplicaConnection (the replica's Database makes them).
+            connection = cast(
+                ReplicaConnection, await held.enter_async_context(self.replica.connection())
+            )
+            if needed > connection.replayed:
                 replayed = await connection.fetchval(_REPLAYED)
-                self.replayed = max(self.replayed, needed if replayed is None else replayed)
+                connection.saw_replayed(needed if replayed is None else replayed)
         except _UNREACHABLE:
             await held.aclose()
             self._down_until = time.monotonic() + REPLICA_DOWN_SECONDS
@@ -142,7 +161,7 @@ class Replica:
             # Anything else (the request cancelled, say): the connection goes back first.
             await held.aclose()
             raise
-        if needed > self.replayed:
+        if needed > connection.replayed:
             await held.aclose()
             return None
         await stack.enter_async_context(held)
