@@ -131,6 +131,14 @@ async def set_policy(
 ) -> SlaPolicyOut:
     """Applies to tickets created or re-prioritised afterwards. Business hours need a week
     with hours (checked under the calendar's lock, against a concurrent change of it)."""
+    # A ticket is answered on the way to being resolved: a first reply due after the
+    # resolution would be a target that can only be met late.
+    if data.first_response_minutes > data.resolution_minutes:
+        raise FieldInvalid(
+            "The first response must be due no later than the resolution: at most "
+            f"{data.resolution_minutes} minutes",
+            field="first_response_minutes",
+        )
     if data.business_hours and not _has_hours((await _business_hours(session, lock=True)).week):
         raise FieldInvalid(
             "The business hours have no hours in the week: set them first", field="business_hours"
