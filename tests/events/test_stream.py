@@ -4,14 +4,16 @@ second, as SSE messages; a short-lived token opens it for EventSource."""
 
 import asyncio
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.support.accounts import Account
 from tests.support.responses import assert_error
+from tests.support.server import WorkerProcess
 from tests.support.sse import Stream
-from tests.support.tickets import add_comment, create_ticket, post_comment
+from tests.support.tickets import add_comment, change_ticket, create_ticket, post_comment
 
 STREAM = "/api/events/stream"
 
@@ -62,6 +64,35 @@ async def test_a_requester_gets_only_their_own_tickets_and_no_internal_note(
     assert [m.event for m in seen] == ["ticket.created", "comment.created"]
     assert all(m.data and m.data["data"]["ticket"]["id"] == own["id"] for m in seen)
     assert seen[1].data and seen[1].data["data"]["comment"]["internal"] is False
+
+
+async def test_a_requester_gets_no_sla_breach(
+    client: httpx.AsyncClient,
+    live_server: str,
+    admin: Account,
+    agent: Account,
+    requester: Account,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    """A breach is the SLA's bookkeeping, which a requester's history leaves out: staff
+    get it, the requester gets the ticket's changes only."""
+    async with (
+        Stream(live_server, headers=requester.headers) as mine,
+        Stream(live_server, headers=agent.headers) as staff,
+    ):
+        ticket = await create_ticket(client, requester, priority="urgent")
+        await change_ticket(client, admin, ticket["id"], {"sla_minutes": 0})
+        with WorkerProcess(database_url, tmp_path / "worker.log"):
+            everything = await staff.wait_for(3, seconds=30)
+        await asyncio.sleep(0.3)  # anything the requester should not get would be here now
+        seen = mine.events()
+    assert [m.event for m in everything] == [
+        "ticket.created",
+        "ticket.updated",
+        "ticket.sla_breached",
+    ]
+    assert [m.event for m in seen] == ["ticket.created", "ticket.updated"]
 
 
 async def test_a_stream_token_opens_the_stream_and_nothing_else(

@@ -1,8 +1,11 @@
 """GET /api/tickets/{id}: the ticket with its comments and timeline, its ETag, and who may
 read it."""
 
+import json
 from datetime import datetime
+from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
@@ -13,7 +16,15 @@ from tests.support.responses import (
     TICKET_FIELDS,
     assert_error,
 )
-from tests.support.tickets import TICKETS, TITLE, add_comment, create_ticket, patch_ticket
+from tests.support.tickets import (
+    TICKETS,
+    TITLE,
+    add_comment,
+    change_ticket,
+    create_ticket,
+    get_ticket,
+    patch_ticket,
+)
 
 
 async def get_detail(
@@ -212,3 +223,68 @@ async def test_detail_without_a_token_is_unauthorized(
     response = await client.get(f"{TICKETS}/{ticket['id']}")
 
     assert_error(response, 401, "UNAUTHORIZED")
+
+
+def history(detail: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(entry["action"], entry["meta"]) for entry in detail["timeline"]]
+
+
+def changed(version: int, **changes: tuple[Any, Any]) -> tuple[str, dict[str, Any]]:
+    """A ticket.updated entry as the timeline shows it."""
+    diff = {field: {"old": old, "new": new} for field, (old, new) in changes.items()}
+    return "ticket.updated", {"changes": diff, "version": version}
+
+
+async def test_a_requesters_timeline_leaves_out_the_sla_bookkeeping(
+    client: httpx.AsyncClient,
+    requester: Account,
+    agent: Account,
+    admin: Account,
+    db: asyncpg.Connection,
+) -> None:
+    """A pause and a resumption, a priority change that moves the target, a change of the
+    target alone: the requester sees the status and priority changes and the public reply,
+    no sla.* entry and no target or due date; staff see every entry as written."""
+    ticket = await create_ticket(client, requester, title="Printer jams", priority="medium")
+    for change in (
+        {"status": "pending"},
+        {"status": "open"},
+        {"priority": "low"},
+        {"sla_minutes": 5000},
+        {"assignee_id": agent.id, "status": "in_progress"},
+    ):
+        await change_ticket(client, admin, ticket["id"], change)
+    await add_comment(client, agent, ticket["id"], "Replaced the roller")
+
+    mine = await get_ticket(client, requester, ticket["id"])
+
+    assert history(mine) == [
+        (
+            "ticket.created",
+            {"title": "Printer jams", "status": "open", "priority": "medium", "assignee_id": None},
+        ),
+        changed(2, status=("open", "pending")),
+        changed(3, status=("pending", "open")),
+        changed(4, priority=("medium", "low")),
+        changed(6, status=("open", "in_progress"), assignee_id=(None, agent.id)),
+        ("comment.created", {"comment_id": mine["comments"][0]["id"], "internal": False}),
+    ]
+    staff = await get_ticket(client, agent, ticket["id"])
+    actions = [action for action, _ in history(staff)]
+    assert actions == [
+        "ticket.created",
+        "ticket.updated",
+        "sla.paused",
+        "ticket.updated",
+        "sla.resumed",
+        "ticket.updated",
+        "ticket.updated",
+        "ticket.updated",
+        "comment.created",
+    ]
+    assert history(staff)[5][1]["changes"]["sla_minutes"] == {"old": 1440, "new": 4320}
+    assert history(staff)[6][1]["changes"]["sla_minutes"] == {"old": 4320, "new": 5000}
+    stored = await db.fetch(
+        "SELECT action, meta FROM timeline_logs WHERE ticket_id = $1 ORDER BY id", ticket["id"]
+    )
+    assert [(row["action"], json.loads(row["meta"])) for row in stored] == history(staff)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk.tickets.sla.calendar import WALL_CLOCK, BusinessCalendar, Clock
+from helpdesk.tickets.sla.calendar import HORIZON, WALL_CLOCK, BusinessCalendar, Clock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NINE_TO_FIVE = ((540, 1020),)
@@ -193,25 +193,37 @@ def test_naive_datetimes_are_refused() -> None:
         OFFICE.add(datetime(2026, 3, 23, 9), HOUR)
 
 
-def test_a_result_past_year_9999_is_an_overflow() -> None:
-    with pytest.raises(OverflowError):
-        OFFICE.add(datetime(9999, 12, 30, tzinfo=UTC), 40 * HOUR)
-    with pytest.raises(OverflowError):
-        OFFICE.add(datetime(1, 1, 2, tzinfo=UTC), -40 * HOUR)
+@pytest.mark.parametrize("clock", [OFFICE, WALL_CLOCK], ids=["business", "wall"])
+def test_a_result_past_datetimes_range_is_its_end(clock: Clock) -> None:
+    last = datetime.max.replace(tzinfo=UTC)
+    first = datetime.min.replace(tzinfo=UTC)
+    assert clock.add(datetime(9999, 12, 30, tzinfo=UTC), 1000 * 40 * HOUR) == last
+    assert clock.add(datetime(1, 1, 2, tzinfo=UTC), -1000 * 40 * HOUR) == first
 
 
-def test_a_year_of_minutes_at_an_hour_a_week_comes_out_exact() -> None:
-    """The largest add, 525,600 minutes, on one hour a week: about 168 years of weeks."""
+def test_a_year_of_minutes_in_a_40_hour_week_comes_out_exact() -> None:
+    """The largest target, 525,600 minutes, in about four years of office hours."""
+    start = berlin(2026, 5, 4, 12)
+    year = timedelta(minutes=525_600)
+
+    due = OFFICE.add(start, year)
+
+    assert timedelta(days=4 * 365) < due - start < HORIZON
+    assert OFFICE.between(start, due) == year
+    assert OFFICE.add(due, -year) == start
+
+
+def test_a_result_past_the_horizon_is_the_horizon() -> None:
+    """A year of minutes at an hour a week would be 168 years away: it is due at the
+    horizon, and going back it reaches no further either."""
     calendar = BusinessCalendar("Europe/Berlin", ((), ((600, 660),)) + ((),) * 5)
     start = berlin(2026, 5, 4, 12)
     year = timedelta(minutes=525_600)
 
-    due = calendar.add(start, year)
-
-    assert calendar.between(start, due) == year
-    assert due.astimezone(BERLIN).timetz().replace(tzinfo=None) == time(11)  # an hour's end
-    assert due.astimezone(BERLIN).weekday() == 1
-    assert calendar.add(due, -year) == berlin(2026, 5, 5, 10)  # the first hour's start
+    assert calendar.add(start, year) == start + HORIZON
+    assert calendar.add(start, -year) == start - HORIZON
+    assert WALL_CLOCK.add(start, 20 * year) == start + HORIZON
+    assert WALL_CLOCK.add(start, -20 * year) == start - HORIZON
 
 
 # --- Against a minute-by-minute walk ------------------------------------------------------

@@ -27,7 +27,7 @@ log = logging.getLogger("helpdesk.events")
 @dataclass(frozen=True, slots=True)
 class Viewer:
     """Who a stream is for: staff see every event; a requester their own tickets' events,
-    never one about an internal note."""
+    never an internal one (an internal note's, an SLA breach)."""
 
     user_id: int
     staff: bool

@@ -42,8 +42,8 @@ class Event(Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     type: Mapped[str] = mapped_column(Text)
     ticket_id: Mapped[int] = mapped_column(Integer)
-    # Who may see it on the live stream: the ticket's requester and staff; an event about
-    # an internal note, staff only.
+    # Who may see it on the live stream: the ticket's requester and staff; an internal one
+    # (about an internal note, or an SLA breach: tickets/permissions.py), staff only.
     requester_id: Mapped[int] = mapped_column(Integer)
     internal: Mapped[bool] = mapped_column(Boolean, server_default="false")
     data: Mapped[dict[str, Any]] = mapped_column(JSONB)

@@ -27,6 +27,7 @@ from helpdesk.auth.dependencies import CurrentUser
 from helpdesk.auth.models import User
 from helpdesk.db.compiled import Compiled
 from helpdesk.db.dependencies import ConnectionDep
+from helpdesk.tickets import permissions
 from helpdesk.tickets.comments.models import Comment
 from helpdesk.tickets.comments.schemas import CommentOut
 from helpdesk.tickets.dependencies import TicketId, visible
@@ -72,11 +73,10 @@ def _as_json_array(
 
 
 def _detail(*, with_internal: bool) -> Compiled:
-    """The detail statement; without internal notes (nor their timeline entries) for a
-    requester."""
+    """The detail statement; for a requester without internal notes, and with the timeline
+    a requester sees (permissions.timeline_view)."""
     comments_shown = true() if with_internal else not_(Comment.internal)
-    # An internal note's comment.created entry says so in its meta.
-    entries_shown = true() if with_internal else not_(TimelineLog.meta.contains({"internal": True}))
+    timeline = permissions.timeline_view(staff=with_internal)
     comments = _as_json_array(
         {
             "id": Comment.id,
@@ -99,12 +99,12 @@ def _detail(*, with_internal: bool) -> Compiled:
             "actor_id": TimelineLog.actor_id,
             "actor": _person(User),
             "action": TimelineLog.action,
-            "meta": TimelineLog.meta,
+            "meta": timeline.meta,
             "created_at": TimelineLog.created_at,
         },
         TimelineLog.id,
         TimelineLog.ticket_id == Ticket.id,
-        entries_shown,
+        timeline.shown,
         joined=TimelineLog.__table__.outerjoin(User.__table__, User.id == TimelineLog.actor_id),
     )
     # A follow-up has its ticket's requester (tickets/service.py), so whoever sees this

@@ -1,10 +1,16 @@
 """Who may see, create, change and comment on which ticket. Every role rule lives here."""
 
 from collections.abc import Iterable
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import ARRAY, ColumnElement, Text, and_, case, func, literal, not_, true
+from sqlalchemy.dialects.postgresql import JSONB
 
 from helpdesk.auth.models import Role, User
 from helpdesk.errors import Forbidden
+from helpdesk.events.models import EventType
+from helpdesk.tickets.timeline.models import TimelineLog
 
 # In the order a form shows them.
 REQUESTER_FIELDS: tuple[str, ...] = ("title", "description")
@@ -72,3 +78,56 @@ def check_update(user: User, ticket: Assigned, changes: dict[str, object]) -> No
     for field in changes:
         if field not in allowed:
             raise Forbidden(f"Your role may not change {field}", field=field)
+
+
+# The SLA's bookkeeping is the desk's: its own entries (a pause with the time left, a
+# resumption and who made it, a breach) and what a change did to the targets and due
+# dates. A requester's history leaves them out; what was changed of the ticket itself
+# (title, description, status, priority, assignee) and the public comments stay.
+SLA_ACTION_PREFIX = "sla."  # the prefix of every SLA entry's action
+SLA_FIELDS: tuple[str, ...] = (
+    "sla_minutes",
+    "first_response_minutes",
+    "due_at",
+    "first_response_due_at",
+)
+# Events only staff receive on the live stream, as a requester's history has no sla.*
+# entry: a target passed.
+STAFF_ONLY_EVENTS = frozenset({EventType.ticket_sla_breached})
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineView:
+    """What a caller sees of a ticket's timeline, in SQL: which entries, and each one's
+    meta as shown."""
+
+    shown: ColumnElement[bool]
+    meta: ColumnElement[Any]
+
+
+def timeline_view(*, staff: bool) -> TimelineView:
+    """Staff see every entry as written. A requester sees no internal note's entry, no
+    sla.* entry, and no SLA field in an entry's meta or its changes; a change left with
+    nothing to show is not shown."""
+    if staff:
+        return TimelineView(shown=true(), meta=TimelineLog.meta.expression)
+    hidden = literal(list(SLA_FIELDS), ARRAY(Text))
+    changes = TimelineLog.meta["changes"].op("-", return_type=JSONB)(hidden)
+    meta = TimelineLog.meta.op("-", return_type=JSONB)(hidden)
+    has_changes = TimelineLog.meta.has_key("changes")
+    shown_changes = func.jsonb_build_object("changes", changes)
+    return TimelineView(
+        shown=and_(
+            not_(TimelineLog.action.startswith(SLA_ACTION_PREFIX, autoescape=True)),
+            # An internal note's comment.created entry says so in its meta.
+            not_(TimelineLog.meta.contains({"internal": True})),
+            not_(and_(has_changes, changes == literal({}, JSONB))),
+        ),
+        meta=case((has_changes, meta.op("||", return_type=JSONB)(shown_changes)), else_=meta),
+    )
+
+
+def requester_sees_event(type: EventType | str) -> bool:
+    """Whether the ticket's requester receives an event of this type on the live stream
+    (an internal note's never: the event says so itself)."""
+    return type not in STAFF_ONLY_EVENTS

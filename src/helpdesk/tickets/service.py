@@ -192,13 +192,14 @@ async def announce(
     internal: bool = False,
     **data: Any,
 ) -> None:
-    """The event of a change to `ticket`, with the ticket as the API shows it."""
+    """The event of a change to `ticket`, with the ticket as the API shows it; `internal`
+    (staff only on the live stream) for an internal note's, and for the SLA's bookkeeping."""
     await events.record(
         connection,
         type=type,
         ticket_id=ticket.id,
         requester_id=ticket.requester_id,
-        internal=internal,
+        internal=internal or not permissions.requester_sees_event(type),
         data={"ticket": TicketData.of(ticket).model_dump(mode="json"), **data},
     )
 

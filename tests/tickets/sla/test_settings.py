@@ -193,3 +193,42 @@ async def test_a_policy_applies_to_tickets_created_or_reprioritised_afterwards(
     assert (unchanged["sla_minutes"], unchanged["due_at"]) == (60, before["due_at"])
     moved = await change_ticket(client, admin, to_move["id"], {"priority": "urgent"})
     assert moved["sla_minutes"] == 30
+
+
+@pytest.mark.parametrize(
+    ("first_response", "resolution", "business_hours"),
+    [
+        pytest.param(120, 60, False, id="wall-clock"),
+        pytest.param(61, 60, True, id="business-hours"),
+        pytest.param(1, 0, False, id="resolution-at-once"),
+    ],
+)
+async def test_a_first_response_due_after_the_resolution_is_refused(
+    client: httpx.AsyncClient,
+    admin: Account,
+    db: asyncpg.Connection,
+    first_response: int,
+    resolution: int,
+    business_hours: bool,
+) -> None:
+    before = await db.fetch("SELECT * FROM sla_policies ORDER BY priority")
+    response = await client.put(
+        f"{POLICIES}/urgent",
+        json={
+            "first_response_minutes": first_response,
+            "resolution_minutes": resolution,
+            "business_hours": business_hours,
+        },
+        headers=admin.headers,
+    )
+    assert_error(response, 400, "FIELD_INVALID", "first_response_minutes")
+    assert await db.fetch("SELECT * FROM sla_policies ORDER BY priority") == before
+
+
+async def test_a_first_response_due_with_the_resolution_is_accepted(
+    client: httpx.AsyncClient, admin: Account
+) -> None:
+    same = {"first_response_minutes": 60, "resolution_minutes": 60, "business_hours": False}
+    response = await client.put(f"{POLICIES}/urgent", json=same, headers=admin.headers)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"priority": "urgent", **same}

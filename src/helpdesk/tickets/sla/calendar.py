@@ -13,7 +13,9 @@ then 02:00-02:30 CET again): the instants of one local interval can be two UTC p
 - add(start, delta): for delta > 0 the earliest t >= start with between(start, t) == delta
   (landing on an interval's end gives that end, not the next start); for delta < 0 the
   latest t <= start with between(t, start) == -delta; for 0, start. So between(start,
-  add(start, d)) == d always.
+  add(start, d)) == d, as long as the result is within HORIZON of start: past it, add
+  gives start + HORIZON (start - HORIZON going back), or the end of datetime's range if
+  that comes first. So add is total and monotone in both start and delta.
 Inputs are aware datetimes, in any tzinfo; results are aware datetimes in UTC.
 
 How: instants are integers (microseconds since 0001-01-01, a Monday), in UTC or local. The
@@ -33,7 +35,16 @@ from itertools import pairwise
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["WALL_CLOCK", "BusinessCalendar", "Clock", "WallClock"]
+__all__ = ["HORIZON", "HORIZON_YEARS", "WALL_CLOCK", "BusinessCalendar", "Clock", "WallClock"]
+
+# How far from its start a clock's result may lie. The longest target, a year of minutes
+# (MAX_SLA_MINUTES), takes about 4 years of a 40-hour week and 10 years of a 17-hour one; a
+# due date further off is not one a desk works to, only the sign of hours too few for the
+# target (a year of minutes at one minute a week would be due in the year 12,000, past
+# datetime's range). Settings that need more are refused (sla/service.py); a ticket whose
+# clock still reaches past it (a holiday added ahead) is due at the horizon.
+HORIZON_YEARS = 10
+HORIZON = timedelta(days=366 * HORIZON_YEARS)
 
 _US = timedelta(microseconds=1)
 _SECOND = 1_000_000  # microseconds
@@ -43,6 +54,7 @@ _WEEK = 7 * _DAY
 _EPOCH = datetime(1, 1, 1, tzinfo=UTC)  # a Monday: day n since it has weekday n % 7
 _END = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // _US + 1  # one past the last instant
 _UNIX = (datetime(1970, 1, 1, tzinfo=UTC) - _EPOCH) // timedelta(seconds=1)
+_HORIZON = HORIZON // _US
 
 # Offsets are sampled every _STEP seconds and cached per block of _BLOCK seconds. Two
 # changes inside one step that cancel out would be missed; tzdata's closest are ~7 days apart.
@@ -64,7 +76,8 @@ class WallClock:
     daylight-saving change is 23 or 25 hours, as it is elapsed."""
 
     def add(self, start: datetime, delta: timedelta) -> datetime:
-        return start.astimezone(UTC) + delta
+        at, amount = _to_us(start), delta // _US
+        return _to_datetime(min(max(at + amount, _earliest(at)), _latest(at)))
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         return end.astimezone(UTC) - start.astimezone(UTC)
@@ -106,9 +119,9 @@ class BusinessCalendar:
     def add(self, start: datetime, delta: timedelta) -> datetime:
         at, amount = _to_us(start), delta // _US
         if amount > 0:
-            return _to_datetime(self._forward(at, amount))
+            return _to_datetime(self._forward(at, amount, limit=_latest(at)))
         if amount < 0:
-            return _to_datetime(self._backward(at, -amount))
+            return _to_datetime(self._backward(at, -amount, limit=_earliest(at)))
         return start.astimezone(UTC)
 
     def _between(self, start: int, end: int) -> int:
@@ -123,29 +136,37 @@ class BusinessCalendar:
                 total += self._hours.before(high + offset) - self._hours.before(low + offset)
         return total
 
-    def _forward(self, start: int, amount: int) -> int:
-        """The earliest instant with `amount` of business time since `start`."""
+    def _forward(self, start: int, amount: int, *, limit: int) -> int:
+        """The earliest instant with `amount` of business time since `start`, or `limit`
+        if there is not that much before it."""
         for first, last, offset in _pieces_from(self._zone, start):
             if last <= start:
                 continue
+            if first >= limit:
+                return limit
+            last = min(last, limit)
             here = self._hours.before(max(first, start) + offset)
             available = self._hours.before(last + offset) - here
             if available >= amount:
                 return self._hours.first_reaching(here + amount) - offset
             amount -= available
-        raise AssertionError("unreachable: _pieces_from ends by raising OverflowError")
+        raise AssertionError("unreachable: a piece reaches past the limit")
 
-    def _backward(self, end: int, amount: int) -> int:
-        """The latest instant with `amount` of business time until `end`."""
+    def _backward(self, end: int, amount: int, *, limit: int) -> int:
+        """The latest instant with `amount` of business time until `end`, or `limit` if
+        there is not that much after it."""
         for first, last, offset in _pieces_until(self._zone, end):
             if first >= end:
                 continue
+            if last <= limit:
+                return limit
+            first = max(first, limit)
             here = self._hours.before(min(last, end) + offset)
             available = here - self._hours.before(first + offset)
             if available >= amount:
                 return self._hours.last_reaching(here - amount) - offset
             amount -= available
-        raise AssertionError("unreachable: _pieces_until ends by raising OverflowError")
+        raise AssertionError("unreachable: a piece reaches past the limit")
 
 
 def _checked_week(week: object) -> tuple[tuple[tuple[int, int], ...], ...]:
@@ -248,10 +269,11 @@ class _Hours:
 
 def _pieces_from(zone: ZoneInfo, start: int) -> Iterator[tuple[int, int, int]]:
     """(first, last, offset): the UTC line cut where the offset changes, in order, from the
-    piece holding `start`; raises OverflowError past datetime's range."""
+    piece holding `start`, through the first piece past datetime's range (callers stop at
+    a limit inside it); raises OverflowError beyond."""
     block = start // _BLOCK_US
     while True:
-        if block * _BLOCK_US > _END + _DAY:
+        if block * _BLOCK_US > _END + _BLOCK_US:
             raise OverflowError("the result would be past year 9999")
         yield from _block_pieces(zone, block)
         block += 1
@@ -261,7 +283,7 @@ def _pieces_until(zone: ZoneInfo, end: int) -> Iterator[tuple[int, int, int]]:
     """As _pieces_from, backwards from the piece holding the instant just before `end`."""
     block = (end - 1) // _BLOCK_US
     while True:
-        if (block + 1) * _BLOCK_US < -_DAY:
+        if (block + 1) * _BLOCK_US < -_BLOCK_US:
             raise OverflowError("the result would be before year 1")
         yield from reversed(_block_pieces(zone, block))
         block -= 1
@@ -317,6 +339,16 @@ def _offset(zone: ZoneInfo, second: int) -> timedelta:
     offset = zone.utcoffset(datetime.fromtimestamp(second - _UNIX, zone))
     assert offset is not None  # a ZoneInfo always has one
     return offset
+
+
+def _latest(at: int) -> int:
+    """The latest result a clock gives from the instant `at`."""
+    return min(at + _HORIZON, _END - 1)
+
+
+def _earliest(at: int) -> int:
+    """The earliest result a clock gives from the instant `at`."""
+    return max(at - _HORIZON, 0)
 
 
 def _to_us(moment: datetime) -> int:

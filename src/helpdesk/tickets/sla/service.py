@@ -3,18 +3,24 @@ write needs of them: the database's clock, the new priority's policy and the cal
 in one statement."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Row, bindparam, exists, func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.db.compiled import Compiled
 from helpdesk.errors import FieldInvalid
 from helpdesk.tickets.models import Priority
-from helpdesk.tickets.sla.calendar import WALL_CLOCK, BusinessCalendar, Clock
+from helpdesk.tickets.sla.calendar import (
+    HORIZON,
+    HORIZON_YEARS,
+    WALL_CLOCK,
+    BusinessCalendar,
+    Clock,
+)
 from helpdesk.tickets.sla.models import BusinessHours, SlaPolicy
 from helpdesk.tickets.sla.schemas import (
     WEEKDAYS,
@@ -117,6 +123,22 @@ def _has_hours(week: dict[str, Any]) -> bool:
     return any(week.get(day) for day in WEEKDAYS)
 
 
+async def _within_horizon(session: AsyncSession, calendar: BusinessCalendar) -> int:
+    """The most minutes a target may count in `calendar` from now and be due within the
+    horizon. Checked from now: a holiday set far ahead may still push a later ticket's
+    target past it, and that ticket is then due at the horizon (calendar.py)."""
+    now = await session.scalar(select(func.now()))
+    assert now is not None
+    return calendar.between(now, now + HORIZON) // timedelta(minutes=1)
+
+
+def _too_far(minutes: int, reach: int) -> str:
+    return (
+        f"{minutes} minutes of business hours would fall due more than {HORIZON_YEARS} "
+        f"years ahead: these hours hold at most {reach} minutes in that time"
+    )
+
+
 async def _business_hours(session: AsyncSession, *, lock: bool = False) -> BusinessHours:
     statement = select(BusinessHours).where(BusinessHours.id == 1)
     if lock:
@@ -131,10 +153,26 @@ async def set_policy(
 ) -> SlaPolicyOut:
     """Applies to tickets created or re-prioritised afterwards. Business hours need a week
     with hours (checked under the calendar's lock, against a concurrent change of it)."""
-    if data.business_hours and not _has_hours((await _business_hours(session, lock=True)).week):
+    # A ticket is answered on the way to being resolved: a first reply due after the
+    # resolution would be a target that can only be met late.
+    if data.first_response_minutes > data.resolution_minutes:
         raise FieldInvalid(
-            "The business hours have no hours in the week: set them first", field="business_hours"
+            "The first response must be due no later than the resolution: at most "
+            f"{data.resolution_minutes} minutes",
+            field="first_response_minutes",
         )
+    if data.business_hours:
+        hours = await _business_hours(session, lock=True)
+        calendar = calendar_of(hours.timezone, hours.week, hours.holidays)
+        if calendar is None:
+            raise FieldInvalid(
+                "The business hours have no hours in the week: set them first",
+                field="business_hours",
+            )
+        # The resolution is the longer target (checked above), so it is the one to reach.
+        reach = await _within_horizon(session, calendar)
+        if data.resolution_minutes > reach:
+            raise FieldInvalid(_too_far(data.resolution_minutes, reach), field="resolution_minutes")
     row = (
         await session.execute(
             update(SlaPolicy)
@@ -158,17 +196,58 @@ async def get_business_hours(session: AsyncSession) -> BusinessHoursOut:
     return _hours_out(await _business_hours(session))
 
 
+async def _check_reach(
+    session: AsyncSession,
+    *,
+    longest: int,
+    priority: str,
+    timezone: str,
+    week: dict[str, Any],
+    holidays: list[date],
+) -> None:
+    """The new hours must hold the longest target that counts in them within the horizon;
+    if they don't, the fault is the holidays' when the week alone would hold it."""
+    calendar = calendar_of(timezone, week, holidays)
+    assert calendar is not None  # the week has hours: checked before
+    reach = await _within_horizon(session, calendar)
+    if longest <= reach:
+        return
+    message = f"the {priority} policy's target: {_too_far(longest, reach)}"
+    without_holidays = calendar_of(timezone, week, [])
+    assert without_holidays is not None
+    if holidays and longest <= await _within_horizon(session, without_holidays):
+        raise FieldInvalid(f"holidays: {message}", field="holidays")
+    raise FieldInvalid(f"week: {message}", field="week")
+
+
 async def set_business_hours(session: AsyncSession, *, data: BusinessHoursIn) -> BusinessHoursOut:
-    """A week with no hours is refused while a policy counts in business hours."""
+    """A week with no hours is refused while a policy counts in business hours, and so are
+    hours too few for such a policy's target to fall due within the horizon."""
     hours = await _business_hours(session, lock=True)
     week: dict[str, Any] = {day: hours for day, hours in data.week.items()}
-    if not _has_hours(week):
-        used = await session.scalar(select(exists().where(SlaPolicy.business_hours.is_(True))))
-        if used:
+    # Under the calendar's lock: a policy changed meanwhile is checked against these hours.
+    longest = (
+        await session.execute(
+            select(SlaPolicy.priority, SlaPolicy.resolution_minutes)
+            .where(SlaPolicy.business_hours.is_(True))
+            .order_by(SlaPolicy.resolution_minutes.desc())
+            .limit(1)
+        )
+    ).first()
+    if longest is not None:
+        if not _has_hours(week):
             raise FieldInvalid(
                 "week: a policy counts in business hours, so the week needs some hours",
                 field="week",
             )
+        await _check_reach(
+            session,
+            longest=longest.resolution_minutes,
+            priority=longest.priority,
+            timezone=data.timezone,
+            week=week,
+            holidays=data.holidays,
+        )
     hours.timezone = data.timezone
     hours.week = week
     hours.holidays = data.holidays
