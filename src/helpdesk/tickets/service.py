@@ -177,7 +177,8 @@ async def create_ticket(
             "assignee_id": ticket.assignee_id,
             "sla_minutes": ticket.sla_minutes,
             "first_response_minutes": ticket.first_response_minutes,
-            "follow_up_of": ticket.follow_up_of,
+            # Only a follow-up says what it follows.
+            **({"follow_up_of": ticket.follow_up_of} if ticket.follow_up_of is not None else {}),
         },
     )
     await announce(connection, EventType.ticket_created, ticket)
