@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from helpdesk.auth.models import Role
 from helpdesk.config import SettingsDep
-from helpdesk.db.session import SessionDep
+from helpdesk.db.dependencies import ConnectionDep
 from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from helpdesk.errors import MethodNotAllowed, NotFound, documented_methods
 from helpdesk.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -93,10 +93,10 @@ class UiConfig(BaseModel):
 
 
 @router.get("/ui-config", response_model=UiConfig)
-async def ui_config(settings: SettingsDep, session: SessionDep) -> UiConfig:
+async def ui_config(settings: SettingsDep, connection: ConnectionDep) -> UiConfig:
     """The demo accounts and their password, listed only in development (HELPDESK_ENV);
     in production and test both are empty."""
-    policies = await sla.list_policies(session)
+    policies = await sla.list_policies(connection)
     defaults = {policy.priority: policy.resolution_minutes for policy in policies}
     limits = Limits(**FIXED_LIMITS, default_sla_minutes=defaults)
     if not settings.has_demo_accounts:

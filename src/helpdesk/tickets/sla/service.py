@@ -8,12 +8,10 @@ from functools import lru_cache
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Row, bindparam, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from helpdesk.db.compiled import Compiled
 from helpdesk.errors import FieldInvalid
 from helpdesk.tickets.models import Priority
+from helpdesk.tickets.sla import repository
 from helpdesk.tickets.sla.calendar import (
     HORIZON,
     HORIZON_YEARS,
@@ -21,7 +19,6 @@ from helpdesk.tickets.sla.calendar import (
     BusinessCalendar,
     Clock,
 )
-from helpdesk.tickets.sla.models import BusinessHours, SlaPolicy
 from helpdesk.tickets.sla.schemas import (
     WEEKDAYS,
     BusinessHoursIn,
@@ -79,33 +76,26 @@ class SlaContext:
         return WALL_CLOCK
 
 
-_policy = SlaPolicy.__table__
-_hours = BusinessHours.__table__
-# Composed and compiled once: every write that moves a clock runs it.
-_CONTEXT = Compiled(
-    select(
-        func.now(),
-        _hours.c.timezone,
-        _hours.c.week,
-        _hours.c.holidays,
-        _policy.c.first_response_minutes,
-        _policy.c.resolution_minutes,
-        _policy.c.business_hours,
-    ).select_from(_hours.outerjoin(_policy, _policy.c.priority == bindparam("priority")))
-)
-
-
 async def context(connection: asyncpg.Connection, *, priority: Priority | str | None) -> SlaContext:
-    row = await connection.fetchrow(
-        _CONTEXT.sql(), *_CONTEXT.args(priority=None if priority is None else str(priority))
+    found = await repository.context(
+        connection, priority=None if priority is None else str(priority)
     )
-    assert row is not None  # the migration writes the business hours' one row
-    now, timezone, week, holidays, first_response, resolution, business_hours = row
-    policy = None if first_response is None else Policy(first_response, resolution, business_hours)
-    return SlaContext(now=now, policy=policy, calendar=calendar_of(timezone, week, holidays))
+    policy = None
+    if found.policy is not None:
+        policy = Policy(
+            found.policy.first_response_minutes,
+            found.policy.resolution_minutes,
+            found.policy.business_hours,
+        )
+    hours = found.hours
+    return SlaContext(
+        now=found.now,
+        policy=policy,
+        calendar=calendar_of(hours.timezone, hours.week, hours.holidays),
+    )
 
 
-def _policy_out(row: SlaPolicy | Row[Any]) -> SlaPolicyOut:
+def _policy_out(row: repository.PolicyRow) -> SlaPolicyOut:
     return SlaPolicyOut(
         priority=Priority(row.priority),
         first_response_minutes=row.first_response_minutes,
@@ -114,8 +104,8 @@ def _policy_out(row: SlaPolicy | Row[Any]) -> SlaPolicyOut:
     )
 
 
-async def list_policies(session: AsyncSession) -> list[SlaPolicyOut]:
-    rows = {row.priority: row for row in await session.scalars(select(SlaPolicy))}
+async def list_policies(connection: asyncpg.Connection) -> list[SlaPolicyOut]:
+    rows = {row.priority: row for row in await repository.policies(connection)}
     return [_policy_out(rows[priority]) for priority in PRIORITY_ORDER if priority in rows]
 
 
@@ -123,12 +113,11 @@ def _has_hours(week: dict[str, Any]) -> bool:
     return any(week.get(day) for day in WEEKDAYS)
 
 
-async def _within_horizon(session: AsyncSession, calendar: BusinessCalendar) -> int:
+async def _within_horizon(connection: asyncpg.Connection, calendar: BusinessCalendar) -> int:
     """The most minutes a target may count in `calendar` from now and be due within the
     horizon. Checked from now: a holiday set far ahead may still push a later ticket's
     target past it, and that ticket is then due at the horizon (calendar.py)."""
-    now = await session.scalar(select(func.now()))
-    assert now is not None
+    now = await repository.now(connection)
     return calendar.between(now, now + HORIZON) // timedelta(minutes=1)
 
 
@@ -139,17 +128,8 @@ def _too_far(minutes: int, reach: int) -> str:
     )
 
 
-async def _business_hours(session: AsyncSession, *, lock: bool = False) -> BusinessHours:
-    statement = select(BusinessHours).where(BusinessHours.id == 1)
-    if lock:
-        statement = statement.with_for_update()
-    hours = await session.scalar(statement)
-    assert hours is not None  # the migration writes the one row
-    return hours
-
-
 async def set_policy(
-    session: AsyncSession, *, priority: Priority, data: SlaPolicyIn
+    connection: asyncpg.Connection, *, priority: Priority, data: SlaPolicyIn
 ) -> SlaPolicyOut:
     """Applies to tickets created or re-prioritised afterwards. Business hours need a week
     with hours (checked under the calendar's lock, against a concurrent change of it)."""
@@ -162,7 +142,7 @@ async def set_policy(
             field="first_response_minutes",
         )
     if data.business_hours:
-        hours = await _business_hours(session, lock=True)
+        hours = await repository.business_hours(connection, lock=True)
         calendar = calendar_of(hours.timezone, hours.week, hours.holidays)
         if calendar is None:
             raise FieldInvalid(
@@ -170,21 +150,14 @@ async def set_policy(
                 field="business_hours",
             )
         # The resolution is the longer target (checked above), so it is the one to reach.
-        reach = await _within_horizon(session, calendar)
+        reach = await _within_horizon(connection, calendar)
         if data.resolution_minutes > reach:
             raise FieldInvalid(_too_far(data.resolution_minutes, reach), field="resolution_minutes")
-    row = (
-        await session.execute(
-            update(SlaPolicy)
-            .where(SlaPolicy.priority == priority.value)
-            .values(**data.model_dump())
-            .returning(SlaPolicy)
-        )
-    ).scalar_one()
+    row = await repository.set_policy(connection, priority=priority.value, **data.model_dump())
     return _policy_out(row)
 
 
-def _hours_out(hours: BusinessHours) -> BusinessHoursOut:
+def _hours_out(hours: repository.HoursRow) -> BusinessHoursOut:
     # Monday first, as a week reads (JSONB keeps its keys in an order of its own).
     week = {day: hours.week.get(day, []) for day in WEEKDAYS}
     return BusinessHoursOut.model_validate(
@@ -192,12 +165,12 @@ def _hours_out(hours: BusinessHours) -> BusinessHoursOut:
     )
 
 
-async def get_business_hours(session: AsyncSession) -> BusinessHoursOut:
-    return _hours_out(await _business_hours(session))
+async def get_business_hours(connection: asyncpg.Connection) -> BusinessHoursOut:
+    return _hours_out(await repository.business_hours(connection))
 
 
 async def _check_reach(
-    session: AsyncSession,
+    connection: asyncpg.Connection,
     *,
     longest: int,
     priority: str,
@@ -209,31 +182,26 @@ async def _check_reach(
     if they don't, the fault is the holidays' when the week alone would hold it."""
     calendar = calendar_of(timezone, week, holidays)
     assert calendar is not None  # the week has hours: checked before
-    reach = await _within_horizon(session, calendar)
+    reach = await _within_horizon(connection, calendar)
     if longest <= reach:
         return
     message = f"the {priority} policy's target: {_too_far(longest, reach)}"
     without_holidays = calendar_of(timezone, week, [])
     assert without_holidays is not None
-    if holidays and longest <= await _within_horizon(session, without_holidays):
+    if holidays and longest <= await _within_horizon(connection, without_holidays):
         raise FieldInvalid(f"holidays: {message}", field="holidays")
     raise FieldInvalid(f"week: {message}", field="week")
 
 
-async def set_business_hours(session: AsyncSession, *, data: BusinessHoursIn) -> BusinessHoursOut:
+async def set_business_hours(
+    connection: asyncpg.Connection, *, data: BusinessHoursIn
+) -> BusinessHoursOut:
     """A week with no hours is refused while a policy counts in business hours, and so are
     hours too few for such a policy's target to fall due within the horizon."""
-    hours = await _business_hours(session, lock=True)
+    await repository.business_hours(connection, lock=True)
     week: dict[str, Any] = {day: hours for day, hours in data.week.items()}
     # Under the calendar's lock: a policy changed meanwhile is checked against these hours.
-    longest = (
-        await session.execute(
-            select(SlaPolicy.priority, SlaPolicy.resolution_minutes)
-            .where(SlaPolicy.business_hours.is_(True))
-            .order_by(SlaPolicy.resolution_minutes.desc())
-            .limit(1)
-        )
-    ).first()
+    longest = await repository.longest_business_policy(connection)
     if longest is not None:
         if not _has_hours(week):
             raise FieldInvalid(
@@ -241,15 +209,14 @@ async def set_business_hours(session: AsyncSession, *, data: BusinessHoursIn) ->
                 field="week",
             )
         await _check_reach(
-            session,
+            connection,
             longest=longest.resolution_minutes,
             priority=longest.priority,
             timezone=data.timezone,
             week=week,
             holidays=data.holidays,
         )
-    hours.timezone = data.timezone
-    hours.week = week
-    hours.holidays = data.holidays
-    await session.flush()
+    hours = await repository.set_business_hours(
+        connection, timezone=data.timezone, week=week, holidays=data.holidays
+    )
     return _hours_out(hours)
