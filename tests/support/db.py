@@ -21,6 +21,7 @@ TABLES = (
     "timeline_logs",
     "idempotency_keys",
     "events",
+    "event_streams",
     "webhooks",
     "webhook_deliveries",
     "mails",

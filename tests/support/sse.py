@@ -19,6 +19,7 @@ class Message:
     event: str | None
     data: dict[str, Any] | None
     comment: str | None = None
+    retry: str | None = None  # the reconnection delay the server asks for, in ms
 
 
 @dataclass
@@ -29,6 +30,9 @@ class Stream:
     messages: list[Message] = field(default_factory=list)
     status: int | None = None
     opened: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set when the server ended the response (or the connection broke).
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
+    body: str = ""  # a refused stream's answer
     _task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> "Stream":
@@ -43,6 +47,13 @@ class Stream:
             await self._task
 
     async def _read(self) -> None:
+        try:
+            await self._receive()
+        finally:
+            self.opened.set()
+            self.ended.set()
+
+    async def _receive(self) -> None:
         async with (
             # No read timeout: a stream is quiet between events (the task is cancelled).
             httpx.AsyncClient(base_url=self.base_url, timeout=None) as client,  # noqa: S113
@@ -52,7 +63,7 @@ class Stream:
         ):
             self.status = response.status_code
             if response.status_code != 200:
-                await response.aread()
+                self.body = (await response.aread()).decode()
                 self.opened.set()
                 return
             buffer = ""
@@ -73,10 +84,19 @@ class Stream:
             name, _, value = line.partition(": ")
             fields[name] = value
         data = json.loads(fields["data"]) if "data" in fields else None
-        self.messages.append(Message(fields.get("id"), fields.get("event"), data, comment))
+        self.messages.append(
+            Message(fields.get("id"), fields.get("event"), data, comment, fields.get("retry"))
+        )
 
     def events(self) -> list[Message]:
         return [message for message in self.messages if message.event is not None]
+
+    def event_ids(self) -> list[int]:
+        """The ids of the events received, as numbers, in the order they came."""
+        return [int(m.id.removeprefix("evt_")) for m in self.events() if m.id is not None]
+
+    async def wait_ended(self, seconds: float = WAIT_SECONDS) -> None:
+        await asyncio.wait_for(self.ended.wait(), seconds)
 
     async def wait_for(self, count: int, seconds: float = WAIT_SECONDS) -> list[Message]:
         deadline = time.monotonic() + seconds
