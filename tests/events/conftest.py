@@ -11,7 +11,7 @@ API_PROCESSES = 2
 
 
 @pytest.fixture(scope="session")
-def stream_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def stream_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Two API processes on the test database, for the whole session."""
     server = Server(
         database_url,
@@ -19,5 +19,5 @@ def stream_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -
         workers=API_PROCESSES,
     )
     server.start()
-    yield server.base_url
+    yield server
     server.stop()

@@ -2,13 +2,15 @@
 live stream, and one resuming meanwhile with Last-Event-ID, get each event once."""
 
 import asyncio
+import contextlib
 from collections import Counter
 
 import asyncpg
 import httpx
 
 from tests.support.accounts import Account
-from tests.support.sse import Stream
+from tests.support.server import Server
+from tests.support.sse import Stream, streams_on_every_process
 from tests.support.tickets import add_comment, create_ticket
 
 TICKETS = 20
@@ -23,15 +25,17 @@ async def _all_events(db: asyncpg.Connection, *, after: int = 0) -> list[int]:
 
 
 async def test_no_event_is_lost_or_sent_twice_under_concurrent_writes(
-    db: asyncpg.Connection, stream_server: str, agent: Account, requester: Account
+    db: asyncpg.Connection, stream_server: Server, agent: Account, requester: Account
 ) -> None:
     async with (
-        httpx.AsyncClient(base_url=stream_server, timeout=60) as api,
-        Stream(stream_server, headers=agent.headers) as live,
+        httpx.AsyncClient(base_url=stream_server.base_url, timeout=60) as api,
+        contextlib.AsyncExitStack() as stack,
     ):
+        lives = await streams_on_every_process(stream_server, stack, headers=agent.headers, count=1)
         tickets = [await create_ticket(api, requester) for _ in range(TICKETS)]
-        await live.wait_for(TICKETS)
-        resume_after = live.events()[0].id
+        for live in lives:
+            await live.wait_for(TICKETS)
+        resume_after = lives[0].events()[0].id
         assert resume_after is not None
         slots = asyncio.Semaphore(AT_ONCE)
 
@@ -42,15 +46,18 @@ async def test_no_event_is_lost_or_sent_twice_under_concurrent_writes(
         writers = [asyncio.create_task(comment(n)) for n in range(COMMENTS)]
         await asyncio.sleep(0.5)  # some written, many in flight: resuming crosses them
         async with Stream(
-            stream_server, headers={**agent.headers, "Last-Event-ID": resume_after}
+            stream_server.base_url, headers={**agent.headers, "Last-Event-ID": resume_after}
         ) as resumed:
             await asyncio.gather(*writers)
             everything = await _all_events(db)
             assert len(everything) == TICKETS + COMMENTS
-            await live.wait_for(len(everything), seconds=DELIVERY_SECONDS)
+            for live in lives:
+                await live.wait_for(len(everything), seconds=DELIVERY_SECONDS)
             await resumed.wait_for(len(everything) - 1, seconds=DELIVERY_SECONDS)
             await asyncio.sleep(0.5)  # a duplicate would be here now
-            got_live, got_resumed = live.event_ids(), resumed.event_ids()
+            got_live = [live.event_ids() for live in lives]
+            got_resumed = resumed.event_ids()
     first = int(resume_after.removeprefix("evt_"))
-    assert sorted(got_live) == everything, Counter(got_live).most_common(3)
+    for ids in got_live:
+        assert sorted(ids) == everything, Counter(ids).most_common(3)
     assert sorted(got_resumed) == [i for i in everything if i > first]

@@ -15,7 +15,7 @@ from helpdesk.config import STREAM_MAX_PER_USER
 from tests.support.accounts import Account
 from tests.support.responses import assert_error
 from tests.support.server import Server
-from tests.support.sse import Stream
+from tests.support.sse import Stream, streams_on_every_process
 
 STREAM = "/api/events/stream"
 API_PER_MINUTE = 5
@@ -61,44 +61,46 @@ async def test_opening_a_stream_counts_against_the_rate_limit(
 
 
 async def test_a_stream_token_opens_one_stream(
-    client: httpx.AsyncClient, db: asyncpg.Connection, stream_server: str, agent: Account
+    client: httpx.AsyncClient, db: asyncpg.Connection, stream_server: Server, agent: Account
 ) -> None:
     token = await _stream_token(client, agent)
-    async with Stream(stream_server, params={"token": token}) as first:
+    async with Stream(stream_server.base_url, params={"token": token}) as first:
         assert first.status == 200
-        async with Stream(stream_server, params={"token": token}) as again:
+        async with Stream(stream_server.base_url, params={"token": token}) as again:
             assert again.status == 401
             assert '"UNAUTHORIZED"' in again.body
         assert await _open_rows(db, agent.id) == 1
     # Nor once the first stream has ended.
-    async with httpx.AsyncClient(base_url=stream_server) as raw:
+    async with httpx.AsyncClient(base_url=stream_server.base_url) as raw:
         reused = await raw.get(STREAM, params={"token": token})
     assert_error(reused, 401, "UNAUTHORIZED")
     # A new token opens a new stream.
-    async with Stream(stream_server, params={"token": await _stream_token(client, agent)}) as new:
+    async with Stream(
+        stream_server.base_url, params={"token": await _stream_token(client, agent)}
+    ) as new:
         assert new.status == 200
 
 
 async def test_an_account_holds_at_most_its_streams_over_every_process(
-    db: asyncpg.Connection, stream_server: str, agent: Account, other_agent: Account
+    db: asyncpg.Connection, stream_server: Server, agent: Account, other_agent: Account
 ) -> None:
     async with contextlib.AsyncExitStack() as stack:
-        for _ in range(STREAM_MAX_PER_USER - 1):
-            opened = await stack.enter_async_context(Stream(stream_server, headers=agent.headers))
-            assert opened.status == 200
-        async with Stream(stream_server, headers=agent.headers) as last:
-            assert last.status == 200
-            async with httpx.AsyncClient(base_url=stream_server) as raw:
-                refused = await raw.get(STREAM, headers=agent.headers)
-            assert_error(refused, 429, "RATE_LIMIT")
-            assert await _open_rows(db, agent.id) == STREAM_MAX_PER_USER
-            # Another account's streams are its own.
-            async with Stream(stream_server, headers=other_agent.headers) as theirs:
-                assert theirs.status == 200
+        held = await streams_on_every_process(
+            stream_server, stack, headers=agent.headers, count=STREAM_MAX_PER_USER
+        )
+        assert len(held) == STREAM_MAX_PER_USER
+        async with httpx.AsyncClient(base_url=stream_server.base_url) as raw:
+            refused = await raw.get(STREAM, headers=agent.headers)
+        assert_error(refused, 429, "RATE_LIMIT")
+        assert await _open_rows(db, agent.id) == STREAM_MAX_PER_USER
+        # Another account's streams are its own.
+        async with Stream(stream_server.base_url, headers=other_agent.headers) as theirs:
+            assert theirs.status == 200
         # A stream that ends gives its place back.
+        await held[-1].__aexit__(None, None, None)
         deadline = time.monotonic() + RELEASE_SECONDS
         while await _open_rows(db, agent.id) >= STREAM_MAX_PER_USER:
             assert time.monotonic() < deadline, "the ended stream still holds its place"
             await asyncio.sleep(0.05)
-        async with Stream(stream_server, headers=agent.headers) as again:
+        async with Stream(stream_server.base_url, headers=agent.headers) as again:
             assert again.status == 200

@@ -6,6 +6,7 @@ import httpx
 
 from helpdesk.events.hub import BACKLOG_PAGE, MAX_RESUME_EVENTS
 from tests.support.accounts import Account
+from tests.support.server import Server
 from tests.support.sse import Stream
 from tests.support.tickets import create_ticket
 
@@ -29,7 +30,7 @@ async def _write_events(
 async def test_a_client_far_behind_gets_every_missed_event_in_order_then_live_ones(
     client: httpx.AsyncClient,
     db: asyncpg.Connection,
-    stream_server: str,
+    stream_server: Server,
     agent: Account,
     requester: Account,
 ) -> None:
@@ -40,7 +41,7 @@ async def test_a_client_far_behind_gets_every_missed_event_in_order_then_live_on
         row["id"] for row in await db.fetch("SELECT id FROM events WHERE id > $1 ORDER BY id", seen)
     ]
     async with Stream(
-        stream_server, headers={**agent.headers, "Last-Event-ID": f"evt_{seen}"}
+        stream_server.base_url, headers={**agent.headers, "Last-Event-ID": f"evt_{seen}"}
     ) as stream:
         await stream.wait_for(MISSED)
         live = await create_ticket(client, requester)
@@ -53,7 +54,7 @@ async def test_a_client_far_behind_gets_every_missed_event_in_order_then_live_on
 async def test_a_client_too_far_behind_gets_one_reset_and_the_stream_ends(
     client: httpx.AsyncClient,
     db: asyncpg.Connection,
-    stream_server: str,
+    stream_server: Server,
     agent: Account,
     requester: Account,
 ) -> None:
@@ -64,7 +65,7 @@ async def test_a_client_too_far_behind_gets_one_reset_and_the_stream_ends(
     )
     latest = await db.fetchval("SELECT max(id) FROM events")
     async with Stream(
-        stream_server, headers={**agent.headers, "Last-Event-ID": f"evt_{seen}"}
+        stream_server.base_url, headers={**agent.headers, "Last-Event-ID": f"evt_{seen}"}
     ) as stream:
         await stream.wait_ended()
     [reset] = stream.events()

@@ -12,10 +12,11 @@ import httpx
 import pytest
 
 from tests.support.accounts import PASSWORD, Account, patch_user
-from tests.support.sse import Stream
+from tests.support.server import Server
+from tests.support.sse import streams_on_every_process
 from tests.support.tickets import create_ticket, post_comment
 
-STREAMS = 4  # over the two API processes
+STREAMS = 4  # at least one on each API process
 ENDED_WITHIN_SECONDS = 2.0
 
 Change = Callable[[httpx.AsyncClient, Account, Account], Awaitable[httpx.Response]]
@@ -70,7 +71,7 @@ async def _busy_desk(
 async def test_an_account_change_ends_its_streams_on_every_process_while_events_flow(
     client: httpx.AsyncClient,
     db: asyncpg.Connection,
-    stream_server: str,
+    stream_server: Server,
     admin: Account,
     agent: Account,
     other_agent: Account,
@@ -79,11 +80,9 @@ async def test_an_account_change_ends_its_streams_on_every_process_while_events_
 ) -> None:
     ticket = await create_ticket(client, requester)
     async with contextlib.AsyncExitStack() as stack:
-        streams = [
-            await stack.enter_async_context(Stream(stream_server, headers=agent.headers))
-            for _ in range(STREAMS)
-        ]
-        assert [s.status for s in streams] == [200] * STREAMS
+        streams = await streams_on_every_process(
+            stream_server, stack, headers=agent.headers, count=STREAMS
+        )
         await stack.enter_async_context(_busy_desk(client, other_agent, ticket["id"]))
         for stream in streams:
             await stream.wait_for(3)  # live: the notes reach every stream

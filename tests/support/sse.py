@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 
+from tests.support.server import Server
+
 WAIT_SECONDS = 10.0
 
 
@@ -104,3 +106,22 @@ class Stream:
             assert time.monotonic() < deadline, f"{len(self.events())} of {count} events"
             await asyncio.sleep(0.01)
         return self.events()
+
+
+# Streams opened, at most, to have one on each of a server's processes.
+MAX_SPREAD_ATTEMPTS = 40
+
+
+async def streams_on_every_process(
+    server: Server, stack: contextlib.AsyncExitStack, *, headers: dict[str, str], count: int
+) -> list[Stream]:
+    """At least `count` open streams, and at least one held by each of the server's worker
+    processes (the kernel gives a new connection to whichever accepts first), kept open
+    until `stack` closes."""
+    streams: list[Stream] = []
+    while len(streams) < count or 0 in server.connections_per_worker():
+        assert len(streams) < MAX_SPREAD_ATTEMPTS, server.connections_per_worker()
+        stream = await stack.enter_async_context(Stream(server.base_url, headers=headers))
+        assert stream.status == 200, stream.body
+        streams.append(stream)
+    return streams
