@@ -108,20 +108,29 @@ class Stream:
         return self.events()
 
 
-# Streams opened, at most, to have one on each of a server's processes.
-MAX_SPREAD_ATTEMPTS = 40
+# Streams opened, at most, to have one on each of a server's processes; opened a few at
+# once, so that one process does not accept them all while the other sleeps.
+MAX_SPREAD_STREAMS = 40
+SPREAD_BATCH = 4
 
 
 async def streams_on_every_process(
     server: Server, stack: contextlib.AsyncExitStack, *, headers: dict[str, str], count: int
 ) -> list[Stream]:
-    """At least `count` open streams, and at least one held by each of the server's worker
-    processes (the kernel gives a new connection to whichever accepts first), kept open
-    until `stack` closes."""
+    """`count` open streams, more if it takes more for each of the server's worker
+    processes to hold one (the kernel gives a new connection to whichever accepts first),
+    kept open until `stack` closes."""
     streams: list[Stream] = []
     while len(streams) < count or 0 in server.connections_per_worker():
-        assert len(streams) < MAX_SPREAD_ATTEMPTS, server.connections_per_worker()
-        stream = await stack.enter_async_context(Stream(server.base_url, headers=headers))
-        assert stream.status == 200, stream.body
-        streams.append(stream)
+        assert len(streams) < MAX_SPREAD_STREAMS, server.connections_per_worker()
+        missing = count - len(streams)
+        batch = min(SPREAD_BATCH, missing) if missing > 0 else SPREAD_BATCH
+        opened = await asyncio.gather(
+            *(
+                stack.enter_async_context(Stream(server.base_url, headers=headers))
+                for _ in range(batch)
+            )
+        )
+        assert [stream.status for stream in opened] == [200] * batch, opened[0].body
+        streams.extend(opened)
     return streams
