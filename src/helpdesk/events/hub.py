@@ -157,6 +157,8 @@ class Hub:
         if self._flushing is not None:
             self._flushing.cancel()
         if self._listener is not None:
+            # Closed on purpose: not a lost connection to warn about.
+            self._listener.remove_termination_listener(self._lost)
             with contextlib.suppress(Exception):
                 await self._listener.close()
             self._listener = None
