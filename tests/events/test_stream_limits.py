@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from helpdesk.config import STREAM_MAX_PER_USER
+from helpdesk.events.streams import STREAM_STALE_SECONDS
 from tests.support.accounts import Account
 from tests.support.responses import assert_error
 from tests.support.server import Server
@@ -104,3 +105,20 @@ async def test_an_account_holds_at_most_its_streams_over_every_process(
             await asyncio.sleep(0.05)
         async with Stream(stream_server.base_url, headers=agent.headers) as again:
             assert again.status == 200
+
+
+async def test_streams_of_a_process_that_died_stop_counting(
+    db: asyncpg.Connection, stream_server: Server, agent: Account
+) -> None:
+    # As a process killed while serving them leaves them: open, no longer refreshed.
+    await db.execute(
+        "INSERT INTO event_streams (user_id, heartbeat_at) "
+        "SELECT $1, now() - make_interval(secs => $2 + 1) FROM generate_series(1, $3)",
+        agent.id,
+        STREAM_STALE_SECONDS,
+        STREAM_MAX_PER_USER,
+    )
+    async with Stream(stream_server.base_url, headers=agent.headers) as stream:
+        assert stream.status == 200
+        # Swept by the account's next open.
+        assert await _open_rows(db, agent.id) == 1
