@@ -245,7 +245,8 @@ async def main() -> None:
     _create_admin(url)
     logs = TEMP / "bench-events"
     logs.mkdir(exist_ok=True)
-    env = {"WEBHOOK_ALLOW_PRIVATE_TARGETS": "true"}
+    # The bench's streams are one account's: let it hold them all.
+    env = {"WEBHOOK_ALLOW_PRIVATE_TARGETS": "true", "STREAM_MAX_PER_USER": str(args.streams)}
     with Server(url, logs / "server.log", workers=1, env=env) as server:
         with WorkerProcess(url, logs / "worker.log"):
             log(f"burst of {args.events} events")

@@ -161,6 +161,9 @@ def serve(
                 forwarded_allow_ips=settings.forwarded_allow_ips,
                 access_log=False,  # helpdesk.access writes one JSON line per request
                 log_config=logging_config(),  # applied in every worker process too
+                # Then the requests still in flight are cancelled; live streams have ended
+                # already (http_protocol.py).
+                timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
             )
 
 

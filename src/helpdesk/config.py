@@ -24,6 +24,8 @@ MAX_HEADER_BYTES = 16 * 1024
 VITE_DEV_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"]
 API_REQUESTS_PER_MINUTE = 300
 AUTH_ATTEMPTS_PER_MINUTE = 10
+STREAM_MAX_PER_USER = 20
+GRACEFUL_SHUTDOWN_SECONDS = 10
 
 
 class Environment(StrEnum):
@@ -78,6 +80,11 @@ class Settings(BaseSettings):
     rate_limit_api_per_minute: int = Field(default=API_REQUESTS_PER_MINUTE, ge=0)
     rate_limit_auth_per_minute: int = Field(default=AUTH_ATTEMPTS_PER_MINUTE, ge=0)
     redis_url: str | None = None
+    # Live streams one account holds open at once, over every API process; past it, 429.
+    stream_max_per_user: int = Field(default=STREAM_MAX_PER_USER, ge=1)
+    # On SIGTERM, how long `helpdesk serve` lets requests in flight finish before it
+    # cancels them (live streams end at once, telling the browser when to reconnect).
+    graceful_shutdown_seconds: int = Field(default=GRACEFUL_SHUTDOWN_SECONDS, ge=1)
     # Idempotency keys past their 24 h are deleted this often by each `helpdesk worker`;
     # 0: never (then run `helpdesk purge-idempotency-keys` from cron).
     idempotency_purge_every_seconds: float = Field(default=60 * 60, ge=0)

@@ -13,6 +13,7 @@ connection. Below the bound the app answers a head over MAX_HEADER_BYTES itself,
 Measured against h11 (bench/results/2026-11-30-10k-ab-h11-vs-httptools.md): h11 serves
 0.89x of httptools' rate for GET /api/tickets/{id}, 0.94x for a list."""
 
+from collections.abc import Callable
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -23,6 +24,10 @@ from helpdesk.config import MAX_HEADER_BYTES
 # memory: at most this much, plus one read of the socket, per connection.
 MAX_HEAD_BYTES = 4 * MAX_HEADER_BYTES
 HEAD_TOO_LARGE = "Request headers too large."
+# The key of the app's lifespan state under which it gives a function to call when the
+# server begins to stop (main.py): uvicorn waits for every open response before the app's
+# lifespan ends, and a live stream never ends by itself.
+ON_SERVER_STOPPING = "helpdesk.on_server_stopping"
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
@@ -66,3 +71,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         super().on_message_complete()
         self._in_head = True
+
+    def shutdown(self) -> None:
+        """Called on each open connection when the server stops (SIGTERM), in every worker
+        process: the app ends its long responses, then uvicorn closes the connection."""
+        stopping: Callable[[], None] | None = self.app_state.get(ON_SERVER_STOPPING)
+        if stopping is not None:
+            stopping()
+        super().shutdown()

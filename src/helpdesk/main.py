@@ -18,6 +18,7 @@ from helpdesk.db.replicas import RecordWrites, Replica, ReplicaConnection
 from helpdesk.db.session import create_engine, create_read_sessionmaker, create_sessionmaker
 from helpdesk.errors import install_error_handlers
 from helpdesk.events.hub import Hub
+from helpdesk.http_protocol import ON_SERVER_STOPPING
 from helpdesk.middleware import InFlightLimit, RequestContext, RequestSizeLimit
 from helpdesk.ratelimit import RateLimiter
 from helpdesk.web import mount_web
@@ -43,8 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
+        # The server calls it on SIGTERM, before it waits for the open responses.
+        yield {ON_SERVER_STOPPING: app.state.hub.stop}
         await app.state.hub.close()
         await app.state.database.close()
         if app.state.replica is not None:

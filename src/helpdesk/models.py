@@ -2,7 +2,7 @@
 
 from helpdesk.auth.models import User
 from helpdesk.db.base import Base
-from helpdesk.events.models import Event
+from helpdesk.events.models import Event, EventStream
 from helpdesk.idempotency.models import IdempotencyRecord
 from helpdesk.mail.models import Mail
 from helpdesk.tickets.comments.models import Comment
@@ -17,6 +17,7 @@ __all__ = [
     "Comment",
     "Delivery",
     "Event",
+    "EventStream",
     "IdempotencyRecord",
     "Mail",
     "SlaPolicy",

@@ -151,6 +151,24 @@ class Server:
         spawned = [child for child in children if any("spawn_main" in p for p in _cmdline(child))]
         return spawned or [root]
 
+    def connections_per_worker(self) -> list[int]:
+        """How many client connections each worker process holds open, in the order of
+        `worker_processes`."""
+        counts = []
+        for process in self.worker_processes():
+            try:
+                connections = process.net_connections(kind="tcp")
+            except psutil.Error:
+                connections = []
+            counts.append(
+                sum(
+                    1
+                    for c in connections
+                    if c.status == psutil.CONN_ESTABLISHED and c.laddr and c.laddr.port == self.port
+                )
+            )
+        return counts
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 

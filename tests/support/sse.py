@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 
+from tests.support.server import Server
+
 WAIT_SECONDS = 10.0
 
 
@@ -19,6 +21,7 @@ class Message:
     event: str | None
     data: dict[str, Any] | None
     comment: str | None = None
+    retry: str | None = None  # the reconnection delay the server asks for, in ms
 
 
 @dataclass
@@ -29,6 +32,9 @@ class Stream:
     messages: list[Message] = field(default_factory=list)
     status: int | None = None
     opened: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set when the server ended the response (or the connection broke).
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
+    body: str = ""  # a refused stream's answer
     _task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> "Stream":
@@ -43,6 +49,13 @@ class Stream:
             await self._task
 
     async def _read(self) -> None:
+        try:
+            await self._receive()
+        finally:
+            self.opened.set()
+            self.ended.set()
+
+    async def _receive(self) -> None:
         async with (
             # No read timeout: a stream is quiet between events (the task is cancelled).
             httpx.AsyncClient(base_url=self.base_url, timeout=None) as client,  # noqa: S113
@@ -52,7 +65,7 @@ class Stream:
         ):
             self.status = response.status_code
             if response.status_code != 200:
-                await response.aread()
+                self.body = (await response.aread()).decode()
                 self.opened.set()
                 return
             buffer = ""
@@ -73,10 +86,19 @@ class Stream:
             name, _, value = line.partition(": ")
             fields[name] = value
         data = json.loads(fields["data"]) if "data" in fields else None
-        self.messages.append(Message(fields.get("id"), fields.get("event"), data, comment))
+        self.messages.append(
+            Message(fields.get("id"), fields.get("event"), data, comment, fields.get("retry"))
+        )
 
     def events(self) -> list[Message]:
         return [message for message in self.messages if message.event is not None]
+
+    def event_ids(self) -> list[int]:
+        """The ids of the events received, as numbers, in the order they came."""
+        return [int(m.id.removeprefix("evt_")) for m in self.events() if m.id is not None]
+
+    async def wait_ended(self, seconds: float = WAIT_SECONDS) -> None:
+        await asyncio.wait_for(self.ended.wait(), seconds)
 
     async def wait_for(self, count: int, seconds: float = WAIT_SECONDS) -> list[Message]:
         deadline = time.monotonic() + seconds
@@ -84,3 +106,31 @@ class Stream:
             assert time.monotonic() < deadline, f"{len(self.events())} of {count} events"
             await asyncio.sleep(0.01)
         return self.events()
+
+
+# Streams opened, at most, to have one on each of a server's processes; opened a few at
+# once, so that one process does not accept them all while the other sleeps.
+MAX_SPREAD_STREAMS = 40
+SPREAD_BATCH = 4
+
+
+async def streams_on_every_process(
+    server: Server, stack: contextlib.AsyncExitStack, *, headers: dict[str, str], count: int
+) -> list[Stream]:
+    """`count` open streams, more if it takes more for each of the server's worker
+    processes to hold one (the kernel gives a new connection to whichever accepts first),
+    kept open until `stack` closes."""
+    streams: list[Stream] = []
+    while len(streams) < count or 0 in server.connections_per_worker():
+        assert len(streams) < MAX_SPREAD_STREAMS, server.connections_per_worker()
+        missing = count - len(streams)
+        batch = min(SPREAD_BATCH, missing) if missing > 0 else SPREAD_BATCH
+        opened = await asyncio.gather(
+            *(
+                stack.enter_async_context(Stream(server.base_url, headers=headers))
+                for _ in range(batch)
+            )
+        )
+        assert [stream.status for stream in opened] == [200] * batch, opened[0].body
+        streams.extend(opened)
+    return streams

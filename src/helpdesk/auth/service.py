@@ -2,7 +2,7 @@
 it is theirs (the password) and changes it, and its name."""
 
 import asyncpg
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -21,6 +21,11 @@ from helpdesk.errors import (
     InvalidCredentials,
     Unauthorized,
 )
+
+# A change that takes rights away (a password change, a deactivation, a change of role) is
+# announced here, by the account's id, in the transaction that makes it: every API
+# process ends that account's live streams at once (events/hub.py).
+ACCOUNTS_CHANNEL = "helpdesk_accounts"
 
 # The account as the request path reads it, on the pool (db/pool.py): every request asks
 # for its caller, and a login for the account it names.
@@ -42,6 +47,12 @@ async def token_holder(connection: asyncpg.Connection, *, claims: TokenClaims) -
         # Deactivation also bumps token_version; this holds if the row was changed by hand.
         raise Unauthorized("Account is deactivated")
     return user
+
+
+async def announce_account_change(session: AsyncSession, *, user_id: int) -> None:
+    """Sent when the transaction commits, after the change it describes; never if it
+    rolls back."""
+    await session.execute(select(func.pg_notify(ACCOUNTS_CHANNEL, str(user_id))))
 
 
 async def get_by_email(session: AsyncSession, *, email: str) -> User | None:
@@ -157,6 +168,7 @@ async def set_password(session: AsyncSession, *, user: User, password_hash: str)
     )
     if token_version is None:
         return False
+    await announce_account_change(session, user_id=user.id)
     set_committed_value(user, "password_hash", password_hash)
     set_committed_value(user, "token_version", token_version)
     return True

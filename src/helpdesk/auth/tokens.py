@@ -2,6 +2,7 @@
 algorithm pinned. `ver` is the account's token_version when the token was issued: a
 password change bumps it, which revokes every older token."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -27,6 +28,10 @@ class TokenClaims:
 
     user_id: int
     token_version: int
+    # A stream token's own id (it opens one stream, events/streams.py); None for an
+    # access token.
+    token_id: str | None = None
+    expires_at: datetime | None = None
 
 
 def issue_token(*, user_id: int, role: str, token_version: int, settings: Settings) -> IssuedToken:
@@ -78,9 +83,10 @@ def bearer_user_id(request: Request, *, settings: Settings) -> int | None:
 
 # A stream token opens the live event stream and nothing else (its audience is its own),
 # for browsers' EventSource, which cannot send an Authorization header: it travels in the
-# URL, so it lives a minute.
+# URL, so it lives a minute, and opens one stream (its `jti` is spent when it does).
 STREAM_TOKEN_SECONDS = 60
 STREAM_AUDIENCE_SUFFIX = ":events-stream"
+MAX_TOKEN_ID_LENGTH = 64
 
 
 def issue_stream_token(*, user_id: int, token_version: int, settings: Settings) -> IssuedToken:
@@ -93,6 +99,7 @@ def issue_stream_token(*, user_id: int, token_version: int, settings: Settings) 
         "exp": expires_at,
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience + STREAM_AUDIENCE_SUFFIX,
+        "jti": uuid.uuid4().hex,
     }
     return IssuedToken(jwt.encode(claims, settings.secret, algorithm=ALGORITHM), expires_at)
 
@@ -105,12 +112,20 @@ def read_stream_token(token: str, *, settings: Settings) -> TokenClaims:
             algorithms=[ALGORITHM],
             audience=settings.jwt_audience + STREAM_AUDIENCE_SUFFIX,
             issuer=settings.jwt_issuer,
-            options={"require": ["sub", "ver", "iat", "exp", "iss", "aud"]},
+            options={"require": ["sub", "ver", "iat", "exp", "iss", "aud", "jti"]},
         )
         user_id = int(claims["sub"])
         if not 1 <= user_id <= MAX_ID:
             raise ValueError("sub out of range")
-        return TokenClaims(user_id=user_id, token_version=int(claims["ver"]))
+        token_id = claims["jti"]
+        if not isinstance(token_id, str) or not 1 <= len(token_id) <= MAX_TOKEN_ID_LENGTH:
+            raise ValueError("jti")
+        return TokenClaims(
+            user_id=user_id,
+            token_version=int(claims["ver"]),
+            token_id=token_id,
+            expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+        )
     except jwt.ExpiredSignatureError:
         raise Unauthorized("Stream token has expired") from None
     except (jwt.InvalidTokenError, ValueError, TypeError):

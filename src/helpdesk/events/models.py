@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    ForeignKey,
     Identity,
     Index,
     Integer,
@@ -52,3 +53,28 @@ class Event(Base):
     dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Set once its mails are made (NULL: still to look at).
     mailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class EventStream(Base):
+    """One open live stream, or a spent stream token: what every API process counts to cap
+    an account's streams and to let a stream token open one stream only (events/streams.py).
+    The process serving a stream refreshes `heartbeat_at`; a row whose process died goes
+    stale and stops counting."""
+
+    __tablename__ = "event_streams"
+    __table_args__ = (
+        Index("ix_event_streams_user_id", "user_id"),
+        Index("ix_event_streams_token_id", "token_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The stream token's id (jti) that opened it; NULL for a stream opened with a bearer token.
+    token_id: Mapped[str | None] = mapped_column(Text)
+    # Until when the row must stay once the stream ends: its token's expiry, so the token
+    # cannot open a second stream.
+    keep_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    open: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    heartbeat_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
+import anyio
+import asyncpg
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
@@ -17,12 +19,19 @@ from helpdesk.auth.tokens import TokenClaims, issue_stream_token, read_stream_to
 from helpdesk.config import SettingsDep
 from helpdesk.db.dependencies import DatabaseDep
 from helpdesk.errors import FieldInvalid, Unauthorized, error_responses
-from helpdesk.events.hub import Hub, Viewer
+from helpdesk.events import streams
+from helpdesk.events.hub import BACKLOG_PAGE, Ended, Hub, Viewer
 from helpdesk.events.models import Event
-from helpdesk.events.service import ID_PREFIX, payload
+from helpdesk.events.service import ID_PREFIX, payload, public_id
+from helpdesk.ratelimit import RateLimiterDep
 
 router = APIRouter(prefix="/events", tags=["events"])
 KEEPALIVE_SECONDS = 15.0
+# Sent when the stream is too far behind to replay what it missed (events/hub.py).
+RESET_EVENT = "reset"
+# The reconnection delay a stopping server suggests: another process (or this one,
+# restarted) takes the stream over.
+RECONNECT_MILLISECONDS = 1000
 _EVENT_ID = re.compile(rf"{ID_PREFIX}([0-9]{{1,18}})")
 
 
@@ -42,17 +51,24 @@ async def stream_token(user: CurrentUser, settings: SettingsDep) -> StreamToken:
 
 
 async def _claims(
+    request: Request,
     settings: SettingsDep,
+    limiter: RateLimiterDep,
     credentials: BearerCredentials,
     token: Annotated[
         str | None, Query(description="A token from POST /api/events/stream-token")
     ] = None,
 ) -> TokenClaims:
     if token is not None:
-        return read_stream_token(token, settings=settings)
-    if credentials is None:
+        claims = read_stream_token(token, settings=settings)
+    elif credentials is not None:
+        claims = read_token(credentials.credentials, settings=settings)
+    else:
         raise Unauthorized()
-    return read_token(credentials.credentials, settings=settings)
+    request.state.user_id = claims.user_id  # for the access log
+    # Opening a stream is a request like any other: counted before the database is asked.
+    await limiter.hit(request, limiter.api, str(claims.user_id))
+    return claims
 
 
 def _after(last_event_id: str | None) -> int | None:
@@ -69,11 +85,18 @@ def _message(event: Event) -> str:
     return f"id: {ID_PREFIX}{event.id}\nevent: {event.type}\ndata: {data}\n\n"
 
 
+def _reset(latest: int) -> str:
+    """Too far behind to replay: the client reloads what it shows. The id moves the
+    browser's Last-Event-ID on, so that its reconnection resumes from now."""
+    data = json.dumps({"latest": public_id(latest)}, separators=(",", ":"))
+    return f"id: {public_id(latest)}\nevent: {RESET_EVENT}\ndata: {data}\n\n"
+
+
 @router.get(
     "/stream",
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "Server-Sent Events"},
-        **error_responses(401),
+        **error_responses(401, 429),
     },
     response_class=StreamingResponse,
 )
@@ -81,55 +104,118 @@ async def stream(
     request: Request,
     claims: Annotated[TokenClaims, Depends(_claims)],
     database: DatabaseDep,
+    settings: SettingsDep,
     last_event_id: Annotated[str | None, Header(description="Resume after this event")] = None,
 ) -> StreamingResponse:
     """Each event the caller may see, as one SSE message (`id`, `event`, `data`): staff
     every event; a requester their own tickets', never an internal note's. A comment every
-    15 s keeps proxies from closing it; the caller is checked again then, so a revoked
-    token or a deactivated account ends it."""
+    15 s keeps proxies from closing it. A password change, a deactivation or a change of
+    role ends it at once. With Last-Event-ID, every event missed since is sent first, in
+    order; more than 10,000 behind, one `reset` message instead, and the stream ends. A
+    stream token opens one stream; an account holds at most STREAM_MAX_PER_USER at once
+    (429 beyond). When the server stops, a `retry:` hint, and the stream ends."""
     after = _after(last_event_id)
     async with database.connection() as connection:
         user = await accounts.token_holder(connection, claims=claims)
     viewer = Viewer(user_id=user.id, staff=user.is_staff)
     hub: Hub = request.app.state.hub
+    # Listening before the holder is read again: a change that commits after this read
+    # is announced to the subscription.
     subscriber = await hub.subscribe(viewer)
+    try:
+        async with database.connection() as connection:
+            if not await _still_allowed(connection, claims=claims, viewer=viewer):
+                raise Unauthorized("Token was revoked; sign in again")
+            stream_id = await streams.open_stream(
+                connection,
+                user_id=user.id,
+                token_id=claims.token_id,
+                keep_until=claims.expires_at,
+                limit=settings.stream_max_per_user,
+            )
+    except BaseException:
+        hub.unsubscribe(subscriber)
+        raise
 
-    async def still_allowed() -> bool:
-        """The token still holds, and the caller sees what they saw (a change of role
-        ends the stream too)."""
-        try:
-            async with database.connection() as connection:
-                current = await accounts.token_holder(connection, claims=claims)
-        except Unauthorized:
-            return False
-        return current.is_staff == viewer.staff
+    async def check() -> bool:
+        async with database.connection() as connection:
+            await streams.heartbeat(connection, stream_id=stream_id)
+            return await _still_allowed(connection, claims=claims, viewer=viewer)
 
     async def messages() -> AsyncIterator[str]:
         try:
-            sent = after or 0
             yield ": stream open\n\n"
+            replayed: set[int] = set()
             if after is not None:
-                for missed in await hub.backlog(viewer, after=after):
-                    sent = missed.id
+                if await hub.too_far_behind(viewer, after=after):
+                    yield _reset(await hub.latest())
+                    return
+                async for missed in _missed(hub, viewer, after=after):
+                    if subscriber.ended is not None:
+                        break
+                    replayed.add(missed.id)
                     yield _message(missed)
-            while not subscriber.behind:
-                try:
-                    event = await asyncio.wait_for(subscriber.queue.get(), KEEPALIVE_SECONDS)
-                except TimeoutError:
-                    if not await still_allowed():
+            clock = asyncio.get_running_loop().time
+            next_check = clock() + streams.STREAM_CHECK_SECONDS
+            next_keepalive = clock() + KEEPALIVE_SECONDS
+            while subscriber.ended is None:
+                now = clock()
+                # Whatever the traffic: a busy desk never leaves the queue empty for long.
+                if now >= next_check:
+                    if not await check():
                         return
+                    next_check = now + streams.STREAM_CHECK_SECONDS
+                if now >= next_keepalive:
                     yield ": keep-alive\n\n"
+                    next_keepalive = now + KEEPALIVE_SECONDS
+                try:
+                    event = await asyncio.wait_for(
+                        subscriber.queue.get(), min(next_check, next_keepalive) - now
+                    )
+                except TimeoutError:
                     continue
-                if event is None:
-                    return  # the process is stopping, or lost its listener
-                if event.id > sent:
-                    sent = event.id
-                    yield _message(event)
+                if event is None or subscriber.ended is not None:
+                    continue
+                if event.id in replayed:
+                    # Committed after the subscription and read by the replay too; the hub
+                    # hands each event once, so it is not seen a third time.
+                    replayed.discard(event.id)
+                    continue
+                yield _message(event)
+            if subscriber.ended is Ended.stopping:
+                yield f"retry: {RECONNECT_MILLISECONDS}\n\n"
         finally:
             hub.unsubscribe(subscriber)
+            # A disconnected client cancels the response; the row is released all the same.
+            with anyio.CancelScope(shield=True):
+                async with database.connection() as connection:
+                    await streams.close_stream(connection, stream_id=stream_id)
 
     return StreamingResponse(
         messages(),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+async def _still_allowed(
+    connection: asyncpg.Connection, *, claims: TokenClaims, viewer: Viewer
+) -> bool:
+    """The token still holds, and the caller sees what they saw (a change of role ends the
+    stream too)."""
+    try:
+        current = await accounts.token_holder(connection, claims=claims)
+    except Unauthorized:
+        return False
+    return current.is_staff == viewer.staff
+
+
+async def _missed(hub: Hub, viewer: Viewer, *, after: int) -> AsyncIterator[Event]:
+    """The outbox after event `after`, page by page in id order, until caught up."""
+    while True:
+        page = await hub.backlog(viewer, after=after)
+        for event in page:
+            yield event
+        if len(page) < BACKLOG_PAGE:
+            return
+        after = page[-1].id

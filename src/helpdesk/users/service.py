@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.auth.models import STAFF_ROLES, Role, User
+from helpdesk.auth.service import announce_account_change
 from helpdesk.db.compiled import Compiled
 from helpdesk.errors import (
     CannotChangeOwnAccount,
@@ -129,4 +130,7 @@ async def update_user(
     )
     if updated is None:  # the API deletes no account; someone did, by hand, meanwhile
         raise NotFound("User not found")
+    if changes.keys() & {"role", "active"}:
+        # What the account's live streams may show changed: they end, on every process.
+        await announce_account_change(session, user_id=target.id)
     return updated

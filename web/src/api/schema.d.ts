@@ -36,8 +36,11 @@ export interface paths {
          * Stream
          * @description Each event the caller may see, as one SSE message (`id`, `event`, `data`): staff
          *     every event; a requester their own tickets', never an internal note's. A comment every
-         *     15 s keeps proxies from closing it; the caller is checked again then, so a revoked
-         *     token or a deactivated account ends it.
+         *     15 s keeps proxies from closing it. A password change, a deactivation or a change of
+         *     role ends it at once. With Last-Event-ID, every event missed since is sent first, in
+         *     order; more than 10,000 behind, one `reset` message instead, and the stream ends. A
+         *     stream token opens one stream; an account holds at most STREAM_MAX_PER_USER at once
+         *     (429 beyond). When the server stops, a `retry:` hint, and the stream ends.
          */
         get: operations["stream_api_events_stream_get"];
         put?: never;

@@ -41,6 +41,13 @@ export class FakeEventSource extends EventTarget {
     });
   }
 
+  /** The service's `reset`: too far behind to replay what was missed. */
+  reset(latest: string): void {
+    act(() => {
+      this.dispatchEvent(new MessageEvent("reset", { data: JSON.stringify({ latest }), lastEventId: latest }));
+    });
+  }
+
   /** The connection broke (or the service refused it). */
   fail(): void {
     act(() => {

@@ -107,6 +107,17 @@ describe("the live stream", () => {
     }
   });
 
+  it("on a reset, reads every list, count and ticket page again, nothing else", async () => {
+    const { queryClient } = renderAt(<p>page</p>, { user: AGENT, live: true });
+    seed(queryClient);
+    await waitFor(() => expect(stream.opened).toHaveLength(1));
+    stream.latest().open();
+    expect(stale(queryClient)).toEqual([]);
+
+    stream.latest().reset("evt_12000");
+    await waitFor(() => expect(stale(queryClient)).toEqual([LIST, COUNT, keys.ticket(5), keys.ticket(6)]));
+  });
+
   it("hands each event to the listeners, and skips a message it does not understand", async () => {
     const heard: string[] = [];
     function Listener() {

@@ -28,6 +28,7 @@ export function useLiveEvents(): LiveState {
         for (const listener of listeners.current) listener(event);
       },
       onReconnect: invalidator.all,
+      onReset: invalidator.all,
     });
     return () => {
       close();
