@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 import uvicorn
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from helpdesk import migrate as migrations
 from helpdesk import worker as background
@@ -24,6 +24,7 @@ from helpdesk.auth.models import Role
 from helpdesk.auth.schemas import RegisterIn
 from helpdesk.config import Settings, development_secret, get_settings
 from helpdesk.db.embedded import EmbeddedPostgres
+from helpdesk.db.pool import Database
 from helpdesk.db.session import create_engine, create_sessionmaker
 from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from helpdesk.http_protocol import BoundedHttpToolsProtocol
@@ -67,22 +68,25 @@ def _engine(settings: Settings) -> AsyncEngine:
     )
 
 
-async def _in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[None]]) -> None:
-    engine = _engine(settings)
+async def _with_database(settings: Settings, work: Callable[[Database], Awaitable[None]]) -> None:
+    database = Database(
+        settings.sqlalchemy_url,
+        size=1,
+        statement_cache_size=settings.database_statement_cache_size,
+    )
     try:
-        async with create_sessionmaker(engine)() as session, session.begin():
-            await work(session)
+        await work(database)
     finally:
-        await engine.dispose()
+        await database.close()
 
 
 def _seed_demo(settings: Settings) -> None:
-    async def work(session: AsyncSession) -> None:
-        created = await seed_demo_accounts(session, bcrypt_rounds=settings.bcrypt_rounds)
+    async def work(database: Database) -> None:
+        created = await seed_demo_accounts(database, bcrypt_rounds=settings.bcrypt_rounds)
         for email in created:
             typer.echo(f"created demo account {email}")
 
-    asyncio.run(_in_session(settings, work))
+    asyncio.run(_with_database(settings, work))
 
 
 def _settings() -> Settings:
@@ -262,9 +266,9 @@ def create_user(
     with database(_settings()) as settings:
         asyncio.run(migrations.upgrade(settings.sqlalchemy_url))
 
-        async def work(session: AsyncSession) -> None:
+        async def work(database: Database) -> None:
             created = await accounts.create_user_if_missing(
-                session,
+                database,
                 name=data.name,
                 email=data.email,
                 password=data.password,
@@ -274,7 +278,7 @@ def create_user(
             if not created:
                 raise typer.BadParameter(f"{data.email} already has an account")
 
-        asyncio.run(_in_session(settings, work))
+        asyncio.run(_with_database(settings, work))
         typer.echo(f"created {data.role.value} {data.email}")
 
 

@@ -1,10 +1,9 @@
 """The seed's demo accounts. Created by `make run` on the embedded database, and in
 production only when someone runs `helpdesk seed-demo` on purpose."""
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from helpdesk.auth import service as accounts
 from helpdesk.auth.models import Role
+from helpdesk.db.pool import Database
 
 DEMO_PASSWORD = "Password123"  # noqa: S105 (public, documented demo password)
 DEMO_ACCOUNTS = (
@@ -14,12 +13,12 @@ DEMO_ACCOUNTS = (
 )
 
 
-async def seed_demo_accounts(session: AsyncSession, *, bcrypt_rounds: int) -> list[str]:
+async def seed_demo_accounts(database: Database, *, bcrypt_rounds: int) -> list[str]:
     """The emails of the accounts that were missing and are now created."""
     created = []
     for name, email, role in DEMO_ACCOUNTS:
         if await accounts.create_user_if_missing(
-            session,
+            database,
             name=name,
             email=email,
             password=DEMO_PASSWORD,

@@ -28,12 +28,12 @@ class User(CreatedAt, Base):
     name: Mapped[str] = mapped_column(Text)
     email: Mapped[str] = mapped_column(Text)
     password_hash: Mapped[str] = mapped_column(Text)
-    role: Mapped[str] = mapped_column(Text, default=Role.user)
+    role: Mapped[str] = mapped_column(Text)
     # Carried in every token; a password change bumps it, and older tokens stop working.
-    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    token_version: Mapped[int] = mapped_column(Integer, server_default="0")
     # A deactivated account cannot sign in, and its tokens stop working; its tickets and
     # comments keep its name.
-    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
 
     @property
     def is_staff(self) -> bool:

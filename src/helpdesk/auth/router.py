@@ -20,9 +20,8 @@ from helpdesk.auth.schemas import (
 )
 from helpdesk.auth.tokens import issue_token
 from helpdesk.config import Settings, SettingsDep
-from helpdesk.db.dependencies import DatabaseDep
+from helpdesk.db.dependencies import DatabaseDep, TransactionDep
 from helpdesk.db.replicas import wrote_for
-from helpdesk.db.session import SessionDep
 from helpdesk.errors import error_responses
 from helpdesk.ratelimit import RateLimiterDep, limit_auth_by_address, limit_auth_by_email
 
@@ -50,7 +49,6 @@ def _token_for(user: User, settings: Settings) -> TokenOut:
 async def register(
     data: RegisterIn,
     request: Request,
-    session: SessionDep,
     database: DatabaseDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
@@ -65,7 +63,7 @@ async def register(
             request, database, settings=settings, limiter=limiter, credentials=credentials
         )
     user = await service.register(
-        session, data=data, caller=caller, bcrypt_rounds=settings.bcrypt_rounds
+        database, data=data, caller=caller, bcrypt_rounds=settings.bcrypt_rounds
     )
     wrote_for(request, user.id)
     return UserOut.model_validate(user)
@@ -77,8 +75,8 @@ async def me(user: CurrentUser) -> UserOut:
 
 
 @router.patch("/me", response_model=UserOut, responses=error_responses(401))
-async def update_me(data: ProfileUpdate, session: SessionDep, user: CurrentUser) -> UserOut:
-    return UserOut.model_validate(await service.rename(session, user=user, name=data.name))
+async def update_me(data: ProfileUpdate, connection: TransactionDep, user: CurrentUser) -> UserOut:
+    return UserOut.model_validate(await service.rename(connection, user=user, name=data.name))
 
 
 @router.post(
@@ -115,7 +113,7 @@ async def login(
 async def change_password(
     data: PasswordChangeIn,
     request: Request,
-    session: SessionDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
     user: DetachedCurrentUser,
@@ -125,7 +123,7 @@ async def change_password(
     # this address (two accounts must not double an attacker's guesses).
     await limit_auth_by_email(request, limiter, user.email)
     user = await service.change_password(
-        session,
+        database,
         user=user,
         current_password=data.current_password,
         new_password=data.new_password,

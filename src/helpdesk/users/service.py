@@ -2,17 +2,13 @@
 changes of an account (role, name, deactivation), with the rule that the desk always keeps
 an active admin."""
 
-from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from sqlalchemy import bindparam, case, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from helpdesk.auth import repository as auth_repository
 from helpdesk.auth.models import STAFF_ROLES, Role, User
-from helpdesk.auth.service import announce_account_change
-from helpdesk.db.compiled import Compiled
 from helpdesk.errors import (
     CannotChangeOwnAccount,
     FieldRequired,
@@ -21,6 +17,7 @@ from helpdesk.errors import (
     NotFound,
 )
 from helpdesk.pagination import PageParams
+from helpdesk.users import repository
 
 # The longest `query` GET /api/users takes: a name is at most 100 characters.
 MAX_USER_QUERY_LENGTH = 100
@@ -36,32 +33,23 @@ class UserFilters:
 
 
 async def list_users(
-    session: AsyncSession, *, filters: UserFilters, page: PageParams
+    connection: asyncpg.Connection, *, filters: UserFilters, page: PageParams
 ) -> list[User]:
-    # No index serves `query` (a substring: it would need a trigram index, so a migration);
-    # the desk's accounts are few enough for the scan. `role` has ix_users_role_id.
-    stmt = select(User).order_by(User.id).limit(page.limit + 1).offset(page.offset)
-    if filters.role is not None:
-        stmt = stmt.where(User.role == filters.role)
-    if filters.active is not None:
-        stmt = stmt.where(User.active.is_(filters.active))
-    if filters.query is not None:
-        # autoescape: a % or _ typed in the query is that character, not a wildcard.
-        stmt = stmt.where(
-            User.name.icontains(filters.query, autoescape=True)
-            | User.email.icontains(filters.query, autoescape=True)
-        )
-    result = await session.execute(stmt)
-    return list(result.scalars())
-
-
-_ROLE_IF_ACTIVE = Compiled(select(User.role).where(User.id == bindparam("user_id"), User.active))
+    """A page of accounts by id, one more than the page holds (make_page tells whether
+    there is a next one)."""
+    return await repository.page(
+        connection,
+        role=filters.role,
+        active=filters.active,
+        query=filters.query,
+        limit=page.limit + 1,
+        offset=page.offset,
+    )
 
 
 async def is_staff_user(connection: asyncpg.Connection, *, user_id: int) -> bool:
     """Whether the account may be given tickets: an agent or an admin, not deactivated."""
-    role = await connection.fetchval(_ROLE_IF_ACTIVE.sql(), *_ROLE_IF_ACTIVE.args(user_id=user_id))
-    return role in STAFF_ROLES
+    return await repository.active_role(connection, user_id=user_id) in STAFF_ROLES
 
 
 def _takes_admin_away(changes: dict[str, Any]) -> str | None:
@@ -74,35 +62,24 @@ def _takes_admin_away(changes: dict[str, Any]) -> str | None:
     return None
 
 
-async def _lock_active_admins(session: AsyncSession) -> Set[int]:
-    """The ids of the active admins, their rows locked until the transaction ends.
-
-    Two admins demoting each other at once would each count two admins and leave none.
-    Here the second waits for the first's rows; once the first commits, PostgreSQL reads
-    the rows it changed again, and one that is no longer an active admin drops out of the
-    second's count. In id order, so two such requests never deadlock. NO KEY UPDATE: the
-    rows' keys do not change, so tickets and comments that point at them are not held."""
-    result = await session.scalars(
-        select(User.id)
-        .where(User.role == Role.admin, User.active)
-        .order_by(User.id)
-        .with_for_update(key_share=True)
-    )
-    return frozenset(result)
-
-
 async def update_user(
-    session: AsyncSession, *, caller: User, user_id: int, changes: dict[str, Any]
+    connection: asyncpg.Connection, *, caller: User, user_id: int, changes: dict[str, Any]
 ) -> User:
-    """Apply an admin's `changes` (role, name, active) to an account.
+    """Apply an admin's `changes` (role, name, active) to an account, in the request's
+    transaction.
 
     No admin demotes or deactivates themselves, and the last active admin is never
     demoted or deactivated. Deactivation also revokes every token the account holds
-    (token_version), so that a reactivation does not bring them back."""
+    (token_version), so that a reactivation does not bring them back.
+
+    Two admins demoting each other at once would each count two admins and leave none:
+    the active admins' rows are locked first, so the second waits for the first; once the
+    first commits, PostgreSQL reads the rows it changed again, and one that is no longer
+    an active admin drops out of the second's count."""
     if not changes:
         raise FieldRequired("Send at least one field to change")
-    admins = await _lock_active_admins(session)
-    target = await session.get(User, user_id, populate_existing=True)
+    admins = await repository.lock_active_admins(connection)
+    target = await repository.lock(connection, user_id=user_id)
     if target is None:
         raise NotFound("User not found")
     field = _takes_admin_away(changes)
@@ -114,23 +91,10 @@ async def update_user(
         # Demoted or deactivated since the request began, by a change that committed while
         # this one waited for the lock.
         raise Forbidden("Only admins may do this")
-
-    values = dict(changes)
-    if changes.get("active") is False:
-        # Read from the row as the UPDATE finds it: a second deactivation bumps nothing.
-        values["token_version"] = case(
-            (User.active, User.token_version + 1), else_=User.token_version
-        )
-    updated = await session.scalar(
-        update(User)
-        .where(User.id == target.id)
-        .values(**values)
-        .returning(User)
-        .execution_options(populate_existing=True, synchronize_session=False)
-    )
+    updated = await repository.change(connection, user_id=target.id, changes=changes)
     if updated is None:  # the API deletes no account; someone did, by hand, meanwhile
         raise NotFound("User not found")
-    if changes.keys() & {"role", "active"}:
+    if changes.keys() & repository.RIGHTS:
         # What the account's live streams may show changed: they end, on every process.
-        await announce_account_change(session, user_id=target.id)
+        await auth_repository.announce_change(connection, user_id=target.id)
     return updated
