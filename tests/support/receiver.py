@@ -1,7 +1,8 @@
 """A webhook receiver: a real HTTP server on a free port, in a thread of the test process,
 that records every request and answers as the test says (a status per request, or a
-redirect)."""
+redirect; a body of any size, or one trickled a byte at a time)."""
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -10,6 +11,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 WAIT_SECONDS = 30
+CHUNK = b"x" * 65536
+# A trickled body's announced length: more bytes than any test waits for.
+TRICKLED_LENGTH = 10_000
 
 
 @dataclass
@@ -28,6 +32,10 @@ class Receiver:
     answer: Callable[[int], int] = lambda _: 200
     redirect_to: str | None = None
     delay_seconds: float = 0.0  # before answering each request
+    body_bytes: int = 0  # the answer's body: this many bytes, streamed, never held whole
+    # After the status and headers, one byte of the body every this many seconds.
+    trickle_seconds: float | None = None
+    closed: threading.Event = field(default_factory=threading.Event)
 
     def ids(self) -> list[str]:
         """The webhook-id of every request received, in order."""
@@ -64,8 +72,27 @@ def receiver() -> Iterator[Receiver]:
                 self.send_header("Location", target.redirect_to)
             else:
                 self.send_response(status)
-            self.send_header("content-length", "0")
+            length = TRICKLED_LENGTH if target.trickle_seconds is not None else target.body_bytes
+            self.send_header("content-length", str(length))
             self.end_headers()
+            # The worker may hang up before the end: that is what it should do.
+            with contextlib.suppress(ConnectionError):
+                self.wfile.flush()
+                if target.trickle_seconds is not None:
+                    self._trickle(target, target.trickle_seconds)
+                else:
+                    self._stream(target.body_bytes)
+
+        def _trickle(self, target: Receiver, seconds: float) -> None:
+            while not target.closed.wait(seconds):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+
+        def _stream(self, length: int) -> None:
+            while length > 0:
+                chunk = CHUNK[:length]
+                self.wfile.write(chunk)
+                length -= len(chunk)
 
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -77,5 +104,6 @@ def receiver() -> Iterator[Receiver]:
     try:
         yield state[0]
     finally:
+        state[0].closed.set()
         server.shutdown()
         server.server_close()
