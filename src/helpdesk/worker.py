@@ -56,13 +56,14 @@ class Worker:
         statement_cache_size = self.settings.database_statement_cache_size
         engine = create_engine(
             self.settings.sqlalchemy_url,
-            pool_size=DELIVERIES_AT_ONCE + MAILS_AT_ONCE + 2,
+            pool_size=MAILS_AT_ONCE + 2,
             statement_cache_size=statement_cache_size,
         )
         sessionmaker = create_sessionmaker(engine)
+        # The deliveries' and the breach checks' statements, straight on asyncpg.
         database = Database(
             self.settings.sqlalchemy_url,
-            size=BREACH_CONNECTIONS,
+            size=DELIVERIES_AT_ONCE + BREACH_CONNECTIONS,
             statement_cache_size=statement_cache_size,
         )
         listener = await asyncpg.connect(to_plain_url(self.settings.listen_url))
@@ -82,9 +83,7 @@ class Worker:
             in_flight = InFlight()
 
             async def delivery() -> bool:
-                return await deliver_next(
-                    sessionmaker, client, in_flight, allow_private=allow_private
-                )
+                return await deliver_next(database, client, in_flight, allow_private=allow_private)
 
             async def one_mail() -> bool:
                 return bool(await _in_transaction(sessionmaker, self._send_mail))

@@ -6,12 +6,14 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
+import asyncpg
 import httpx
-from sqlalchemy import ARRAY, Integer, bindparam, func, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import ARRAY, Integer, Interval, bindparam, case, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from helpdesk.db.compiled import Compiled
+from helpdesk.db.pool import Database
 from helpdesk.events.models import Event
 from helpdesk.events.retry import RETRY_PERIOD, next_attempt
 from helpdesk.webhooks.attempt import TIMEOUT_SECONDS, Outcome, attempt
@@ -56,29 +58,41 @@ async def fan_out(session: AsyncSession) -> int:
     return len(result.all())
 
 
-# The next delivery to send, with its endpoint and its event: due, to an endpoint this
-# worker is not already sending as much as it may to, and no earlier one of its ticket to
-# its endpoint still pending (in flight, or waiting to be retried).
-_NEXT = text(
+# The next delivery to send, with its endpoint and its event, leased in one statement: due,
+# to an endpoint this worker is not already sending as much as it may to, and no earlier
+# one of its ticket to its endpoint still pending (in flight, or waiting to be retried).
+# One whose endpoint is inactive is settled instead: failed, and why.
+_CLAIM = Compiled(
+    text(
+        """
+    WITH next AS (
+        SELECT d.id, d.attempts, d.retry_until,
+               w.id AS webhook_id, w.url, w.secret, w.active, w.failing_since,
+               e.id AS event_id, e.type, e.created_at, e.data
+        FROM webhook_deliveries AS d
+        JOIN webhooks AS w ON w.id = d.webhook_id
+        JOIN events AS e ON e.id = d.event_id
+        WHERE d.state = 'pending' AND d.next_attempt_at <= now()
+          AND d.webhook_id <> ALL(:busy)
+          AND NOT EXISTS (
+              SELECT 1 FROM webhook_deliveries AS earlier
+              WHERE earlier.state = 'pending' AND earlier.webhook_id = d.webhook_id
+                AND earlier.ticket_id = d.ticket_id AND earlier.event_id < d.event_id
+          )
+        ORDER BY d.next_attempt_at, d.id
+        LIMIT 1
+        FOR UPDATE OF d SKIP LOCKED
+    )
+    UPDATE webhook_deliveries AS d
+    SET next_attempt_at = CASE WHEN next.active THEN now() + CAST(:lease AS interval) END,
+        state = CASE WHEN next.active THEN d.state ELSE 'failed' END,
+        last_error = CASE WHEN next.active THEN d.last_error ELSE 'the endpoint is inactive' END
+    FROM next
+    WHERE d.id = next.id
+    RETURNING next.*, d.next_attempt_at AS leased_until
     """
-    SELECT d.id, d.attempts, d.retry_until,
-           w.id AS webhook_id, w.url, w.secret, w.active, w.failing_since,
-           e.id AS event_id, e.type, e.created_at, e.data
-    FROM webhook_deliveries AS d
-    JOIN webhooks AS w ON w.id = d.webhook_id
-    JOIN events AS e ON e.id = d.event_id
-    WHERE d.state = 'pending' AND d.next_attempt_at <= now()
-      AND d.webhook_id <> ALL(:busy)
-      AND NOT EXISTS (
-          SELECT 1 FROM webhook_deliveries AS earlier
-          WHERE earlier.state = 'pending' AND earlier.webhook_id = d.webhook_id
-            AND earlier.ticket_id = d.ticket_id AND earlier.event_id < d.event_id
-      )
-    ORDER BY d.next_attempt_at, d.id
-    LIMIT 1
-    FOR UPDATE OF d SKIP LOCKED
-    """
-).bindparams(bindparam("busy", type_=ARRAY(Integer)))
+    ).bindparams(bindparam("busy", type_=ARRAY(Integer)), bindparam("lease", type_=Interval()))
+)
 
 
 @dataclass(frozen=True)
@@ -119,97 +133,111 @@ class InFlight:
             del self._count[webhook_id]
 
 
-async def claim(session: AsyncSession, *, busy: list[int]) -> Claimed | bool:
+_RECORD = Compiled(
+    update(Delivery)
+    .where(Delivery.id == bindparam("id"), Delivery.next_attempt_at == bindparam("leased_until"))
+    .values(
+        state=bindparam("state"),
+        attempts=bindparam("attempts"),
+        last_status_code=bindparam("status_code"),
+        last_error=bindparam("error"),
+        next_attempt_at=bindparam("next_attempt_at"),
+        delivered_at=case(
+            (bindparam("state") == DeliveryState.delivered.value, func.now()),
+            else_=Delivery.delivered_at,
+        ),
+    )
+    .returning(Delivery.id)
+)
+_RECOVERED = Compiled(
+    update(Webhook).where(Webhook.id == bindparam("webhook_id")).values(failing_since=None)
+)
+_FAILING = Compiled(
+    update(Webhook)
+    .where(Webhook.id == bindparam("webhook_id"), Webhook.failing_since.is_(None))
+    .values(failing_since=func.now())
+)
+# An endpoint failing since more than RETRY_PERIOD is deactivated, and says why.
+_DEACTIVATED = Compiled(
+    update(Webhook)
+    .where(
+        Webhook.id == bindparam("webhook_id"),
+        Webhook.active,
+        Webhook.failing_since < func.now() - RETRY_PERIOD,
+    )
+    .values(active=False, deactivated_reason="every delivery failed for 24 hours: deactivated")
+)
+
+
+async def claim(connection: asyncpg.Connection, *, busy: list[int]) -> Claimed | bool:
     """The next due delivery, leased to this worker (its next_attempt_at pushed past the
     attempt); True when one was settled without an attempt (its endpoint is inactive), False
     when none is due. Run in a short transaction of its own: committed before the attempt."""
-    row = (await session.execute(_NEXT, {"busy": busy})).one_or_none()
+    row = await connection.fetchrow(_CLAIM.sql(), *_CLAIM.args(busy=busy, lease=LEASE))
     if row is None:
         return False
-    delivery = update(Delivery).where(Delivery.id == row.id)
-    if not row.active:
-        await session.execute(
-            delivery.values(
-                state=DeliveryState.failed.value,
-                last_error="the endpoint is inactive",
-                next_attempt_at=None,
-            )
-        )
+    if not row["active"]:
         return True
-    leased_until = await session.scalar(
-        delivery.values(next_attempt_at=func.now() + LEASE).returning(Delivery.next_attempt_at)
-    )
-    assert leased_until is not None
     return Claimed(
-        id=row.id,
-        webhook_id=row.webhook_id,
-        url=row.url,
-        secret=row.secret,
-        attempts=row.attempts,
-        retry_until=row.retry_until,
-        failing_since=row.failing_since,
-        leased_until=leased_until,
-        event=Event(id=row.event_id, type=row.type, created_at=row.created_at, data=row.data),
+        id=row["id"],
+        webhook_id=row["webhook_id"],
+        url=row["url"],
+        secret=row["secret"],
+        attempts=row["attempts"],
+        retry_until=row["retry_until"],
+        failing_since=row["failing_since"],
+        leased_until=row["leased_until"],
+        event=Event(
+            id=row["event_id"], type=row["type"], created_at=row["created_at"], data=row["data"]
+        ),
     )
 
 
-async def record(session: AsyncSession, claimed: Claimed, outcome: Outcome) -> None:
-    """The attempt's outcome, in a short transaction of its own. Nothing is written when
-    the delivery is no longer this worker's: deleted with its endpoint meanwhile, retried by
-    hand, or taken by another worker once the lease ran out."""
+async def record(connection: asyncpg.Connection, claimed: Claimed, outcome: Outcome) -> None:
+    """The attempt's outcome. Nothing is written when the delivery is no longer this
+    worker's: deleted with its endpoint meanwhile, retried by hand, or taken by another
+    worker once the lease ran out. Run in a short transaction of its own."""
     attempts = claimed.attempts + 1
-    if outcome.error is None:
-        values: dict[str, Any] = {
-            "state": DeliveryState.delivered.value,
-            "delivered_at": func.now(),
-            "next_attempt_at": None,
-        }
-    else:
-        now = await session.scalar(select(func.now()))
-        assert now is not None
+    state, retry_at = DeliveryState.delivered.value, None
+    if outcome.error is not None:
+        now = await connection.fetchval("SELECT now()")
         retry_at = next_attempt(now=now, attempts=attempts, retry_until=claimed.retry_until)
-        values = {
-            "state": DeliveryState.pending.value if retry_at else DeliveryState.failed.value,
-            "next_attempt_at": retry_at,
-        }
-    mine = await session.scalar(
-        update(Delivery)
-        .where(Delivery.id == claimed.id, Delivery.next_attempt_at == claimed.leased_until)
-        .values(
+        state = (DeliveryState.pending if retry_at else DeliveryState.failed).value
+    mine = await connection.fetchval(
+        _RECORD.sql(),
+        *_RECORD.args(
+            id=claimed.id,
+            leased_until=claimed.leased_until,
+            state=state,
             attempts=attempts,
-            last_status_code=outcome.status_code,
-            last_error=outcome.error,
-            **values,
-        )
-        .returning(Delivery.id)
+            status_code=outcome.status_code,
+            error=outcome.error,
+            next_attempt_at=retry_at,
+        ),
     )
     if mine is None:
         return
+    webhook = {"webhook_id": claimed.webhook_id}
     if outcome.error is None:
         if claimed.failing_since is not None:
-            await session.execute(
-                update(Webhook).where(Webhook.id == claimed.webhook_id).values(failing_since=None)
-            )
+            await connection.execute(_RECOVERED.sql(), *_RECOVERED.args(**webhook))
         return
     log.info(
         "webhook delivery failed",
         extra={"webhook_id": claimed.webhook_id, "delivery_id": claimed.id, "error": outcome.error},
     )
-    await _note_failure(session, claimed.webhook_id)
+    await connection.execute(_FAILING.sql(), *_FAILING.args(**webhook))
+    await connection.execute(_DEACTIVATED.sql(), *_DEACTIVATED.args(**webhook))
 
 
 async def deliver_next(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    client: httpx.AsyncClient,
-    in_flight: InFlight,
-    *,
-    allow_private: bool,
+    database: Database, client: httpx.AsyncClient, in_flight: InFlight, *, allow_private: bool
 ) -> bool:
     """Send the next due delivery; False when none is due. Three steps, and no transaction
     open while the receiver is waited on: claim (committed), attempt, record."""
     async with in_flight.claiming:
-        async with sessionmaker() as session, session.begin():
-            claimed = await claim(session, busy=in_flight.full())
+        async with database.connection() as connection, connection.transaction():
+            claimed = await claim(connection, busy=in_flight.full())
         if not isinstance(claimed, Claimed):
             return claimed
         in_flight.add(claimed.webhook_id)
@@ -221,29 +249,8 @@ async def deliver_next(
             event=claimed.event,
             allow_private=allow_private,
         )
-        async with sessionmaker() as session, session.begin():
-            await record(session, claimed, outcome)
+        async with database.connection() as connection, connection.transaction():
+            await record(connection, claimed, outcome)
     finally:
         in_flight.remove(claimed.webhook_id)
     return True
-
-
-async def _note_failure(session: AsyncSession, webhook_id: int) -> None:
-    """An endpoint failing since more than RETRY_PERIOD is deactivated, and says why."""
-    await session.execute(
-        update(Webhook)
-        .where(Webhook.id == webhook_id, Webhook.failing_since.is_(None))
-        .values(failing_since=func.now())
-    )
-    await session.execute(
-        update(Webhook)
-        .where(
-            Webhook.id == webhook_id,
-            Webhook.active,
-            Webhook.failing_since < func.now() - RETRY_PERIOD,
-        )
-        .values(
-            active=False,
-            deactivated_reason="every delivery failed for 24 hours: deactivated",
-        )
-    )
