@@ -3,12 +3,15 @@ that records every request and answers as the test says (a status per request, o
 redirect; a body of any size, or one trickled a byte at a time)."""
 
 import contextlib
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 WAIT_SECONDS = 30
 CHUNK = b"x" * 65536
@@ -36,6 +39,7 @@ class Receiver:
     # After the status and headers, one byte of the body every this many seconds.
     trickle_seconds: float | None = None
     closed: threading.Event = field(default_factory=threading.Event)
+    server_names: list[str] = field(default_factory=list)  # over TLS: each client's SNI
 
     def ids(self) -> list[str]:
         """The webhook-id of every request received, in order."""
@@ -50,8 +54,25 @@ class Receiver:
         return list(self.received)
 
 
+def self_signed(folder: Path, name: str) -> tuple[Path, Path]:
+    """A certificate for `name` (and only that name), and its key: a TLS receiver's."""
+    cert, key = folder / f"{name}.pem", folder / f"{name}.key"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", f"/CN={name}"),
+            *("-addext", f"subjectAltName=DNS:{name}"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
 @contextmanager
-def receiver() -> Iterator[Receiver]:
+def receiver(tls: tuple[Path, Path] | None = None) -> Iterator[Receiver]:
+    """Plain HTTP; or with `tls` (a certificate and its key), HTTPS, noting the name each
+    client asked for (SNI)."""
     state: list[Receiver] = []
     lock = threading.Lock()
 
@@ -98,7 +119,15 @@ def receiver() -> Iterator[Receiver]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.append(Receiver(url=f"http://127.0.0.1:{server.server_address[1]}/hook"))
+    scheme = "http" if tls is None else "https"
+    state.append(Receiver(url=f"{scheme}://127.0.0.1:{server.server_address[1]}/hook"))
+    if tls is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*tls)
+        context.sni_callback = lambda _socket, name, _context: state[0].server_names.append(
+            name or ""
+        )
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.support.accounts import Account
-from tests.support.receiver import Receiver
+from tests.support.receiver import Receiver, receiver, self_signed
 from tests.support.resolver import rebinding_env
 from tests.support.server import WorkerProcess
 from tests.support.tickets import create_ticket
@@ -90,4 +90,26 @@ async def test_the_address_connected_to_is_the_one_resolved_and_the_host_is_kept
         await create_ticket(client, requester)
         [message] = hook_receiver.wait_for(1)
     assert message.path == "/hook"
+    assert message.headers["host"] == f"{NAME}:{port}"
+
+
+async def test_over_tls_the_certificate_and_sni_are_the_names_not_the_address(
+    client: httpx.AsyncClient,
+    admin: Account,
+    requester: Account,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    cert, key = self_signed(tmp_path, NAME)
+    with receiver(tls=(cert, key)) as secure:
+        port = urlsplit(secure.url).port
+        await register(client, admin, f"https://{NAME}:{port}/hook", ["ticket.created"])
+        worker = rebinding_worker(
+            database_url, tmp_path, first="127.0.0.1", then="127.0.0.1", allow_private=True
+        )
+        worker.env["SSL_CERT_FILE"] = str(cert)  # the worker trusts this certificate only
+        with worker:
+            await create_ticket(client, requester)
+            [message] = secure.wait_for(1)
+    assert secure.server_names == [NAME]
     assert message.headers["host"] == f"{NAME}:{port}"

@@ -29,13 +29,11 @@ class Outcome:
 
 def client() -> httpx.AsyncClient:
     """The worker's client. No connection is kept: one to a checked address, with one host's
-    TLS name, must not carry another host's request that resolves to the same address.
-    Proxy variables are ignored: the request goes to the address that was checked."""
+    TLS name, must not carry another host's request that resolves to the same address."""
     return httpx.AsyncClient(
         timeout=TIMEOUT_SECONDS,
         follow_redirects=False,
         limits=httpx.Limits(max_keepalive_connections=0),
-        trust_env=False,
     )
 
 
@@ -54,6 +52,8 @@ async def attempt(
         return Outcome(None, f"target refused: {refused}")
     except TimeoutError:
         return Outcome(None, f"no complete answer within {TIMEOUT_SECONDS} s")
+    except httpx.InvalidURL as invalid:
+        return Outcome(None, _printable(f"target refused: {invalid}"))
     except httpx.HTTPError as error:
         return Outcome(None, _printable(f"{type(error).__name__}: {error}") or type(error).__name__)
 
