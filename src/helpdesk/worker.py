@@ -1,10 +1,12 @@
 """`helpdesk worker`: the background process. It fans each new event out to the webhooks
-that want it, sends the deliveries (several at once, each in its own transaction, so a
-crash leaves it to be sent again), records SLA breaches as they happen, and deletes
-Idempotency-Key records past their lifetime (IDEMPOTENCY_PURGE_EVERY_SECONDS). Woken by the
-events' NOTIFY, and every second for retries that fall due. Any number of workers, on any
-number of hosts, may run against one database: rows are taken with SKIP LOCKED. SIGTERM:
-each delivery in flight is finished, then the process exits."""
+that want it, sends the deliveries (several at once, at most DELIVERIES_PER_ENDPOINT to one
+endpoint; each claimed in a short transaction and its outcome recorded in another, none open
+while a receiver is waited on; a crash leaves it to be sent again), records SLA breaches as
+they happen, and deletes Idempotency-Key records past their lifetime
+(IDEMPOTENCY_PURGE_EVERY_SECONDS). Woken by the events' NOTIFY, and every second for retries
+that fall due. Any number of workers, on any number of hosts, may run against one database:
+rows are taken with SKIP LOCKED. SIGTERM: each delivery in flight is finished, then the
+process exits."""
 
 import asyncio
 import contextlib
@@ -13,7 +15,6 @@ import signal
 from collections.abc import Awaitable, Callable
 
 import asyncpg
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.config import Settings, to_plain_url
@@ -23,7 +24,8 @@ from helpdesk.events.service import CHANNEL
 from helpdesk.idempotency.purge import purge_periodically
 from helpdesk.mail import sender as mail
 from helpdesk.tickets.breaches import Target, record_breaches
-from helpdesk.webhooks.delivery import TIMEOUT_SECONDS, deliver_next, fan_out
+from helpdesk.webhooks import attempt
+from helpdesk.webhooks.delivery import InFlight, deliver_next, fan_out
 
 DELIVERIES_AT_ONCE = 8
 MAILS_AT_ONCE = 2
@@ -54,18 +56,19 @@ class Worker:
         statement_cache_size = self.settings.database_statement_cache_size
         engine = create_engine(
             self.settings.sqlalchemy_url,
-            pool_size=DELIVERIES_AT_ONCE + MAILS_AT_ONCE + 2,
+            pool_size=MAILS_AT_ONCE + 2,
             statement_cache_size=statement_cache_size,
         )
         sessionmaker = create_sessionmaker(engine)
+        # The deliveries' and the breach checks' statements, straight on asyncpg.
         database = Database(
             self.settings.sqlalchemy_url,
-            size=BREACH_CONNECTIONS,
+            size=DELIVERIES_AT_ONCE + BREACH_CONNECTIONS,
             statement_cache_size=statement_cache_size,
         )
         listener = await asyncpg.connect(to_plain_url(self.settings.listen_url))
         await listener.add_listener(CHANNEL, lambda *_: self.events.set())
-        client = httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False)
+        client = attempt.client()
         try:
             background = [
                 asyncio.create_task(self._fan_out(sessionmaker)),
@@ -77,20 +80,19 @@ class Worker:
                     asyncio.create_task(purge_periodically(sessionmaker, every_seconds=every))
                 )
             allow_private = self.settings.webhook_allow_private_targets
+            in_flight = InFlight()
 
-            async def delivery(session: AsyncSession) -> bool:
-                return await deliver_next(session, client, allow_private=allow_private)
+            async def delivery() -> bool:
+                return await deliver_next(database, client, in_flight, allow_private=allow_private)
 
-            async def one_mail(session: AsyncSession) -> bool:
-                return await mail.send_next(session, settings=self.settings)
+            async def one_mail() -> bool:
+                return bool(await _in_transaction(sessionmaker, self._send_mail))
 
             senders = [
-                asyncio.create_task(
-                    self._drain(sessionmaker, delivery, self.deliveries, "delivery")
-                )
+                asyncio.create_task(self._drain(delivery, self.deliveries, "delivery"))
                 for _ in range(DELIVERIES_AT_ONCE)
             ] + [
-                asyncio.create_task(self._drain(sessionmaker, one_mail, self.mails, "mail"))
+                asyncio.create_task(self._drain(one_mail, self.mails, "mail"))
                 for _ in range(MAILS_AT_ONCE)
             ]
             log.info("worker started", extra={"deliveries_at_once": DELIVERIES_AT_ONCE})
@@ -133,18 +135,17 @@ class Worker:
             self.deliveries.set()
             self.mails.set()
 
+    async def _send_mail(self, session: AsyncSession) -> bool:
+        return await mail.send_next(session, settings=self.settings)
+
     async def _drain(
-        self,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        send_next: Callable[[AsyncSession], Awaitable[bool]],
-        woken_by: asyncio.Event,
-        what: str,
+        self, send_next: Callable[[], Awaitable[bool]], woken_by: asyncio.Event, what: str
     ) -> None:
-        """Send one item after another, each in its own transaction, until none is due;
-        then wait to be woken (or a second). Stops between items."""
+        """Send one item after another until none is due; then wait to be woken (or a
+        second). Stops between items."""
         while not self.stopping.is_set():
             try:
-                sent = await _in_transaction(sessionmaker, send_next)
+                sent = await send_next()
             except Exception:
                 log.exception("%s failed; trying again", what)
                 sent = False

@@ -179,3 +179,90 @@ async def test_a_mail_to_a_deactivated_account_is_not_sent_but_marked_failed(
         },
         {"to_user_id": agent.id, "state": "sent", "last_error": None, "next_attempt_at": None},
     ]
+
+
+MAY_NOT_SEE = "the recipient may not see the ticket"
+
+
+async def mails(db: asyncpg.Connection) -> list[dict[str, Any]]:
+    rows = await db.fetch("SELECT to_user_id, kind, state, last_error FROM mails ORDER BY id")
+    return [dict(row) for row in rows]
+
+
+@pytest.mark.usefixtures("mail_worker")
+async def test_an_agent_demoted_after_claiming_a_ticket_is_not_mailed_its_replies(
+    client: httpx.AsyncClient,
+    db: asyncpg.Connection,
+    inbox: Inbox,
+    requester: Account,
+    agent: Account,
+    admin: Account,
+) -> None:
+    ticket = await create_ticket(client, requester)
+    await change_ticket(client, agent, ticket["id"], {"assignee_id": agent.id})
+    demoted = await patch_user(client, admin, agent.id, {"role": "user"})
+    assert demoted.status_code == 200, demoted.text
+    assert demoted.json()["role"] == "user"
+
+    await add_comment(client, requester, ticket["id"], "Any news?")  # to the assignee
+    await add_comment(client, admin, ticket["id"], "Looking into it")  # to the requester
+    await inbox.wait_for(1)
+    await asyncio.sleep(1)  # nothing more comes
+    assert [message["To"] for message in inbox.messages] == [requester.email]
+    assert await mails(db) == [
+        {
+            "to_user_id": agent.id,
+            "kind": "requester_replied",
+            "state": "failed",
+            "last_error": MAY_NOT_SEE,
+        },
+        {"to_user_id": requester.id, "kind": "reply", "state": "sent", "last_error": None},
+    ]
+
+
+async def test_a_mail_is_not_sent_to_an_agent_demoted_before_it_goes_out(
+    client: httpx.AsyncClient,
+    db: asyncpg.Connection,
+    database_url: str,
+    tmp_path: Path,
+    requester: Account,
+    agent: Account,
+    admin: Account,
+) -> None:
+    inbox = Inbox(refuse=1)  # the first attempt is refused: the mail waits for its retry
+    for port in smtp(inbox):
+        env = {"SMTP_URL": f"smtp://127.0.0.1:{port}"}
+        with WorkerProcess(database_url, tmp_path / "worker.log", env=env):
+            ticket = await create_ticket(client, requester)
+            await change_ticket(client, agent, ticket["id"], {"assignee_id": agent.id})
+            await add_comment(client, requester, ticket["id"], "Any news?")
+            for _ in range(WAIT_SECONDS * 20):
+                made = await mails(db)
+                if inbox.refuse == 0 and made and made[0]["last_error"] is not None:
+                    break
+                await asyncio.sleep(0.05)
+            assert made == [
+                {
+                    "to_user_id": agent.id,
+                    "kind": "requester_replied",
+                    "state": "pending",
+                    "last_error": made[0]["last_error"],
+                }
+            ]
+            demoted = await patch_user(client, admin, agent.id, {"role": "user"})
+            assert demoted.status_code == 200, demoted.text
+
+            for _ in range(WAIT_SECONDS * 20):
+                made = await mails(db)
+                if made[0]["state"] != "pending":
+                    break
+                await asyncio.sleep(0.05)
+    assert inbox.messages == []
+    assert made == [
+        {
+            "to_user_id": agent.id,
+            "kind": "requester_replied",
+            "state": "failed",
+            "last_error": MAY_NOT_SEE,
+        }
+    ]

@@ -7,8 +7,6 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -17,33 +15,8 @@ import pytest
 
 from tests.support.accounts import Account
 from tests.support.receiver import Received, Receiver, receiver
-from tests.support.server import WorkerProcess
 from tests.support.tickets import add_comment, change_ticket, create_ticket, post_comment
-
-WEBHOOKS = "/api/webhooks"
-
-
-@pytest.fixture
-def worker(database_url: str, tmp_path: Path) -> Iterator[WorkerProcess]:
-    with WorkerProcess(database_url, tmp_path / "worker.log") as process:
-        yield process
-
-
-@pytest.fixture
-def hook_receiver() -> Iterator[Receiver]:
-    with receiver() as running:
-        yield running
-
-
-async def register(
-    client: httpx.AsyncClient, admin: Account, url: str, events: list[str] | None = None
-) -> dict[str, Any]:
-    response = await client.post(
-        WEBHOOKS, json={"url": url, "events": events or ["*"]}, headers=admin.headers
-    )
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+from tests.support.webhooks import WEBHOOKS, register
 
 
 def verify(secret: str, message: Received) -> bool:

@@ -126,6 +126,11 @@ async def strict_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         "http://224.0.0.1/hook",
         "http://0.0.0.0/hook",
         "http://[::ffff:127.0.0.1]/hook",
+        "http://[2002:7f00:1::]/hook",
+        "http://192.0.0.9/hook",
+        "http://[64:ff9b::7f00:1]/hook",
+        "http://[::127.0.0.1]/hook",
+        "http://100.64.0.1/hook",
     ],
 )
 async def test_private_targets_are_refused(

@@ -1,11 +1,14 @@
 """Who is told what, from an event: the requester when the desk replies in public and when
 the ticket is resolved; the assignee when a ticket is assigned to them and when the
-requester replies. Nobody is told of their own doing, nor of an internal note."""
+requester replies. Nobody is told of their own doing, nor of an internal note; and nobody
+is mailed what they could not read in the desk."""
 
 from typing import Any
 
+from helpdesk.auth.models import User
 from helpdesk.events.models import EventType
 from helpdesk.mail.models import MailKind
+from helpdesk.tickets.permissions import Requested, can_view
 
 STAFF = ("agent", "admin")
 
@@ -34,3 +37,15 @@ def notifications(event_type: str, data: dict[str, Any]) -> list[tuple[int, Mail
         if assigned and assigned["new"] is not None and assigned["new"] != actor:
             mails.append((assigned["new"], MailKind.assigned))
     return mails
+
+
+def refusal(recipient: User, ticket: Requested | None) -> str | None:
+    """Why `recipient` may not be mailed about `ticket` as both stand now, or None: a mail
+    carries the ticket, so it goes only to whom the API would show the ticket (the same
+    rule), asked when the mail is made and again just before it is sent (an agent demoted
+    meanwhile no longer sees other people's tickets)."""
+    if not recipient.active:
+        return "the recipient's account is deactivated"
+    if ticket is None or not can_view(recipient, ticket):
+        return "the recipient may not see the ticket"
+    return None

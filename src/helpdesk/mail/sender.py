@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 import aiosmtplib
 from jinja2 import Environment as Templates
 from jinja2 import PackageLoader, StrictUndefined, select_autoescape
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from helpdesk.auth.models import User
@@ -21,7 +21,8 @@ from helpdesk.config import Environment, Settings
 from helpdesk.events.models import Event
 from helpdesk.events.retry import next_attempt
 from helpdesk.mail.models import Mail, MailKind, MailState
-from helpdesk.mail.rules import notifications
+from helpdesk.mail.rules import notifications, refusal
+from helpdesk.tickets.models import Ticket
 
 FAN_OUT_BATCH = 200
 TIMEOUT_SECONDS = 30
@@ -57,8 +58,9 @@ def _domain(settings: Settings) -> str:
 
 
 async def fan_out(session: AsyncSession, *, settings: Settings) -> int:
-    """The mails of the events not yet looked at; how many events. Without a way to send
-    (production with no SMTP_URL), events are marked and no mail is made."""
+    """The mails of the events not yet looked at; how many events. A mail its recipient
+    may not get (rules.refusal) is made failed, with the reason, never to be sent. Without a
+    way to send (production with no SMTP_URL), events are marked and no mail is made."""
     events = list(
         await session.scalars(
             select(Event)
@@ -71,23 +73,46 @@ async def fan_out(session: AsyncSession, *, settings: Settings) -> int:
     if not events:
         return 0
     if sends_mail(settings):
-        for event in events:
-            for user_id, kind in notifications(event.type, event.data):
-                session.add(
-                    Mail(
-                        event_id=event.id,
-                        ticket_id=event.ticket_id,
-                        kind=kind.value,
-                        to_user_id=user_id,
-                        message_id=make_msgid(f"ticket{event.ticket_id}", _domain(settings)),
-                    )
-                )
+        wanted = [
+            (event, user_id, kind)
+            for event in events
+            for user_id, kind in notifications(event.type, event.data)
+        ]
+        user_ids = {user_id for _, user_id, _ in wanted}
+        ticket_ids = {event.ticket_id for event, _, _ in wanted}
+        users = {u.id: u for u in await session.scalars(select(User).where(User.id.in_(user_ids)))}
+        tickets = {
+            t.id: t for t in await session.scalars(select(Ticket).where(Ticket.id.in_(ticket_ids)))
+        }
+        now = await session.scalar(select(func.now()))
+        due = {"state": MailState.pending.value, "next_attempt_at": now, "last_error": None}
+        mails: list[dict[str, Any]] = []
+        for event, user_id, kind in wanted:
+            if user_id not in users:
+                continue  # the account is gone
+            mail = {
+                "event_id": event.id,
+                "ticket_id": event.ticket_id,
+                "kind": kind.value,
+                "to_user_id": user_id,
+                "message_id": make_msgid(f"ticket{event.ticket_id}", _domain(settings)),
+            }
+            reason = refusal(users[user_id], tickets.get(event.ticket_id))
+            mails.append(mail | (due if reason is None else _given_up(reason)))
+        if mails:
+            # render_nulls: a refused mail's NULL next_attempt_at, not the column's default.
+            await session.execute(insert(Mail).execution_options(render_nulls=True), mails)
     await session.execute(
         update(Event)
         .where(Event.id.in_([event.id for event in events]))
         .values(mailed_at=func.now())
     )
     return len(events)
+
+
+def _given_up(reason: str) -> dict[str, Any]:
+    """A mail's columns once it is failed, never to be sent, with why."""
+    return {"state": MailState.failed.value, "next_attempt_at": None, "last_error": reason}
 
 
 def compose(
@@ -148,10 +173,9 @@ async def send_next(session: AsyncSession, *, settings: Settings) -> bool:
     mail = await session.get_one(Mail, mail_id)
     event = await session.get_one(Event, mail.event_id)
     recipient = await session.get_one(User, mail.to_user_id)
-    if not recipient.active:
-        mail.state = MailState.failed.value
-        mail.next_attempt_at = None
-        mail.last_error = "the recipient's account is deactivated"
+    reason = refusal(recipient, await session.get(Ticket, mail.ticket_id))
+    if reason is not None:
+        await session.execute(update(Mail).where(Mail.id == mail.id).values(_given_up(reason)))
         return True
     thread = await session.scalar(
         select(Mail.message_id).where(Mail.ticket_id == mail.ticket_id).order_by(Mail.id).limit(1)

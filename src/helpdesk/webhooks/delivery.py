@@ -1,24 +1,30 @@
 """The worker's side of webhooks: each event fanned out to the endpoints that want it, and
 each delivery sent, signed, at least once, in order per ticket and endpoint."""
 
-import json
+import asyncio
 import logging
-import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+import asyncpg
 import httpx
-from sqlalchemy import func, select, text, update
+from sqlalchemy import ARRAY, Integer, Interval, bindparam, case, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from helpdesk.db.compiled import Compiled
+from helpdesk.db.pool import Database
 from helpdesk.events.models import Event
 from helpdesk.events.retry import RETRY_PERIOD, next_attempt
-from helpdesk.events.service import payload, public_id
-from helpdesk.webhooks import signing
+from helpdesk.webhooks.attempt import TIMEOUT_SECONDS, Outcome, attempt
 from helpdesk.webhooks.models import Delivery, DeliveryState, Webhook
-from helpdesk.webhooks.targets import TargetRefused, check_target
 
-TIMEOUT_SECONDS = 10
 FAN_OUT_BATCH = 1000
-MAX_ERROR_LENGTH = 500
+# Deliveries to one endpoint at once, per worker.
+DELIVERIES_PER_ENDPOINT = 2
+# A claimed delivery is the claiming worker's for this long; well past an attempt, so that
+# only a worker that died mid-attempt loses it to another.
+LEASE = timedelta(seconds=3 * TIMEOUT_SECONDS)
 
 log = logging.getLogger("helpdesk.webhooks")
 
@@ -42,28 +48,6 @@ _FAN_OUT = text(
     RETURNING events.id
     """
 )
-# The next delivery to send, with its endpoint and its event, in one statement: due, and no
-# earlier one of its ticket to its endpoint still pending (being sent by another worker, or
-# waiting to be retried). The row stays locked until the attempt is recorded.
-_NEXT = text(
-    """
-    SELECT d.id, d.attempts, d.retry_until, now() AS now,
-           w.id AS webhook_id, w.url, w.secret, w.active, w.failing_since,
-           e.id AS event_id, e.type, e.created_at, e.data
-    FROM webhook_deliveries AS d
-    JOIN webhooks AS w ON w.id = d.webhook_id
-    JOIN events AS e ON e.id = d.event_id
-    WHERE d.state = 'pending' AND d.next_attempt_at <= now()
-      AND NOT EXISTS (
-          SELECT 1 FROM webhook_deliveries AS earlier
-          WHERE earlier.state = 'pending' AND earlier.webhook_id = d.webhook_id
-            AND earlier.ticket_id = d.ticket_id AND earlier.event_id < d.event_id
-      )
-    ORDER BY d.next_attempt_at, d.id
-    LIMIT 1
-    FOR UPDATE OF d SKIP LOCKED
-    """
-)
 
 
 async def fan_out(session: AsyncSession) -> int:
@@ -74,94 +58,199 @@ async def fan_out(session: AsyncSession) -> int:
     return len(result.all())
 
 
-async def _send(
-    client: httpx.AsyncClient, url: str, secret: str, event: Event, *, allow_private: bool
-) -> tuple[int | None, str | None]:
-    """(status code, error): one attempt."""
-    try:
-        await check_target(url, allow_private=allow_private)
-    except TargetRefused as refused:
-        return None, f"target refused: {refused}"
-    body = json.dumps(payload(event), separators=(",", ":")).encode()
-    headers = signing.headers(
-        secret, message_id=public_id(event.id), timestamp=int(time.time()), body=body
+# The next delivery to send, with its endpoint and its event, leased in one statement: due,
+# to an endpoint this worker is not already sending as much as it may to, and no earlier
+# one of its ticket to its endpoint still pending (in flight, or waiting to be retried).
+# One whose endpoint is inactive is settled instead: failed, and why.
+_CLAIM = Compiled(
+    text(
+        """
+    WITH next AS (
+        SELECT d.id, d.attempts, d.retry_until,
+               w.id AS webhook_id, w.url, w.secret, w.active, w.failing_since,
+               e.id AS event_id, e.type, e.created_at, e.data
+        FROM webhook_deliveries AS d
+        JOIN webhooks AS w ON w.id = d.webhook_id
+        JOIN events AS e ON e.id = d.event_id
+        WHERE d.state = 'pending' AND d.next_attempt_at <= now()
+          AND d.webhook_id <> ALL(:busy)
+          AND NOT EXISTS (
+              SELECT 1 FROM webhook_deliveries AS earlier
+              WHERE earlier.state = 'pending' AND earlier.webhook_id = d.webhook_id
+                AND earlier.ticket_id = d.ticket_id AND earlier.event_id < d.event_id
+          )
+        ORDER BY d.next_attempt_at, d.id
+        LIMIT 1
+        FOR UPDATE OF d SKIP LOCKED
     )
-    try:
-        response = await client.post(url, content=body, headers=headers)
-    except httpx.HTTPError as error:
-        return None, f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH] or type(error).__name__
-    if 200 <= response.status_code < 300:
-        return response.status_code, None
-    return response.status_code, f"HTTP {response.status_code}"
+    UPDATE webhook_deliveries AS d
+    SET next_attempt_at = CASE WHEN next.active THEN now() + CAST(:lease AS interval) END,
+        state = CASE WHEN next.active THEN d.state ELSE 'failed' END,
+        last_error = CASE WHEN next.active THEN d.last_error ELSE 'the endpoint is inactive' END
+    FROM next
+    WHERE d.id = next.id
+    RETURNING next.*, d.next_attempt_at AS leased_until
+    """
+    ).bindparams(bindparam("busy", type_=ARRAY(Integer)), bindparam("lease", type_=Interval()))
+)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery taken for one attempt: no other worker takes it before `leased_until`
+    (a worker that dies mid-attempt leaves it to be sent again then: at least once)."""
+
+    id: int
+    webhook_id: int
+    url: str
+    secret: str
+    attempts: int
+    retry_until: datetime
+    failing_since: datetime | None
+    leased_until: datetime
+    event: Event
+
+
+class InFlight:
+    """The endpoints this worker is sending to, and how many deliveries to each: an
+    endpoint at DELIVERIES_PER_ENDPOINT is passed over, so a slow one holds at most that
+    many of the worker's senders and the others keep sending to everyone else."""
+
+    def __init__(self) -> None:
+        self._count: Counter[int] = Counter()
+        # Claims one at a time, so that two senders do not both take an endpoint's last place.
+        self.claiming = asyncio.Lock()
+
+    def full(self) -> list[int]:
+        return [webhook for webhook, n in self._count.items() if n >= DELIVERIES_PER_ENDPOINT]
+
+    def add(self, webhook_id: int) -> None:
+        self._count[webhook_id] += 1
+
+    def remove(self, webhook_id: int) -> None:
+        self._count[webhook_id] -= 1
+        if not self._count[webhook_id]:
+            del self._count[webhook_id]
+
+
+_RECORD = Compiled(
+    update(Delivery)
+    .where(Delivery.id == bindparam("id"), Delivery.next_attempt_at == bindparam("leased_until"))
+    .values(
+        state=bindparam("state"),
+        attempts=bindparam("attempts"),
+        last_status_code=bindparam("status_code"),
+        last_error=bindparam("error"),
+        next_attempt_at=bindparam("next_attempt_at"),
+        delivered_at=case(
+            (bindparam("state") == DeliveryState.delivered.value, func.now()),
+            else_=Delivery.delivered_at,
+        ),
+    )
+    .returning(Delivery.id)
+)
+_RECOVERED = Compiled(
+    update(Webhook).where(Webhook.id == bindparam("webhook_id")).values(failing_since=None)
+)
+_FAILING = Compiled(
+    update(Webhook)
+    .where(Webhook.id == bindparam("webhook_id"), Webhook.failing_since.is_(None))
+    .values(failing_since=func.now())
+)
+# An endpoint failing since more than RETRY_PERIOD is deactivated, and says why.
+_DEACTIVATED = Compiled(
+    update(Webhook)
+    .where(
+        Webhook.id == bindparam("webhook_id"),
+        Webhook.active,
+        Webhook.failing_since < func.now() - RETRY_PERIOD,
+    )
+    .values(active=False, deactivated_reason="every delivery failed for 24 hours: deactivated")
+)
+
+
+async def claim(connection: asyncpg.Connection, *, busy: list[int]) -> Claimed | bool:
+    """The next due delivery, leased to this worker (its next_attempt_at pushed past the
+    attempt); True when one was settled without an attempt (its endpoint is inactive), False
+    when none is due. Run in a short transaction of its own: committed before the attempt."""
+    row = await connection.fetchrow(_CLAIM.sql(), *_CLAIM.args(busy=busy, lease=LEASE))
+    if row is None:
+        return False
+    if not row["active"]:
+        return True
+    return Claimed(
+        id=row["id"],
+        webhook_id=row["webhook_id"],
+        url=row["url"],
+        secret=row["secret"],
+        attempts=row["attempts"],
+        retry_until=row["retry_until"],
+        failing_since=row["failing_since"],
+        leased_until=row["leased_until"],
+        event=Event(
+            id=row["event_id"], type=row["type"], created_at=row["created_at"], data=row["data"]
+        ),
+    )
+
+
+async def record(connection: asyncpg.Connection, claimed: Claimed, outcome: Outcome) -> None:
+    """The attempt's outcome. Nothing is written when the delivery is no longer this
+    worker's: deleted with its endpoint meanwhile, retried by hand, or taken by another
+    worker once the lease ran out. Run in a short transaction of its own."""
+    attempts = claimed.attempts + 1
+    state, retry_at = DeliveryState.delivered.value, None
+    if outcome.error is not None:
+        now = await connection.fetchval("SELECT now()")
+        retry_at = next_attempt(now=now, attempts=attempts, retry_until=claimed.retry_until)
+        state = (DeliveryState.pending if retry_at else DeliveryState.failed).value
+    mine = await connection.fetchval(
+        _RECORD.sql(),
+        *_RECORD.args(
+            id=claimed.id,
+            leased_until=claimed.leased_until,
+            state=state,
+            attempts=attempts,
+            status_code=outcome.status_code,
+            error=outcome.error,
+            next_attempt_at=retry_at,
+        ),
+    )
+    if mine is None:
+        return
+    webhook = {"webhook_id": claimed.webhook_id}
+    if outcome.error is None:
+        if claimed.failing_since is not None:
+            await connection.execute(_RECOVERED.sql(), *_RECOVERED.args(**webhook))
+        return
+    log.info(
+        "webhook delivery failed",
+        extra={"webhook_id": claimed.webhook_id, "delivery_id": claimed.id, "error": outcome.error},
+    )
+    await connection.execute(_FAILING.sql(), *_FAILING.args(**webhook))
+    await connection.execute(_DEACTIVATED.sql(), *_DEACTIVATED.args(**webhook))
 
 
 async def deliver_next(
-    session: AsyncSession, client: httpx.AsyncClient, *, allow_private: bool
+    database: Database, client: httpx.AsyncClient, in_flight: InFlight, *, allow_private: bool
 ) -> bool:
-    """Send the next due delivery, holding its row (a crash leaves it pending, to be sent
-    again: at least once); False when none is due. Run in a transaction of its own."""
-    row = (await session.execute(_NEXT)).one_or_none()
-    if row is None:
-        return False
-    delivery = update(Delivery).where(Delivery.id == row.id)
-    if not row.active:
-        await session.execute(
-            delivery.values(state=DeliveryState.failed.value, last_error="the endpoint is inactive")
+    """Send the next due delivery; False when none is due. Three steps, and no transaction
+    open while the receiver is waited on: claim (committed), attempt, record."""
+    async with in_flight.claiming:
+        async with database.connection() as connection, connection.transaction():
+            claimed = await claim(connection, busy=in_flight.full())
+        if not isinstance(claimed, Claimed):
+            return claimed
+        in_flight.add(claimed.webhook_id)
+    try:
+        outcome = await attempt(
+            client,
+            url=claimed.url,
+            secret=claimed.secret,
+            event=claimed.event,
+            allow_private=allow_private,
         )
-        return True
-    event = Event(id=row.event_id, type=row.type, created_at=row.created_at, data=row.data)
-    status, error = await _send(client, row.url, row.secret, event, allow_private=allow_private)
-    attempts = row.attempts + 1
-    if error is None:
-        await session.execute(
-            delivery.values(
-                state=DeliveryState.delivered.value,
-                attempts=attempts,
-                last_status_code=status,
-                last_error=None,
-                delivered_at=func.now(),
-                next_attempt_at=None,
-            )
-        )
-        if row.failing_since is not None:
-            await session.execute(
-                update(Webhook).where(Webhook.id == row.webhook_id).values(failing_since=None)
-            )
-        return True
-    retry_at = next_attempt(now=row.now, attempts=attempts, retry_until=row.retry_until)
-    await session.execute(
-        delivery.values(
-            state=DeliveryState.failed.value if retry_at is None else DeliveryState.pending.value,
-            attempts=attempts,
-            last_status_code=status,
-            last_error=error,
-            next_attempt_at=retry_at,
-        )
-    )
-    log.info(
-        "webhook delivery failed",
-        extra={"webhook_id": row.webhook_id, "delivery_id": row.id, "error": error},
-    )
-    await _note_failure(session, row.webhook_id)
+        async with database.connection() as connection, connection.transaction():
+            await record(connection, claimed, outcome)
+    finally:
+        in_flight.remove(claimed.webhook_id)
     return True
-
-
-async def _note_failure(session: AsyncSession, webhook_id: int) -> None:
-    """An endpoint failing since more than RETRY_PERIOD is deactivated, and says why."""
-    await session.execute(
-        update(Webhook)
-        .where(Webhook.id == webhook_id, Webhook.failing_since.is_(None))
-        .values(failing_since=func.now())
-    )
-    await session.execute(
-        update(Webhook)
-        .where(
-            Webhook.id == webhook_id,
-            Webhook.active,
-            Webhook.failing_since < func.now() - RETRY_PERIOD,
-        )
-        .values(
-            active=False,
-            deactivated_reason="every delivery failed for 24 hours: deactivated",
-        )
-    )
