@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         statement_cache_size=statement_cache_size,
     )
     app.state.replica = _replica(settings, app.state.database)
-    app.state.hub = Hub(settings.listen_url, app.state.read_sessionmaker)
+    app.state.hub = Hub(settings.listen_url, app.state.database)
     app.state.rate_limiter = RateLimiter(settings)
 
     install_error_handlers(app)

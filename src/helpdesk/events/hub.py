@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 import asyncpg
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from helpdesk.auth.service import ACCOUNTS_CHANNEL
+from helpdesk.auth.repository import ACCOUNTS_CHANNEL
 from helpdesk.config import to_plain_url
-from helpdesk.events.models import Event
+from helpdesk.db.pool import Database
+from helpdesk.events import repository
+from helpdesk.events.repository import EventRow
 from helpdesk.events.service import CHANNEL
 
 # Events a slow stream may have waiting; past it, the stream ends (the browser reconnects
@@ -44,16 +44,11 @@ class Viewer:
     user_id: int
     staff: bool
 
-    def sees(self, event: Event) -> bool:
+    def sees(self, event: EventRow) -> bool:
+        """The same rule as events/repository.py's reads of the outbox."""
         if self.staff:
             return True
         return event.requester_id == self.user_id and not event.internal
-
-    def clauses(self) -> list[ColumnElement[bool]]:
-        """The same rule in SQL, for reading the outbox."""
-        if self.staff:
-            return []
-        return [Event.requester_id == self.user_id, Event.internal.is_(False)]
 
 
 class Ended(StrEnum):
@@ -72,7 +67,7 @@ class Ended(StrEnum):
 @dataclass(eq=False)
 class Subscriber:
     viewer: Viewer
-    queue: asyncio.Queue[Event | None] = field(
+    queue: asyncio.Queue[EventRow | None] = field(
         default_factory=lambda: asyncio.Queue(maxsize=QUEUE_SIZE)
     )
     # Set once the hub hands it nothing more; the stream sends nothing after it.
@@ -87,9 +82,11 @@ class Subscriber:
 
 
 class Hub:
-    def __init__(self, database_url: str, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self._url = to_plain_url(database_url)
-        self._sessionmaker = sessionmaker
+    def __init__(self, listen_url: str, database: Database) -> None:
+        """LISTENs on a connection of its own to `listen_url` (straight to PostgreSQL, not
+        through PgBouncer); reads the outbox on the process's pool."""
+        self._url = to_plain_url(listen_url)
+        self._database = database
         self._subscribers: set[Subscriber] = set()
         self._listener: asyncpg.Connection | None = None
         self._starting = asyncio.Lock()
@@ -111,35 +108,33 @@ class Hub:
     def unsubscribe(self, subscriber: Subscriber) -> None:
         self._subscribers.discard(subscriber)
 
-    async def backlog(self, viewer: Viewer, *, after: int) -> list[Event]:
+    async def backlog(self, viewer: Viewer, *, after: int) -> list[EventRow]:
         """A page of what the viewer may see of the outbox after event `after`, oldest
         first."""
-        statement = (
-            select(Event)
-            .where(Event.id > after, *viewer.clauses())
-            .order_by(Event.id)
-            .limit(BACKLOG_PAGE)
-        )
-        async with self._sessionmaker() as session:
-            return list(await session.scalars(statement))
+        async with self._database.connection() as connection:
+            return await repository.after(
+                connection,
+                user_id=viewer.user_id,
+                staff=viewer.staff,
+                after=after,
+                limit=BACKLOG_PAGE,
+            )
 
     async def too_far_behind(self, viewer: Viewer, *, after: int) -> bool:
         """More than MAX_RESUME_EVENTS for the viewer after event `after`."""
-        statement = (
-            select(Event.id)
-            .where(Event.id > after, *viewer.clauses())
-            .order_by(Event.id)
-            .offset(MAX_RESUME_EVENTS)
-            .limit(1)
-        )
-        async with self._sessionmaker() as session:
-            return await session.scalar(statement) is not None
+        async with self._database.connection() as connection:
+            return await repository.more_than(
+                connection,
+                user_id=viewer.user_id,
+                staff=viewer.staff,
+                after=after,
+                count=MAX_RESUME_EVENTS,
+            )
 
     async def latest(self) -> int:
         """The newest event's id (0 when there is none)."""
-        async with self._sessionmaker() as session:
-            latest = await session.scalar(select(func.max(Event.id)))
-        return latest or 0
+        async with self._database.connection() as connection:
+            return await repository.latest(connection)
 
     def stop(self) -> None:
         """The process is shutting down: every stream ends now (the server waits for open
@@ -203,12 +198,8 @@ class Hub:
         while self._pending:
             ids, self._pending = self._pending, []
             try:
-                async with self._sessionmaker() as session:
-                    found = list(
-                        await session.scalars(
-                            select(Event).where(Event.id.in_(ids)).order_by(Event.id)
-                        )
-                    )
+                async with self._database.connection() as connection:
+                    found = await repository.by_ids(connection, ids)
             except Exception:
                 log.exception("reading announced events failed")
                 continue

@@ -21,7 +21,7 @@ from helpdesk.db.dependencies import DatabaseDep
 from helpdesk.errors import FieldInvalid, Unauthorized, error_responses
 from helpdesk.events import streams
 from helpdesk.events.hub import BACKLOG_PAGE, Ended, Hub, Viewer
-from helpdesk.events.models import Event
+from helpdesk.events.repository import EventRow
 from helpdesk.events.service import ID_PREFIX, payload, public_id
 from helpdesk.ratelimit import RateLimiterDep
 
@@ -80,7 +80,7 @@ def _after(last_event_id: str | None) -> int | None:
     return int(match.group(1))
 
 
-def _message(event: Event) -> str:
+def _message(event: EventRow) -> str:
     data = json.dumps(payload(event), separators=(",", ":"))
     return f"id: {ID_PREFIX}{event.id}\nevent: {event.type}\ndata: {data}\n\n"
 
@@ -210,7 +210,7 @@ async def _still_allowed(
     return current.is_staff == viewer.staff
 
 
-async def _missed(hub: Hub, viewer: Viewer, *, after: int) -> AsyncIterator[Event]:
+async def _missed(hub: Hub, viewer: Viewer, *, after: int) -> AsyncIterator[EventRow]:
     """The outbox after event `after`, page by page in id order, until caught up."""
     while True:
         page = await hub.backlog(viewer, after=after)

@@ -1,6 +1,7 @@
 """Writing events, in the transaction of the change they describe."""
 
-from typing import Any, cast
+from datetime import datetime
+from typing import Any, Protocol, cast
 
 import asyncpg
 from sqlalchemy import Table, Text, bindparam, func, insert, select
@@ -66,7 +67,20 @@ async def record(
     return int(row[0])
 
 
-def payload(event: Event) -> dict[str, Any]:
+class Published(Protocol):
+    """An event as it is sent: read from the outbox (events/repository.py) or the ORM row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+
+def payload(event: Published) -> dict[str, Any]:
     """{"id", "type", "created_at", "data"}: what a webhook receives and the stream sends."""
     return {
         "id": public_id(event.id),
