@@ -164,12 +164,16 @@ async def counted(settings: Settings) -> AsyncIterator[tuple[FastAPI, list[str]]
     await app.state.engine.dispose()
 
 
-@pytest.mark.parametrize("path", [TICKETS, BREACHED, f"{TICKETS}?query=bulk"])
+@pytest.mark.parametrize(
+    ("path", "count"),
+    [(TICKETS, 16), (BREACHED, 16), (f"{TICKETS}?query=bulk", 16), (f"{TICKETS}?offset=4", 12)],
+)
 async def test_a_page_of_tickets_reads_its_people_in_its_one_statement(
     counted: tuple[FastAPI, list[str]],
     accounts: Accounts,
     db: asyncpg.Connection,
     path: str,
+    count: int,
 ) -> None:
     app, statements = counted
     reader = await accounts.create("agent")
@@ -185,8 +189,9 @@ async def test_a_page_of_tickets_reads_its_people_in_its_one_statement(
 
     assert response.status_code == 200, response.text
     items = response.json()["items"]
-    assert len(items) == 16
+    assert len(items) == count
     assert {item["requester"]["email"] for item in items} == {r.email for r in requesters}
+    assert all(item["requester"]["id"] == item["requester_id"] for item in items)
     assert {item["assignee"]["email"] for item in items if item["assignee"]} == {
         a.email for a in agents
     }
