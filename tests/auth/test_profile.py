@@ -69,7 +69,7 @@ async def test_comments_and_the_timeline_show_the_new_name(
     response = await rename(client, requester.headers, {"name": "Ada Lovelace"})
     assert response.status_code == 200, response.text
     detail = await get_ticket(client, agent, ticket["id"])
-    person = requester.person | {"name": "Ada Lovelace"}
+    person = requester.seen_by(agent) | {"name": "Ada Lovelace"}
     assert detail["comments"][0]["author"] == person
     assert detail["timeline"][0]["actor"] == person
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.accounts import Account
 from tests.support.db import count_rows
-from tests.support.responses import assert_error
+from tests.support.responses import as_a_requester_reads, assert_error
 from tests.support.tickets import (
     add_comment,
     create_ticket,
@@ -65,7 +65,7 @@ async def test_staff_write_and_read_internal_notes(
     ticket = await create_ticket(client, requester)
     created = await note(client, author, ticket["id"])
     assert created["internal"] is True
-    assert created["author"] == author.person
+    assert created["author"] == author.seen_by(author)
 
     for reader in (agent, admin):
         detail = await get_ticket(client, reader, ticket["id"])
@@ -73,7 +73,7 @@ async def test_staff_write_and_read_internal_notes(
         entry = detail["timeline"][-1]
         assert entry["action"] == "comment.created"
         assert entry["meta"] == {"comment_id": created["id"], "internal": True}
-        assert entry["actor"] == author.person
+        assert entry["actor"] == author.seen_by(reader)
     stored = await db.fetchval("SELECT internal FROM comments WHERE id = $1", created["id"])
     assert stored is True
 
@@ -87,7 +87,7 @@ async def test_a_requester_never_sees_an_internal_note_nor_its_timeline_entry(
 
     detail = await get_ticket(client, requester, ticket["id"])
 
-    assert detail["comments"] == [public]
+    assert detail["comments"] == [as_a_requester_reads(public)]
     assert [(e["action"], e["meta"].get("comment_id")) for e in detail["timeline"]] == [
         ("ticket.created", None),
         ("comment.created", public["id"]),
@@ -128,4 +128,6 @@ async def test_a_comment_is_public_by_default(
     ticket = await create_ticket(client, requester)
     reply = await add_comment(client, agent, ticket["id"], "Hello")
     assert reply["internal"] is False
-    assert (await get_ticket(client, requester, ticket["id"]))["comments"] == [reply]
+    assert (await get_ticket(client, requester, ticket["id"]))["comments"] == [
+        as_a_requester_reads(reply)
+    ]

@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.accounts import Account, Accounts
 from tests.support.db import count_rows
-from tests.support.responses import COMMENT_FIELDS, assert_error
+from tests.support.responses import COMMENT_FIELDS, as_a_requester_reads, assert_error
 from tests.support.tickets import (
     TICKETS,
     create_ticket,
@@ -193,4 +193,4 @@ async def test_ticket_detail_lists_comments_oldest_first(
     assert detail.status_code == 200, detail.text
     comments = detail.json()["comments"]
     assert [c["body"] for c in comments] == ["first", "second", "third"]
-    assert comments == created
+    assert comments == [as_a_requester_reads(comment) for comment in created]

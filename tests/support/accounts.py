@@ -32,9 +32,18 @@ class Account:
     name: str = ""
 
     @property
+    def is_staff(self) -> bool:
+        return self.role in ("agent", "admin")
+
+    @property
     def person(self) -> dict[str, object]:
-        """How comments and timeline entries name this account."""
+        """How a ticket names this account to a requester (and in events): its requester,
+        assignee, a comment's author, an entry's actor."""
         return {"id": self.id, "name": self.name, "role": self.role}
+
+    def seen_by(self, reader: "Account") -> dict[str, object]:
+        """How a ticket names this account to `reader`: with the email for staff."""
+        return self.person | ({"email": self.email} if reader.is_staff else {})
 
     @property
     def headers(self) -> dict[str, str]:

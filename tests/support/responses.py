@@ -1,6 +1,7 @@
 """What the API's answers look like: the error format, a ticket's fields, a timestamp."""
 
 import re
+from typing import Any
 
 import httpx
 
@@ -13,6 +14,8 @@ TICKET_FIELDS = {
     "priority",
     "requester_id",
     "assignee_id",
+    "requester",
+    "assignee",
     "follow_up_of",
     "sla_minutes",
     "due_at",
@@ -28,10 +31,18 @@ TICKET_FIELDS = {
     "updated_at",
     "allowed_fields",
 }
-# What every comment carries; a person (author, actor) is named with their role.
+# What every comment carries; a person (requester, assignee, author, actor) is named with
+# their role, and with their email to agents and admins (PERSON_FIELDS | {"email"}).
 COMMENT_FIELDS = {"id", "ticket_id", "author_id", "author", "body", "internal", "created_at"}
 PERSON_FIELDS = {"id", "name", "role"}
 ISO_8601_WITH_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+def as_a_requester_reads(comment: dict[str, Any]) -> dict[str, Any]:
+    """A comment as its staff author got it back, as a requester reads it: the same, but
+    the author without an email."""
+    author = {key: value for key, value in comment["author"].items() if key != "email"}
+    return comment | {"author": author}
 
 
 def assert_error(

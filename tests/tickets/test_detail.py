@@ -14,6 +14,7 @@ from tests.support.responses import (
     COMMENT_FIELDS,
     ISO_8601_WITH_OFFSET,
     TICKET_FIELDS,
+    as_a_requester_reads,
     assert_error,
 )
 from tests.support.tickets import (
@@ -100,7 +101,7 @@ async def test_detail_comments_are_oldest_first_with_their_fields(
 
     comments = (await get_detail(client, requester, ticket["id"])).json()["comments"]
 
-    assert comments == [first, second, third]
+    assert comments == [as_a_requester_reads(c) for c in (first, second, third)]
     assert set(comments[0]) == COMMENT_FIELDS
     assert [c["author_id"] for c in comments] == [requester.id, agent.id, requester.id]
     assert [c["author"] for c in comments] == [requester.person, agent.person, requester.person]

@@ -433,7 +433,7 @@ async def test_a_reply_between_reading_and_writing_a_ticket_is_not_undone(
                     headers={**agent.headers, "If-Match": f'"{ticket["version"]}"'},
                 )
             )
-            await wait_for_lock_waits(db, query_like="UPDATE tickets%")
+            await wait_for_lock_waits(db, query_like="WITH written AS%UPDATE tickets%")
             # The reply, as the comment service writes it, under the same lock.
             await locker.execute(
                 "UPDATE tickets SET first_responded_at = now() WHERE id = $1", ticket["id"]

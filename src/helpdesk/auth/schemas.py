@@ -84,15 +84,27 @@ class RegisterIn(RequestModel):
 
 
 class Person(BaseModel):
-    """Who wrote or did something, as the desk names them (no email: requesters read it)."""
+    """Someone a ticket names (its requester and assignee, a comment's author, an entry's
+    actor) as the desk names them; the email only where the reader may have it (staff:
+    tickets/permissions.py), left out of the JSON otherwise."""
 
     id: int
     name: str
     role: Role
+    email: str | None = Field(
+        default=None,
+        exclude_if=lambda email: email is None,
+        description="To agents and admins only",
+    )
 
     @classmethod
-    def of(cls, user: User) -> "Person":
-        return cls(id=user.id, name=user.name, role=Role(user.role))
+    def of(cls, user: User, *, with_email: bool = False) -> "Person":
+        return cls(
+            id=user.id,
+            name=user.name,
+            role=Role(user.role),
+            email=user.email if with_email else None,
+        )
 
 
 class UserOut(BaseModel):

@@ -6,14 +6,14 @@ from datetime import datetime
 from enum import StrEnum
 
 import asyncpg
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from helpdesk.db.compiled import Compiled
 from helpdesk.events.models import EventType
 from helpdesk.schemas import iso_utc
 from helpdesk.tickets import service as tickets
-from helpdesk.tickets.models import SHOWN, Ticket, ticket_row
+from helpdesk.tickets.models import Ticket, select_shown, ticket_row
 from helpdesk.tickets.timeline import service as timeline
 from helpdesk.tickets.timeline.models import Action
 
@@ -42,7 +42,7 @@ def _statements(target: Target) -> tuple[Compiled, Compiled]:
     locked (rows another worker holds skipped); and the UPDATE that records one."""
     breach_at, due_at, recorded = _COLUMNS[target]
     unrecorded = (
-        select(*SHOWN)
+        select_shown()
         .where(
             breach_at.is_not(None),
             breach_at <= func.now(),

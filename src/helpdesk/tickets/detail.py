@@ -31,7 +31,7 @@ from helpdesk.tickets import permissions
 from helpdesk.tickets.comments.models import Comment
 from helpdesk.tickets.comments.schemas import CommentOut
 from helpdesk.tickets.dependencies import TicketId, visible
-from helpdesk.tickets.models import SHOWN, Ticket, ticket_row
+from helpdesk.tickets.models import Ticket, select_shown, ticket_row
 from helpdesk.tickets.schemas import TicketOut
 from helpdesk.tickets.timeline.models import TimelineLog
 from helpdesk.tickets.timeline.schemas import TimelineOut
@@ -45,14 +45,12 @@ class TicketDetail(TicketOut):
     timeline: list[TimelineOut]
 
 
-def _person(user: type[User]) -> ColumnElement[Any]:
-    """{id, name, role}; null for no one (the service itself)."""
-    return case(
-        (user.id.is_(None), null()),
-        else_=func.json_build_object(
-            literal("id"), user.id, literal("name"), user.name, literal("role"), user.role
-        ),
-    )
+def _person(user: type[User], *, with_email: bool) -> ColumnElement[Any]:
+    """{id, name, role} and the email `with_email`; null for no one (the service itself)."""
+    fields = [literal("id"), user.id, literal("name"), user.name, literal("role"), user.role]
+    if with_email:
+        fields += [literal("email"), user.email]
+    return case((user.id.is_(None), null()), else_=func.json_build_object(*fields))
 
 
 def _as_json_array(
@@ -72,9 +70,10 @@ def _as_json_array(
     )
 
 
-def _detail(*, with_internal: bool) -> Compiled:
-    """The detail statement; for a requester without internal notes, and with the timeline
-    a requester sees (permissions.timeline_view)."""
+def _detail(*, with_internal: bool, with_emails: bool) -> Compiled:
+    """The detail statement; for a requester without internal notes and with the timeline
+    a requester sees (permissions.timeline_view), and the people's emails only for those
+    who may read them."""
     comments_shown = true() if with_internal else not_(Comment.internal)
     timeline = permissions.timeline_view(staff=with_internal)
     comments = _as_json_array(
@@ -82,7 +81,7 @@ def _detail(*, with_internal: bool) -> Compiled:
             "id": Comment.id,
             "ticket_id": Comment.ticket_id,
             "author_id": Comment.author_id,
-            "author": _person(User),
+            "author": _person(User, with_email=with_emails),
             "body": Comment.body,
             "internal": Comment.internal,
             "created_at": Comment.created_at,
@@ -97,7 +96,7 @@ def _detail(*, with_internal: bool) -> Compiled:
             "id": TimelineLog.id,
             "ticket_id": TimelineLog.ticket_id,
             "actor_id": TimelineLog.actor_id,
-            "actor": _person(User),
+            "actor": _person(User, with_email=with_emails),
             "action": TimelineLog.action,
             "meta": timeline.meta,
             "created_at": TimelineLog.created_at,
@@ -121,8 +120,7 @@ def _detail(*, with_internal: bool) -> Compiled:
         .scalar_subquery()
     )
     return Compiled(
-        select(
-            *SHOWN,
+        select_shown(
             follow_ups.label("follow_ups"),
             comments.label("comments"),
             entries.label("timeline"),
@@ -131,8 +129,11 @@ def _detail(*, with_internal: bool) -> Compiled:
 
 
 # Composed and compiled once each: that costs more CPU than running them.
-_STAFF_DETAIL = _detail(with_internal=True)
-_REQUESTER_DETAIL = _detail(with_internal=False)
+_DETAILS = {
+    (internal, emails): _detail(with_internal=internal, with_emails=emails)
+    for internal in (False, True)
+    for emails in (False, True)
+}
 
 
 async def get_ticket_detail(
@@ -140,7 +141,7 @@ async def get_ticket_detail(
 ) -> TicketDetail | None:
     """The ticket with its comments and its timeline, each oldest first: one statement,
     so one snapshot (reads run without a transaction) and one round trip."""
-    statement = _STAFF_DETAIL if caller.is_staff else _REQUESTER_DETAIL
+    statement = _DETAILS[caller.is_staff, permissions.sees_emails(caller)]
     row = await connection.fetchrow(statement.sql(), *statement.args(ticket_id=ticket_id))
     if row is None:
         return None

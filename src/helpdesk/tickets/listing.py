@@ -19,7 +19,7 @@ from helpdesk.auth.models import User
 from helpdesk.db.compiled import Compiled, CompiledCache
 from helpdesk.pagination import PageParams
 from helpdesk.tickets import search
-from helpdesk.tickets.models import SHOWN, Status, Ticket, TicketRow, ticket_row
+from helpdesk.tickets.models import Status, Ticket, TicketRow, select_shown, ticket_row
 from helpdesk.tickets.sorting import ORDERS, Sort
 
 # Counted exactly up to this many; past it, the planner's estimate.
@@ -170,22 +170,21 @@ async def list_tickets(
     def build() -> Any:
         clauses = [part.clause() for part in parts] + ([order.after()] if after else [])
 
-        def page_of(*columns: Any) -> Any:
+        def page_of(rows: Any) -> Any:
             return (
-                select(*columns)
-                .where(*clauses)
+                rows.where(*clauses)
                 .order_by(*order.order_by())
                 .limit(bindparam("limit"))
                 .offset(bindparam("offset"))
             )
 
         if not deep:
-            return page_of(*SHOWN)
+            return page_of(select_shown())
         # A page by offset: the rows it skips are walked as ids alone, in the order's index
         # (an index-only scan where the filters are in it too), and only the page's own
         # rows are read whole, not every row skipped on the way.
-        ids = page_of(Ticket.id).subquery("page")
-        return select(*SHOWN).join(ids, ids.c.id == Ticket.id).order_by(*order.order_by())
+        ids = page_of(select(Ticket.id)).subquery("page")
+        return select_shown().join(ids, ids.c.id == Ticket.id).order_by(*order.order_by())
 
     shape = ("list", _shape(parts), sort, after, deep)
     statement = _STATEMENTS.get(shape, build)

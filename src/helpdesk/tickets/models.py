@@ -13,13 +13,17 @@ from sqlalchemy import (
     Index,
     Integer,
     Interval,
+    Select,
     Text,
     func,
+    select,
     text,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
-from sqlalchemy.orm import Mapped, column_property, mapped_column
+from sqlalchemy.orm import Mapped, aliased, column_property, mapped_column
+from sqlalchemy.sql.dml import Insert, Update
 
+from helpdesk.auth.models import User
 from helpdesk.db.base import Base, CreatedAt, one_of
 
 
@@ -206,8 +210,9 @@ class Ticket(CreatedAt, Base):
 @dataclass(frozen=True, slots=True)
 class TicketRow:
     """A ticket read on the pool (db/pool.py) rather than through a session: its columns
-    (but the search words and the breach bookkeeping) by the same names as Ticket's, and
-    whether each target is breached now."""
+    (but the search words and the breach bookkeeping) by the same names as Ticket's,
+    whether each target is breached now, and its requester's and assignee's name, role and
+    email (the assignee's None when unassigned), read with it."""
 
     id: int
     title: str
@@ -232,10 +237,16 @@ class TicketRow:
     updated_at: datetime
     breached: bool
     first_response_breached: bool
+    requester_name: str
+    requester_role: str
+    requester_email: str
+    assignee_name: str | None
+    assignee_role: str | None
+    assignee_email: str | None
 
 
-# The columns of a TicketRow, in its order: a statement selects (or returns) these first.
-SHOWN = (
+# The ticket's own columns of a TicketRow, in its order: what an INSERT or UPDATE returns.
+TICKET_COLUMNS = (
     Ticket.id,
     Ticket.title,
     Ticket.description,
@@ -260,6 +271,45 @@ SHOWN = (
     Ticket.breached.expression.label("breached"),
     Ticket.first_response_breached.expression.label("first_response_breached"),
 )
+
+
+def _people(requester: type[User], assignee: type[User]) -> tuple[Any, ...]:
+    """The name, role and email of the requester, then of the assignee (NULL: none)."""
+    return tuple(
+        getattr(person, column).label(f"{label}_{column}")
+        for label, person in (("requester", requester), ("assignee", assignee))
+        for column in ("name", "role", "email")
+    )
+
+
+_requester = aliased(User, name="requester")
+_assignee = aliased(User, name="assignee")
+# A ticket's people come from a join in the statement that reads it, never a query per
+# ticket; the requester always exists, the assignee may not (an outer join).
+SHOWN = (*TICKET_COLUMNS, *_people(_requester, _assignee))
+_WITH_PEOPLE = Ticket.__table__.join(_requester, _requester.id == Ticket.requester_id).outerjoin(
+    _assignee, _assignee.id == Ticket.assignee_id
+)
+
+
+def select_shown(*more: Any) -> Select[Any]:
+    """SELECT the columns of a TicketRow (then `more`) from the tickets and their people;
+    a caller adds its WHERE, ORDER BY and joins."""
+    return select(*SHOWN, *more).select_from(_WITH_PEOPLE)
+
+
+def returning_shown(statement: Insert | Update) -> Select[Any]:
+    """An INSERT or UPDATE of tickets that returns TICKET_COLUMNS, as a statement that
+    returns the columns of a TicketRow: RETURNING cannot join, so the written row is read
+    with its people around it, still one statement."""
+    written = statement.cte("written")
+    requester, assignee = aliased(User, name="requester"), aliased(User, name="assignee")
+    return (
+        select(*written.c, *_people(requester, assignee))
+        .select_from(written)
+        .join(requester, requester.id == written.c.requester_id)
+        .outerjoin(assignee, assignee.id == written.c.assignee_id)
+    )
 
 
 def ticket_row(record: Sequence[Any]) -> TicketRow:

@@ -40,6 +40,12 @@ def can_view(user: User, ticket: Requested) -> bool:
     return user.is_staff or ticket.requester_id == user.id
 
 
+def sees_emails(user: User) -> bool:
+    """Agents and admins read the email of anyone a ticket names; a requester reads names
+    and roles only, never another person's address."""
+    return user.is_staff
+
+
 def check_create(user: User, *, fields_set: Iterable[str], values: dict[str, object]) -> None:
     if user.is_staff:
         return

@@ -9,7 +9,8 @@ from pydantic import (
     StrictStr,
 )
 
-from helpdesk.auth.models import User
+from helpdesk.auth.models import Role, User
+from helpdesk.auth.schemas import Person
 from helpdesk.schemas import Id, PatchModel, RequestModel, TitleText, Trimmed
 from helpdesk.tickets import permissions
 from helpdesk.tickets.models import MAX_SLA_MINUTES, Priority, Status, TicketRow
@@ -69,6 +70,10 @@ class TicketUpdate(PatchModel):
         return changes
 
 
+def _person(id: int, name: str, role: str, email: str | None) -> Person:
+    return Person(id=id, name=name, role=Role(role), email=email)
+
+
 class TicketData(BaseModel):
     """A ticket as the API shows it to anyone who may see it: in events (webhooks, the live
     stream), and as the base of TicketOut."""
@@ -80,6 +85,8 @@ class TicketData(BaseModel):
     priority: Priority
     requester_id: int
     assignee_id: int | None
+    requester: Person
+    assignee: Person | None = Field(description="null: unassigned")
     follow_up_of: int | None = Field(description="The closed ticket this one follows up")
     sla_minutes: int = Field(description="The resolution target, in minutes")
     due_at: datetime | None = Field(
@@ -105,9 +112,19 @@ class TicketData(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, ticket: TicketRow, **extra: Any) -> Self:
-        """The ticket's fields; `extra` fills a subclass's."""
+    def of(cls, ticket: TicketRow, *, with_emails: bool = False, **extra: Any) -> Self:
+        """The ticket's fields, its people's emails only `with_emails`; `extra` fills a
+        subclass's."""
         paused = clock.phase_of(ticket.status) is clock.Phase.paused
+        assignee = None
+        if ticket.assignee_id is not None:
+            assert ticket.assignee_name is not None and ticket.assignee_role is not None
+            assignee = _person(
+                ticket.assignee_id,
+                ticket.assignee_name,
+                ticket.assignee_role,
+                ticket.assignee_email if with_emails else None,
+            )
         return cls(
             id=ticket.id,
             title=ticket.title,
@@ -116,6 +133,13 @@ class TicketData(BaseModel):
             priority=Priority(ticket.priority),
             requester_id=ticket.requester_id,
             assignee_id=ticket.assignee_id,
+            requester=_person(
+                ticket.requester_id,
+                ticket.requester_name,
+                ticket.requester_role,
+                ticket.requester_email if with_emails else None,
+            ),
+            assignee=assignee,
             follow_up_of=ticket.follow_up_of,
             sla_minutes=ticket.sla_minutes,
             due_at=ticket.due_at,
@@ -142,5 +166,8 @@ class TicketOut(TicketData):
     def from_ticket(cls, ticket: TicketRow, *, caller: User, **extra: Any) -> Self:
         """The ticket as the API shows it to `caller`; `extra` fills a subclass's fields."""
         return cls.of(
-            ticket, allowed_fields=list(permissions.allowed_fields(caller, ticket)), **extra
+            ticket,
+            with_emails=permissions.sees_emails(caller),
+            allowed_fields=list(permissions.allowed_fields(caller, ticket)),
+            **extra,
         )

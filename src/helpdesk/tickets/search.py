@@ -27,7 +27,14 @@ from sqlalchemy import (
 
 from helpdesk.db.compiled import Compiled
 from helpdesk.text import canonical, without_invisible
-from helpdesk.tickets.models import SEARCH_CONFIG, SHOWN, Ticket, TicketRow, ticket_row
+from helpdesk.tickets.models import (
+    SEARCH_CONFIG,
+    TICKET_COLUMNS,
+    Ticket,
+    TicketRow,
+    returning_shown,
+    ticket_row,
+)
 
 MAX_QUERY_LENGTH = 500
 MAX_QUERY_WORDS = 16
@@ -110,16 +117,18 @@ def _add_words(column: str) -> Compiled:
     compiled once (a comment's every write runs it), the body and the ticket parameters."""
     words = getattr(Ticket, column)
     return Compiled(
-        update(Ticket)
-        .where(Ticket.id == bindparam("comment_ticket_id"))
-        .values(
-            {
-                column: words.op("||")(
-                    func.strip(func.to_tsvector(_CONFIG, bindparam("comment_body", type_=Text)))
-                )
-            }
+        returning_shown(
+            update(Ticket)
+            .where(Ticket.id == bindparam("comment_ticket_id"))
+            .values(
+                {
+                    column: words.op("||")(
+                        func.strip(func.to_tsvector(_CONFIG, bindparam("comment_body", type_=Text)))
+                    )
+                }
+            )
+            .returning(*TICKET_COLUMNS)
         )
-        .returning(*SHOWN)
     )
 
 

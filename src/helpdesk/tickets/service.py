@@ -13,7 +13,15 @@ from helpdesk.events import service as events
 from helpdesk.events.models import EventType
 from helpdesk.schemas import iso_utc
 from helpdesk.tickets import permissions
-from helpdesk.tickets.models import SHOWN, Status, Ticket, TicketRow, ticket_row
+from helpdesk.tickets.models import (
+    TICKET_COLUMNS,
+    Status,
+    Ticket,
+    TicketRow,
+    returning_shown,
+    select_shown,
+    ticket_row,
+)
 from helpdesk.tickets.schemas import TicketCreate, TicketData, TicketUpdate
 from helpdesk.tickets.sla import clock
 from helpdesk.tickets.sla import service as sla
@@ -47,7 +55,7 @@ class _Requested:
     requester_id: int
 
 
-_GET = Compiled(select(*SHOWN).where(Ticket.id == bindparam("ticket_id")))
+_GET = Compiled(select_shown().where(Ticket.id == bindparam("ticket_id")))
 
 
 async def get_ticket(connection: asyncpg.Connection, *, ticket_id: int) -> TicketRow | None:
@@ -104,7 +112,11 @@ _CREATED_COLUMNS = (
     "sla_business_hours",
     *(field.name for field in fields(clock.Clocks)),
 )
-_INSERT = Compiled(insert(Ticket).values(_column_values(_CREATED_COLUMNS)).returning(*SHOWN))
+_INSERT = Compiled(
+    returning_shown(
+        insert(Ticket).values(_column_values(_CREATED_COLUMNS)).returning(*TICKET_COLUMNS)
+    )
+)
 # FOR SHARE: the ticket followed up stays closed (and so a valid follow_up_of) until the
 # follow-up is committed; a concurrent reopening waits for it.
 _FOLLOWED = Compiled(
@@ -305,11 +317,11 @@ def _update(columns: tuple[str, ...]) -> Any:
                 (Ticket.first_responded_at.is_(None), values[column]),
                 else_=getattr(Ticket, column),
             )
-    return (
+    return returning_shown(
         update(Ticket)
         .where(Ticket.id == bindparam("ticket_id"), Ticket.version == bindparam("expected"))
         .values(**values, version=Ticket.version + 1, updated_at=func.now())
-        .returning(*SHOWN)
+        .returning(*TICKET_COLUMNS)
     )
 
 

@@ -656,9 +656,16 @@ export interface components {
         };
         /**
          * Person
-         * @description Who wrote or did something, as the desk names them (no email: requesters read it).
+         * @description Someone a ticket names (its requester and assignee, a comment's author, an entry's
+         *     actor) as the desk names them; the email only where the reader may have it (staff:
+         *     tickets/permissions.py), left out of the JSON otherwise.
          */
         Person: {
+            /**
+             * Email
+             * @description To agents and admins only
+             */
+            email?: string | null;
             /** Id */
             id: number;
             /** Name */
@@ -766,6 +773,8 @@ export interface components {
              * @description The fields the caller may change now (PATCH); empty: none
              */
             allowed_fields: ("title" | "description" | "status" | "priority" | "assignee_id" | "sla_minutes")[];
+            /** @description null: unassigned */
+            assignee: components["schemas"]["Person"] | null;
             /** Assignee Id */
             assignee_id: number | null;
             /**
@@ -812,6 +821,7 @@ export interface components {
             /** Id */
             id: number;
             priority: components["schemas"]["Priority"];
+            requester: components["schemas"]["Person"];
             /** Requester Id */
             requester_id: number;
             /**
@@ -854,6 +864,8 @@ export interface components {
              * @description The fields the caller may change now (PATCH); empty: none
              */
             allowed_fields: ("title" | "description" | "status" | "priority" | "assignee_id" | "sla_minutes")[];
+            /** @description null: unassigned */
+            assignee: components["schemas"]["Person"] | null;
             /** Assignee Id */
             assignee_id: number | null;
             /**
@@ -893,6 +905,7 @@ export interface components {
             /** Id */
             id: number;
             priority: components["schemas"]["Priority"];
+            requester: components["schemas"]["Person"];
             /** Requester Id */
             requester_id: number;
             /**

@@ -33,10 +33,23 @@ export function entry(actor: User, action: TimelineEntry["action"], meta: Timeli
   return { id: 2, ticket_id: 5, actor_id: actor.id, actor: person(actor), action, meta, created_at: "2026-11-24T09:05:00Z", ...fields };
 }
 
+/** The person the API names for `id`, one of the tests' users (null: nobody). */
+function personOf(id: number | null): Person | null {
+  if (id === null) return null;
+  const user = EVERYONE.find((u) => u.id === id);
+  if (!user) throw new Error(`no test user has id ${id}`);
+  return person(user);
+}
+
 /** Ticket #5, as its requester sees it (allowed_fields: theirs); for another caller, pass
- * what the API would allow them, e.g. `allowed_fields: allowedFor("claimingAgent")`. */
+ * what the API would allow them, e.g. `allowed_fields: allowedFor("claimingAgent")`. Its
+ * `requester` and `assignee` are the users its ids name, unless given. */
 export function ticket(fields: Partial<TicketDetail> = {}): TicketDetail {
+  const requesterId = fields.requester_id ?? REQUESTER.id;
+  const assigneeId = fields.assignee_id ?? null;
   return {
+    requester: personOf(requesterId)!,
+    assignee: personOf(assigneeId),
     id: 5,
     title: "Printer jams",
     description: "Two sheets at once.",

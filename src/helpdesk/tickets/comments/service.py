@@ -8,7 +8,7 @@ from helpdesk.auth.schemas import Person
 from helpdesk.db.compiled import Compiled
 from helpdesk.errors import Forbidden, TicketClosed
 from helpdesk.events.models import EventType
-from helpdesk.tickets import search
+from helpdesk.tickets import permissions, search
 from helpdesk.tickets import service as tickets
 from helpdesk.tickets.comments.models import Comment
 from helpdesk.tickets.comments.schemas import CommentOut
@@ -91,7 +91,8 @@ async def _write(
         action=Action.comment_created,
         meta={"comment_id": comment_id, "internal": internal},
     )
-    shown = CommentOut(
+    # The event is read by the requester too: no email in it.
+    announced = CommentOut(
         id=comment_id,
         ticket_id=ticket.id,
         author_id=user.id,
@@ -105,7 +106,10 @@ async def _write(
         EventType.comment_created,
         ticket,
         internal=internal,
-        comment=shown.model_dump(mode="json"),
+        comment=announced.model_dump(mode="json"),
+    )
+    shown = announced.model_copy(
+        update={"author": Person.of(user, with_email=permissions.sees_emails(user))}
     )
     if internal:
         return shown

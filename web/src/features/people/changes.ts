@@ -1,7 +1,7 @@
 // An admin's change of an account, in the words of its confirmation: what will happen,
 // the button that does it, and what the page says once it is done.
 import type { Role, User } from "@/lib/api/types";
-import { personName } from "@/lib/directory";
+import { personName } from "@/lib/people";
 
 export interface Change {
   person: User;

@@ -1,7 +1,7 @@
 // Bulk actions on the selected tickets: which the caller may take (each ticket's
 // allowed_fields: the service decides), and the summary of a run, where every ticket was
 // sent as its own PATCH with its own If-Match.
-import { PRIORITY_LABELS, STATUS_LABELS } from "@/features/tickets";
+import { PRIORITY_LABELS, STATUS_LABELS } from "@/lib/tickets/labels";
 import type { Priority, Status, Ticket } from "@/lib/api/types";
 
 export type BulkChange = { status: Status } | { priority: Priority } | { assignee_id: number | null };

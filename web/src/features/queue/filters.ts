@@ -1,6 +1,6 @@
 // The queue's filters and views, as the URL keeps them (a view can be reloaded, bookmarked
 // and shared) and as the list API takes them.
-import { STATUSES } from "@/features/tickets";
+import { STATUSES } from "@/lib/tickets/labels";
 import type { Status } from "@/lib/api/types";
 
 // The queue opens on the work not done yet, paused tickets (pending, on hold) included;

@@ -1,2 +1,3 @@
 // The settings feature's page (admins): SLA policies and business hours.
+import "./styles.css";
 export { SettingsPage } from "./components/SettingsPage";

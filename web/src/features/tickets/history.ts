@@ -2,8 +2,8 @@
 // Pending", "paused the SLA clock: 3 h 10 min left", "added an internal note".
 import { formatDateTime } from "@/lib/format";
 import type { Priority, Status, TimelineEntry } from "@/lib/api/types";
-import { PRIORITY_LABELS, STATUS_LABELS } from "./labels";
-import { formatMinutesLeft } from "./sla";
+import { PRIORITY_LABELS, STATUS_LABELS } from "@/lib/tickets/labels";
+import { formatMinutesLeft } from "@/lib/tickets/sla";
 
 type Change = { old: unknown; new: unknown };
 type NameOf = (id: number | null) => string;

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from "react";
-import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, STATUSES } from "@/features/tickets";
+import { PRIORITIES, PRIORITY_LABELS, STATUS_LABELS, STATUSES } from "@/lib/tickets/labels";
 import type { Priority, Status, User } from "@/lib/api/types";
-import { personName } from "@/lib/directory";
-import { useAssignees } from "../api/useAssignees";
+import { personName } from "@/lib/people";
+import { useAssignees } from "@/lib/useAssignees";
 import { bulkOffer, type BulkChange, type BulkTicket } from "../bulk";
 
 const NOBODY = "none";

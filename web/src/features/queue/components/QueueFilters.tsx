@@ -1,5 +1,5 @@
 import { useId, useState } from "react";
-import { STATUS_LABELS, STATUSES } from "@/features/tickets";
+import { STATUS_LABELS, STATUSES } from "@/lib/tickets/labels";
 import type { Status } from "@/lib/api/types";
 import type { QueueFilters as Filters } from "../filters";
 import { SORTS, type Sort } from "../sort";

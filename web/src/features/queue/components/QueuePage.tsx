@@ -1,8 +1,8 @@
 import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { FormError } from "@/components/FormError";
-import { useNameOf } from "@/lib/directory";
 import { useUser } from "@/lib/session/useSession";
+import { useAssignees } from "@/lib/useAssignees";
 import { useBulkUpdate } from "../api/useBulkUpdate";
 import { useTicketList } from "../api/useTicketList";
 import { isChangeable, type BulkChange } from "../bulk";
@@ -28,8 +28,13 @@ export function QueuePage({ view }: { view: "queue" | "breached" }) {
 
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const bulk = useBulkUpdate();
-  const nameOf = useNameOf();
-  const youOrName = (id: number | null) => (id === user.id ? "you" : nameOf(id));
+  // Whom a bulk change assigned: someone from the picker (read when it was offered), or
+  // an assignee the page's tickets name.
+  const assignees = useAssignees(false);
+  const names = new Map<number, string>();
+  for (const t of list.data?.items ?? []) if (t.assignee) names.set(t.assignee.id, t.assignee.name);
+  for (const person of assignees.data ?? []) names.set(person.id, person.name);
+  const youOrName = (id: number | null) => (id === null ? "Unassigned" : id === user.id ? "you" : (names.get(id) ?? `User #${id}`));
 
   /** Change some filters; any change goes back to the first page, with nothing ticked. */
   function update(changes: Record<string, string | null>) {

@@ -1,13 +1,19 @@
 import { Link } from "react-router";
 import { TimeAgo } from "@/components/TimeAgo";
-import { FirstResponseClock, PriorityBadge, RequesterProgress, SlaClock, StatusBadge } from "@/features/tickets";
-import type { Ticket } from "@/lib/api/types";
+import { FirstResponseClock } from "@/components/tickets/FirstResponseClock";
+import { PriorityBadge } from "@/components/tickets/PriorityBadge";
+import { RequesterProgress } from "@/components/tickets/RequesterProgress";
+import { SlaClock } from "@/components/tickets/SlaClock";
+import { StatusBadge } from "@/components/tickets/StatusBadge";
+import type { Ticket, User } from "@/lib/api/types";
+import { assigneeName } from "@/lib/people";
 import { isChangeable } from "../bulk";
 
 export interface RowOptions {
   /** Agents and admins: the SLA clocks; a requester: where their ticket stands, in words. */
   staff: boolean;
-  nameOf?: (id: number | null) => string;
+  /** The assignee's column, its name as the API gives it ("(you)" for `me`). */
+  assignee?: { me: Pick<User, "id"> };
   selectable: boolean;
   now: number;
 }
@@ -27,7 +33,8 @@ export function TicketRow({
   active: boolean;
   onSelect: (on: boolean) => void;
 }) {
-  const { staff, nameOf, selectable, now } = options;
+  const { staff, assignee, selectable, now } = options;
+  const assignedTo = assignee ? assigneeName(ticket.assignee, assignee.me) : "";
   const classes = ["ticket-row", ticket.breached && "breached", active && "active", selected && "selected"].filter(Boolean).join(" ");
   const changeable = isChangeable(ticket);
   return (
@@ -58,9 +65,9 @@ export function TicketRow({
       <td className="col-priority">
         <PriorityBadge priority={ticket.priority} />
       </td>
-      {nameOf && (
-        <td className="col-assignee" title={nameOf(ticket.assignee_id)}>
-          {nameOf(ticket.assignee_id)}
+      {assignee && (
+        <td className="col-assignee" title={assignedTo}>
+          {assignedTo}
         </td>
       )}
       {staff ? (

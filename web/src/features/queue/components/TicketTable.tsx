@@ -1,7 +1,6 @@
 import type { RefObject } from "react";
 import { useNow } from "@/hooks/useNow";
 import type { Ticket } from "@/lib/api/types";
-import { useNameOf } from "@/lib/directory";
 import { isStaff } from "@/lib/session/roles";
 import { useUser } from "@/lib/session/useSession";
 import { isChangeable } from "../bulk";
@@ -41,11 +40,10 @@ export function TicketTable({
   active: number | null;
   tableRef?: RefObject<HTMLTableElement | null>;
 }) {
-  const nameOf = useNameOf();
   const user = useUser();
   const staff = isStaff(user);
   const now = useNow(60_000);
-  const options = { staff, nameOf: showAssignee ? nameOf : undefined, selectable: !!selection, now };
+  const options = { staff, assignee: showAssignee ? { me: user } : undefined, selectable: !!selection, now };
 
   const changeable = tickets.filter(isChangeable).map((t) => t.id);
   const ticked = selection ? changeable.filter((id) => selection.selected.has(id)).length : 0;

@@ -2,7 +2,8 @@ import { useState, type FormEvent } from "react";
 import { FieldError } from "@/components/FieldError";
 import { describe, errorFor } from "@/components/fieldProps";
 import { FormError } from "@/components/FormError";
-import { formatSpan, PRIORITY_LABELS } from "@/features/tickets";
+import { PRIORITY_LABELS } from "@/lib/tickets/labels";
+import { formatSpan } from "@/lib/tickets/sla";
 import type { SlaPolicy, SlaPolicyIn } from "@/lib/api/types";
 import { useSaveSlaPolicy } from "../api/useSaveSlaPolicy";
 

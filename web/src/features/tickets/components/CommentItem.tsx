@@ -1,6 +1,6 @@
 import { formatDateTime } from "@/lib/format";
 import type { Comment, User } from "@/lib/api/types";
-import { personName } from "@/lib/directory";
+import { personName } from "@/lib/people";
 import { roleTag } from "../people";
 import { LinkedText } from "./LinkedText";
 

@@ -1,9 +1,11 @@
 import type { ReactNode } from "react";
 import type { Priority, Status, TicketDetail } from "@/lib/api/types";
-import { personName, useNameOf } from "@/lib/directory";
+import { personName } from "@/lib/people";
 import { useUser } from "@/lib/session/useSession";
+import { useAssignees } from "@/lib/useAssignees";
 import { ALL_FIELDS, changedFields, FIELD_LABELS, fieldValue, type Draft } from "../draft";
-import { PRIORITY_LABELS, STATUS_LABELS } from "../labels";
+import { PRIORITY_LABELS, STATUS_LABELS } from "@/lib/tickets/labels";
+import { namesOn } from "../people";
 import type { EditableField } from "../permissions";
 
 /** After a 409: what changed between the version the edit started from and the fresh one,
@@ -26,8 +28,10 @@ export function ConflictPanel({
   /** What else the person should know (a reply kept in its box). */
   children?: ReactNode;
 }) {
-  const nameOf = useNameOf();
   const user = useUser();
+  // A draft's assignee was picked from the assignee picker, whose list is read by then.
+  const picked = useAssignees(false).data;
+  const nameOf = namesOn([base, fresh], user, picked);
   const changed = changedFields(base, fresh);
   const mine = Object.keys(draft) as EditableField[];
   const rows = ALL_FIELDS.filter((f) => changed.includes(f) || mine.includes(f));

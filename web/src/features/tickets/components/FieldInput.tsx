@@ -1,12 +1,12 @@
 import { FieldError } from "@/components/FieldError";
 import { describe } from "@/components/fieldProps";
 import type { Status, TicketDetail } from "@/lib/api/types";
-import { useDirectory, useNameOf } from "@/lib/directory";
 import { useUser } from "@/lib/session/useSession";
+import { useAssignees } from "@/lib/useAssignees";
 import { useLimits } from "@/lib/uiConfig";
 import { FIELD_LABELS } from "../draft";
-import { PRIORITY_LABELS, STATUS_HINTS, STATUS_LABELS } from "../labels";
-import { assigneeLabel } from "../people";
+import { PRIORITY_LABELS, STATUS_HINTS, STATUS_LABELS } from "@/lib/tickets/labels";
+import { assigneeLabel, namesOn } from "../people";
 import type { EditableField } from "../permissions";
 
 // The fields chosen from a list: their values and labels, in the API's order.
@@ -29,9 +29,10 @@ export function FieldInput({
   onChange: (value: string) => void;
   ticket: TicketDetail;
 }) {
-  const { assignable } = useDirectory();
-  const nameOf = useNameOf();
   const user = useUser();
+  const assignees = useAssignees(field === "assignee_id");
+  const assignable = assignees.data ?? [];
+  const nameOf = namesOn([ticket], user);
   const limits = useLimits();
   const id = `edit-${field}`;
   const props = describe(id, error);

@@ -8,7 +8,7 @@ import { useIdempotentSubmit } from "@/hooks/useIdempotentSubmit";
 import { checkErrors, checkWholeNumber, formErrors, withoutField, type FormErrors } from "@/lib/apiErrors";
 import type { Priority, TicketCreate } from "@/lib/api/types";
 import { useApi } from "@/lib/api/useApi";
-import { useDirectory } from "@/lib/directory";
+import { useAssignees } from "@/lib/useAssignees";
 import { keys } from "@/lib/queryKeys";
 import { useLimits } from "@/lib/uiConfig";
 import { useFocusInvalid } from "@/lib/useFocusInvalid";
@@ -18,9 +18,9 @@ import { useDefaultSla } from "../api/useDefaultSla";
 import { useTicket } from "../api/useTicket";
 import { createTicket } from "../api/writes";
 import { followedUp } from "../followUp";
-import { PRIORITIES, PRIORITY_LABELS } from "../labels";
+import { PRIORITIES, PRIORITY_LABELS } from "@/lib/tickets/labels";
 import { assigneeLabel } from "../people";
-import { formatSpan } from "../sla";
+import { formatSpan } from "@/lib/tickets/sla";
 import { slaWords, ticketWords } from "../words";
 import { FollowUpOf } from "./FollowUpOf";
 
@@ -30,7 +30,7 @@ export function NewTicketPage() {
   const staff = isStaff(user);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const directory = useDirectory();
+  const assignees = useAssignees(staff);
   // The service's limits (GET /api/ui-config): until they arrive, the form works without
   // the hints and the length cap, and the API's own checks still answer beside the field.
   const limits = useLimits();
@@ -150,7 +150,7 @@ export function NewTicketPage() {
             <label htmlFor="assignee_id">Assignee</label>
             <select {...describe("assignee_id", assigneeError)} value={assignee} onChange={(e) => edit(setAssignee, "assignee_id")(e.target.value)}>
               <option value="">Unassigned</option>
-              {directory.assignable.map((u) => (
+              {assignees.data?.map((u) => (
                 <option key={u.id} value={u.id}>
                   {assigneeLabel(u, user)}
                 </option>

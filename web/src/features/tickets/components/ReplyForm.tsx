@@ -12,7 +12,7 @@ import { useFocusInvalid } from "@/lib/useFocusInvalid";
 import { useRefreshTicket } from "../api/useRefreshTicket";
 import { useSendAndSet, type SendAndSet } from "../api/useSendAndSet";
 import { addComment } from "../api/writes";
-import { STATUS_LABELS } from "../labels";
+import { STATUS_LABELS } from "@/lib/tickets/labels";
 import { ConflictPanel } from "./ConflictPanel";
 import { SendAndSetButton } from "./SendAndSetButton";
 

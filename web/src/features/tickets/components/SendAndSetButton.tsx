@@ -1,6 +1,6 @@
 import { describe } from "@/components/fieldProps";
 import type { Status } from "@/lib/api/types";
-import { STATUS_LABELS } from "../labels";
+import { STATUS_LABELS } from "@/lib/tickets/labels";
 
 /** "Send and set to Resolved", and the status it sets, chosen beside it. */
 export function SendAndSetButton({

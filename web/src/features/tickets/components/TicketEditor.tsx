@@ -22,7 +22,7 @@ import { useRefreshTicket } from "../api/useRefreshTicket";
 import { updateTicket } from "../api/writes";
 import { useChangedSince } from "../hooks/useChangedSince";
 import { fieldValue, toUpdate, type Draft } from "../draft";
-import { PRIORITY_LABELS } from "../labels";
+import { PRIORITY_LABELS } from "@/lib/tickets/labels";
 import { canClaim, editableFields, readOnlyReason, type EditableField } from "../permissions";
 import { slaWords, ticketWords } from "../words";
 import { ChangedNotice } from "./ChangedNotice";

@@ -3,19 +3,19 @@ import { formatDateTime } from "@/lib/format";
 import { LoadError } from "@/components/LoadError";
 import { Loading } from "@/components/Loading";
 import { ApiError } from "@/lib/api/client";
-import { useNameOf } from "@/lib/directory";
 import { isStaff } from "@/lib/session/roles";
 import { useUser } from "@/lib/session/useSession";
+import { useAssignees } from "@/lib/useAssignees";
 import { useTicket } from "../api/useTicket";
-import { peopleOn } from "../people";
+import { namesOn } from "../people";
 import { Comments } from "./Comments";
-import { FirstResponseClock } from "./FirstResponseClock";
+import { FirstResponseClock } from "@/components/tickets/FirstResponseClock";
 import { FollowUpFacts } from "./FollowUpFacts";
 import { LinkedText } from "./LinkedText";
-import { PriorityBadge } from "./PriorityBadge";
-import { RequesterProgress } from "./RequesterProgress";
-import { SlaClock } from "./SlaClock";
-import { StatusBadge } from "./StatusBadge";
+import { PriorityBadge } from "@/components/tickets/PriorityBadge";
+import { RequesterProgress } from "@/components/tickets/RequesterProgress";
+import { SlaClock } from "@/components/tickets/SlaClock";
+import { StatusBadge } from "@/components/tickets/StatusBadge";
 import { TicketEditor } from "./TicketEditor";
 import { Timeline } from "./Timeline";
 
@@ -23,9 +23,10 @@ export function TicketPage() {
   const { id } = useParams();
   const ticketId = Number(id);
   const user = useUser();
-  const nameOf = useNameOf();
   const loaded = useTicket(ticketId);
   const staff = isStaff(user);
+  // Read beside the ticket, so that the assignee picker is whole when the editor shows it.
+  useAssignees(staff);
   const back = staff ? { to: "/queue", label: "Back to the queue" } : { to: "/tickets", label: "Back to my tickets" };
 
   if (!Number.isInteger(ticketId) || ticketId < 1 || (loaded.error instanceof ApiError && loaded.error.status === 404)) {
@@ -42,13 +43,8 @@ export function TicketPage() {
   if (!loaded.data) return <LoadError error={loaded.error} retry={() => void loaded.refetch()} />;
 
   const { ticket, version } = loaded.data;
-  // Agents and admins know everyone (the directory); a requester knows the people the
-  // ticket names (its comments and history), and anyone else is the support team.
-  const people = peopleOn(ticket);
-  const name = (id: number | null): string => {
-    const known = id === null || id === user.id ? undefined : people.get(id);
-    return known && !staff ? known.name : nameOf(id);
-  };
+  // The API names the ticket's people (requester, assignee, authors, actors).
+  const name = namesOn([ticket], user);
   return (
     <article className="ticket">
       <p>

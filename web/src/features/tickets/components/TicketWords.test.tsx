@@ -50,7 +50,7 @@ describe("a change of priority", () => {
   it("says beforehand that the SLA goes back to the new priority's default", async () => {
     open(AGENT, ticket({ assignee_id: AGENT.id, allowed_fields: allowedFor("assignedAgent"), sla_minutes: 1440 }));
     const priority = await screen.findByLabelText("Priority");
-    await screen.findByRole("option", { name: "Ada Admin · admin" }); // the directory is in
+    await screen.findByRole("option", { name: "Ada Admin · admin" }); // the assignees are in
     await userEvent.selectOptions(priority, "high");
     expect(await screen.findByText("Changing the priority resets the SLA to 240 minutes (the default for High).")).toBeInTheDocument();
     // Back to a priority whose default is the SLA now: nothing to say.

@@ -1,6 +1,6 @@
 import { capitalize, formatDateTime } from "@/lib/format";
 import type { TimelineEntry, User } from "@/lib/api/types";
-import { personName } from "@/lib/directory";
+import { personName } from "@/lib/people";
 import { describeEntry } from "../history";
 import { roleTag } from "../people";
 

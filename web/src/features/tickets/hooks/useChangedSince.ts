@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { personName } from "@/lib/directory";
+import { personName } from "@/lib/people";
 import { eventActor } from "@/lib/live/events";
 import { useLiveEvent } from "@/lib/live/useLive";
 import { useUser } from "@/lib/session/useSession";

@@ -1,7 +1,7 @@
 import { capitalize, formatDateTime } from "@/lib/format";
 import { useCallWhen } from "@/hooks/useCallWhen";
 import { useNow } from "@/hooks/useNow";
-import { awaitsFirstResponse, readFirstResponse, type FirstResponseTicket } from "../sla";
+import { awaitsFirstResponse, readFirstResponse, type FirstResponseTicket } from "@/lib/tickets/sla";
 
 /** The first-response clock while the first reply is owed ("First reply due in 12 min",
  * "First reply overdue by 5 min"); nothing while it is paused (unless overdue), once it

@@ -1,7 +1,7 @@
 import { formatDateTime } from "@/lib/format";
 import { useCallWhen } from "@/hooks/useCallWhen";
 import { useNow } from "@/hooks/useNow";
-import { readSla, type SlaTicket } from "../sla";
+import { readSla, type SlaTicket } from "@/lib/tickets/sla";
 
 /** The resolution clock: "due in 3 h" / "overdue by 20 min", ticking on its own;
  * "paused, 3 h 10 min left" while pending or on hold; "resolved in time" / "resolved 2 h

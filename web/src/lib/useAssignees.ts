@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
-import { call } from "@/lib/api/client";
-import type { Role, User, UserPage } from "@/lib/api/types";
-import { useApi } from "@/lib/api/useApi";
-import { keys } from "@/lib/queryKeys";
+import { call } from "./api/client";
+import type { Role, User, UserPage } from "./api/types";
+import { useApi } from "./api/useApi";
+import { keys } from "./queryKeys";
 
 const PAGE = 100;
 const MAX_PAGES = 10;

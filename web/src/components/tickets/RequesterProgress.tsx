@@ -1,4 +1,4 @@
-import { requesterProgress, type Progress } from "../progress";
+import { requesterProgress, type Progress } from "@/lib/tickets/progress";
 
 /** Where the ticket stands, in the requester's words (see requesterProgress). */
 export function RequesterProgress({ ticket }: { ticket: Progress }) {
