@@ -87,7 +87,10 @@ async def test_an_account_holds_at_most_its_streams_over_every_process(
 ) -> None:
     async with contextlib.AsyncExitStack() as stack:
         held = await streams_on_every_process(
-            stream_server, stack, headers=agent.headers, count=STREAM_MAX_PER_USER
+            stream_server,
+            stack,
+            headers=agent.headers,
+            count=STREAM_MAX_PER_USER,
         )
         assert len(held) == STREAM_MAX_PER_USER
         async with httpx.AsyncClient(base_url=stream_server.base_url) as raw:

@@ -251,7 +251,7 @@ async def test_the_requesters_reply_reopens_a_pending_or_resolved_ticket(
     expected = ["comment.created", "ticket.updated"]
     expected += ["sla.resumed"] if status == "pending" else []
     assert [entry["action"] for entry in staff["timeline"]][-len(expected) :] == expected
-    assert staff["timeline"][-1]["actor"] == requester.person
+    assert staff["timeline"][-1]["actor"] == requester.seen_by(agent)
 
 
 @pytest.mark.parametrize("status", ["open", "in_progress", "on_hold"])
