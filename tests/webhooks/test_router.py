@@ -156,6 +156,15 @@ async def test_a_change_to_a_private_target_is_refused(
     assert await db.fetchval("SELECT url FROM webhooks") == "https://93.184.215.14/hook"
 
 
+async def test_an_unknown_webhook_is_not_found_whatever_its_new_target(
+    strict_client: httpx.AsyncClient, admin: Account
+) -> None:
+    response = await strict_client.patch(
+        f"{WEBHOOKS}/987654", json={"url": "http://127.0.0.1/x"}, headers=admin.headers
+    )
+    assert_error(response, 404, "NOT_FOUND")
+
+
 async def test_a_failed_delivery_is_retried_by_hand(
     client: httpx.AsyncClient, admin: Account, requester: Account, db: asyncpg.Connection
 ) -> None:

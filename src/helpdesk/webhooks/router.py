@@ -2,9 +2,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from helpdesk.auth.dependencies import AdminUser
+from helpdesk.auth.dependencies import AdminUser, DetachedAdminUser
 from helpdesk.config import SettingsDep
-from helpdesk.db.session import SessionDep
+from helpdesk.db.dependencies import ConnectionDep, DatabaseDep, TransactionDep
 from helpdesk.errors import error_responses
 from helpdesk.pagination import Page, PageDep, make_page
 from helpdesk.schemas import MAX_ID
@@ -26,46 +26,46 @@ DeliveryId = Annotated[int, Path(ge=1, le=2**63 - 1)]
     "", status_code=201, response_model=WebhookWithSecret, responses=error_responses(401, 403)
 )
 async def create_webhook(
-    data: WebhookCreate, session: SessionDep, _: AdminUser, settings: SettingsDep
+    data: WebhookCreate, database: DatabaseDep, _: DetachedAdminUser, settings: SettingsDep
 ) -> WebhookWithSecret:
     """Signed deliveries of these events to this URL; its secret is shown only here and on
     rotation."""
-    webhook = await service.create(
-        session, data=data, allow_private=settings.webhook_allow_private_targets
+    return await service.create(
+        database, data=data, allow_private=settings.webhook_allow_private_targets
     )
-    return service.with_secret(webhook)
 
 
 @router.get("", response_model=list[WebhookOut], responses=error_responses(401, 403))
-async def list_webhooks(session: SessionDep, _: AdminUser) -> list[WebhookOut]:
-    return [service.webhook_out(each) for each in await service.list_webhooks(session)]
+async def list_webhooks(connection: ConnectionDep, _: AdminUser) -> list[WebhookOut]:
+    return await service.list_webhooks(connection)
 
 
 @router.get("/{webhook_id}", response_model=WebhookOut, responses=error_responses(401, 403, 404))
-async def get_webhook(webhook_id: WebhookId, session: SessionDep, _: AdminUser) -> WebhookOut:
-    return service.webhook_out(await service.get(session, webhook_id=webhook_id))
+async def get_webhook(webhook_id: WebhookId, connection: ConnectionDep, _: AdminUser) -> WebhookOut:
+    return await service.get(connection, webhook_id=webhook_id)
 
 
 @router.patch("/{webhook_id}", response_model=WebhookOut, responses=error_responses(401, 403, 404))
 async def change_webhook(
     webhook_id: WebhookId,
     data: WebhookUpdate,
-    session: SessionDep,
-    _: AdminUser,
+    database: DatabaseDep,
+    _: DetachedAdminUser,
     settings: SettingsDep,
 ) -> WebhookOut:
-    webhook = await service.change(
-        session,
+    return await service.change(
+        database,
         webhook_id=webhook_id,
         data=data,
         allow_private=settings.webhook_allow_private_targets,
     )
-    return service.webhook_out(webhook)
 
 
 @router.delete("/{webhook_id}", status_code=204, responses=error_responses(401, 403, 404))
-async def delete_webhook(webhook_id: WebhookId, session: SessionDep, _: AdminUser) -> Response:
-    await service.delete(session, webhook_id=webhook_id)
+async def delete_webhook(
+    webhook_id: WebhookId, connection: TransactionDep, _: AdminUser
+) -> Response:
+    await service.delete(connection, webhook_id=webhook_id)
     return Response(status_code=204)
 
 
@@ -75,10 +75,10 @@ async def delete_webhook(webhook_id: WebhookId, session: SessionDep, _: AdminUse
     responses=error_responses(401, 403, 404),
 )
 async def rotate_secret(
-    webhook_id: WebhookId, session: SessionDep, _: AdminUser
+    webhook_id: WebhookId, connection: TransactionDep, _: AdminUser
 ) -> WebhookWithSecret:
     """A new secret, shown only now; deliveries are signed with it from now on."""
-    return service.with_secret(await service.rotate_secret(session, webhook_id=webhook_id))
+    return await service.rotate_secret(connection, webhook_id=webhook_id)
 
 
 @router.get(
@@ -87,11 +87,11 @@ async def rotate_secret(
     responses=error_responses(401, 403, 404),
 )
 async def list_deliveries(
-    webhook_id: WebhookId, session: SessionDep, _: AdminUser, page: PageDep
+    webhook_id: WebhookId, connection: ConnectionDep, _: AdminUser, page: PageDep
 ) -> Page[DeliveryOut]:
     """Newest first."""
-    deliveries = await service.list_deliveries(session, webhook_id=webhook_id, page=page)
-    return make_page([service.delivery_out(each) for each in deliveries], page)
+    deliveries = await service.list_deliveries(connection, webhook_id=webhook_id, page=page)
+    return make_page(deliveries, page)
 
 
 @router.post(
@@ -101,8 +101,7 @@ async def list_deliveries(
     responses=error_responses(401, 403, 404),
 )
 async def retry_delivery(
-    webhook_id: WebhookId, delivery_id: DeliveryId, session: SessionDep, _: AdminUser
+    webhook_id: WebhookId, delivery_id: DeliveryId, connection: TransactionDep, _: AdminUser
 ) -> DeliveryOut:
     """Sent again by the worker as soon as it can."""
-    delivery = await service.retry(session, webhook_id=webhook_id, delivery_id=delivery_id)
-    return service.delivery_out(delivery)
+    return await service.retry(connection, webhook_id=webhook_id, delivery_id=delivery_id)

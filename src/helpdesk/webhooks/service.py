@@ -1,14 +1,13 @@
 """Webhook endpoints as admins manage them, and their deliveries as the API lists them."""
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncpg
 
+from helpdesk.db.pool import Database
 from helpdesk.errors import FieldInvalid, FieldRequired, NotFound
-from helpdesk.events.retry import RETRY_PERIOD
 from helpdesk.events.service import public_id
 from helpdesk.pagination import PageParams
-from helpdesk.webhooks import signing
-from helpdesk.webhooks.models import Delivery, DeliveryState, Webhook
+from helpdesk.webhooks import repository, signing
+from helpdesk.webhooks.repository import DeliveryRow, WebhookRow
 from helpdesk.webhooks.schemas import (
     DeliveryOut,
     WebhookCreate,
@@ -19,15 +18,15 @@ from helpdesk.webhooks.schemas import (
 from helpdesk.webhooks.targets import TargetRefused, check_target
 
 
-def webhook_out(webhook: Webhook) -> WebhookOut:
+def webhook_out(webhook: WebhookRow) -> WebhookOut:
     return WebhookOut.model_validate(webhook, from_attributes=True)
 
 
-def with_secret(webhook: Webhook) -> WebhookWithSecret:
+def with_secret(webhook: WebhookRow) -> WebhookWithSecret:
     return WebhookWithSecret.model_validate(webhook, from_attributes=True)
 
 
-def delivery_out(delivery: Delivery) -> DeliveryOut:
+def delivery_out(delivery: DeliveryRow) -> DeliveryOut:
     return DeliveryOut(
         id=delivery.id,
         event_id=public_id(delivery.event_id),
@@ -43,101 +42,114 @@ def delivery_out(delivery: Delivery) -> DeliveryOut:
 
 
 async def _checked(url: str, *, allow_private: bool) -> None:
+    """The URL's host resolves only to global addresses. Called before any connection is
+    taken: a resolver may take seconds, and a pooled connection held meanwhile is one
+    that every other request waits for."""
     try:
         await check_target(url, allow_private=allow_private)
     except TargetRefused as refused:
         raise FieldInvalid(f"url {refused}", field="url") from None
 
 
-async def create(session: AsyncSession, *, data: WebhookCreate, allow_private: bool) -> Webhook:
-    await _checked(data.url, allow_private=allow_private)
-    webhook = Webhook(
-        url=data.url,
-        events=data.events,
-        description=data.description,
-        secret=signing.new_secret(),
-        active=True,
-    )
-    session.add(webhook)
-    await session.flush()
-    await session.refresh(webhook)
-    return webhook
-
-
-async def list_webhooks(session: AsyncSession) -> list[Webhook]:
-    return list(await session.scalars(select(Webhook).order_by(Webhook.id)))
-
-
-async def get(session: AsyncSession, *, webhook_id: int, lock: bool = False) -> Webhook:
-    statement = select(Webhook).where(Webhook.id == webhook_id)
-    if lock:
-        statement = statement.with_for_update()
-    webhook = await session.scalar(statement)
+async def _get(connection: asyncpg.Connection, *, webhook_id: int) -> WebhookRow:
+    webhook = await repository.webhook(connection, webhook_id=webhook_id)
     if webhook is None:
         raise NotFound("Webhook not found")
     return webhook
 
 
+async def create(
+    database: Database, *, data: WebhookCreate, allow_private: bool
+) -> WebhookWithSecret:
+    """Its secret is shown only here and on rotation."""
+    await _checked(data.url, allow_private=allow_private)
+    async with database.connection() as connection:
+        webhook = await repository.insert_webhook(
+            connection,
+            url=data.url,
+            events=data.events,
+            description=data.description,
+            secret=signing.new_secret(),
+        )
+    return with_secret(webhook)
+
+
+async def list_webhooks(connection: asyncpg.Connection) -> list[WebhookOut]:
+    return [webhook_out(each) for each in await repository.all_webhooks(connection)]
+
+
+async def get(connection: asyncpg.Connection, *, webhook_id: int) -> WebhookOut:
+    return webhook_out(await _get(connection, webhook_id=webhook_id))
+
+
+async def _checked_new_url(
+    database: Database, *, webhook_id: int, url: str, allow_private: bool
+) -> None:
+    """A refused URL is refused only for a webhook there is: an unknown one is not found,
+    whatever the change asked."""
+    try:
+        await _checked(url, allow_private=allow_private)
+    except FieldInvalid:
+        async with database.connection() as connection:
+            await _get(connection, webhook_id=webhook_id)
+        raise
+
+
 async def change(
-    session: AsyncSession, *, webhook_id: int, data: WebhookUpdate, allow_private: bool
-) -> Webhook:
+    database: Database, *, webhook_id: int, data: WebhookUpdate, allow_private: bool
+) -> WebhookOut:
+    """The fields sent, in one statement; reactivated by hand (`active: true`), it starts
+    afresh: no failures counted, no reason for a deactivation."""
     changes = data.changes()
     if not changes:
         raise FieldRequired("Send at least one field to change")
-    webhook = await get(session, webhook_id=webhook_id, lock=True)
     if "url" in changes:
-        await _checked(str(changes["url"]), allow_private=allow_private)
-    for field, value in changes.items():
-        setattr(webhook, field, value)
-    if changes.get("active") is True:
-        # Reactivated by hand: a fresh start.
-        webhook.failing_since = None
-        webhook.deactivated_reason = None
-    await session.flush()
-    return webhook
+        await _checked_new_url(
+            database, webhook_id=webhook_id, url=str(changes["url"]), allow_private=allow_private
+        )
+    async with database.connection() as connection:
+        webhook = await repository.change(
+            connection,
+            webhook_id=webhook_id,
+            changes=changes,
+            fresh_start=changes.get("active") is True,
+        )
+    if webhook is None:
+        raise NotFound("Webhook not found")
+    return webhook_out(webhook)
 
 
-async def delete(session: AsyncSession, *, webhook_id: int) -> None:
-    webhook = await get(session, webhook_id=webhook_id, lock=True)
-    await session.delete(webhook)
-    await session.flush()
+async def delete(connection: asyncpg.Connection, *, webhook_id: int) -> None:
+    if not await repository.delete_webhook(connection, webhook_id=webhook_id):
+        raise NotFound("Webhook not found")
 
 
-async def rotate_secret(session: AsyncSession, *, webhook_id: int) -> Webhook:
-    webhook = await get(session, webhook_id=webhook_id, lock=True)
-    webhook.secret = signing.new_secret()
-    await session.flush()
-    return webhook
+async def rotate_secret(connection: asyncpg.Connection, *, webhook_id: int) -> WebhookWithSecret:
+    webhook = await repository.set_secret(
+        connection, webhook_id=webhook_id, secret=signing.new_secret()
+    )
+    if webhook is None:
+        raise NotFound("Webhook not found")
+    return with_secret(webhook)
 
 
 async def list_deliveries(
-    session: AsyncSession, *, webhook_id: int, page: PageParams
-) -> list[Delivery]:
-    await get(session, webhook_id=webhook_id)
-    statement = (
-        select(Delivery)
-        .where(Delivery.webhook_id == webhook_id)
-        .order_by(Delivery.id.desc())
-        .limit(page.limit + 1)
-        .offset(page.offset)
+    connection: asyncpg.Connection, *, webhook_id: int, page: PageParams
+) -> list[DeliveryOut]:
+    """Newest first; up to page.limit + 1 (the extra one says a next page exists)."""
+    await _get(connection, webhook_id=webhook_id)
+    deliveries = await repository.deliveries(
+        connection, webhook_id=webhook_id, limit=page.limit + 1, offset=page.offset
     )
-    return list(await session.scalars(statement))
+    return [delivery_out(each) for each in deliveries]
 
 
-async def retry(session: AsyncSession, *, webhook_id: int, delivery_id: int) -> Delivery:
+async def retry(
+    connection: asyncpg.Connection, *, webhook_id: int, delivery_id: int
+) -> DeliveryOut:
     """Send it again as soon as the worker can, retried for another day if need be (a
     failed delivery, a pending one sooner, or a delivered one once more)."""
-    delivery = await session.scalar(
-        update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.webhook_id == webhook_id)
-        .values(
-            state=DeliveryState.pending.value,
-            next_attempt_at=func.now(),
-            retry_until=func.now() + RETRY_PERIOD,
-        )
-        .returning(Delivery)
-        .execution_options(synchronize_session=False)
-    )
+    delivery = await repository.retry(connection, webhook_id=webhook_id, delivery_id=delivery_id)
     if delivery is None:
         raise NotFound("Delivery not found")
-    return delivery
+    return delivery_out(delivery)
