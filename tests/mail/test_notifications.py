@@ -17,6 +17,7 @@ from tests.support.server import WorkerProcess
 from tests.support.smtp import WAIT_SECONDS, Inbox, smtp_server
 from tests.support.tickets import add_comment, change_ticket, create_ticket, post_comment
 
+
 @pytest.fixture
 def inbox() -> Inbox:
     return Inbox()
