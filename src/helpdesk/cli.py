@@ -15,7 +15,6 @@ from typing import Annotated
 import typer
 import uvicorn
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from helpdesk import migrate as migrations
 from helpdesk import worker as background
@@ -25,7 +24,6 @@ from helpdesk.auth.schemas import RegisterIn
 from helpdesk.config import Settings, development_secret, get_settings
 from helpdesk.db.embedded import EmbeddedPostgres
 from helpdesk.db.pool import Database
-from helpdesk.db.session import create_engine, create_sessionmaker
 from helpdesk.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from helpdesk.http_protocol import BoundedHttpToolsProtocol
 from helpdesk.idempotency.purge import purge_expired
@@ -58,14 +56,6 @@ def database(settings: Settings) -> Iterator[Settings]:
         if embedded is not None:
             embedded.stop()
             typer.echo("embedded PostgreSQL stopped")
-
-
-def _engine(settings: Settings) -> AsyncEngine:
-    return create_engine(
-        settings.sqlalchemy_url,
-        pool_size=1,
-        statement_cache_size=settings.database_statement_cache_size,
-    )
 
 
 async def _with_database(settings: Settings, work: Callable[[Database], Awaitable[None]]) -> None:
@@ -231,14 +221,10 @@ def purge_idempotency_keys() -> None:
     with database(_settings()) as settings:
         asyncio.run(migrations.upgrade(settings.sqlalchemy_url))
 
-        async def purge() -> int:
-            engine = _engine(settings)
-            try:
-                return await purge_expired(create_sessionmaker(engine))
-            finally:
-                await engine.dispose()
+        async def purge(database: Database) -> None:
+            typer.echo(f"purged {await purge_expired(database)} idempotency keys")
 
-        typer.echo(f"purged {asyncio.run(purge())} idempotency keys")
+        asyncio.run(_with_database(settings, purge))
 
 
 @app.command("seed-demo")

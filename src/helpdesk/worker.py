@@ -1,12 +1,13 @@
 """`helpdesk worker`: the background process. It fans each new event out to the webhooks
-that want it, sends the deliveries (several at once, at most DELIVERIES_PER_ENDPOINT to one
-endpoint; each claimed in a short transaction and its outcome recorded in another, none open
-while a receiver is waited on; a crash leaves it to be sent again), records SLA breaches as
-they happen, and deletes Idempotency-Key records past their lifetime
-(IDEMPOTENCY_PURGE_EVERY_SECONDS). Woken by the events' NOTIFY, and every second for retries
-that fall due. Any number of workers, on any number of hosts, may run against one database:
-rows are taken with SKIP LOCKED. SIGTERM: each delivery in flight is finished, then the
-process exits."""
+that want it and to the mails it calls for; sends the deliveries (several at once, at most
+DELIVERIES_PER_ENDPOINT to one endpoint) and the mails, each claimed in a short transaction
+and its outcome recorded in another, none open while a receiver or a mail server is waited
+on (a crash leaves it to be sent again once its lease runs out); records SLA breaches as
+they happen; and deletes Idempotency-Key records past their lifetime
+(IDEMPOTENCY_PURGE_EVERY_SECONDS). All of it on one asyncpg pool. Woken by the events'
+NOTIFY, and every second for retries that fall due. Any number of workers, on any number of
+hosts, may run against one database: rows are taken with SKIP LOCKED. SIGTERM: each
+delivery and mail in flight is finished, then the process exits."""
 
 import asyncio
 import contextlib
@@ -15,11 +16,9 @@ import signal
 from collections.abc import Awaitable, Callable
 
 import asyncpg
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from helpdesk.config import Settings, to_plain_url
 from helpdesk.db.pool import Database
-from helpdesk.db.session import create_engine, create_sessionmaker
 from helpdesk.events.service import CHANNEL
 from helpdesk.idempotency.purge import purge_periodically
 from helpdesk.mail import sender as mail
@@ -31,17 +30,17 @@ DELIVERIES_AT_ONCE = 8
 MAILS_AT_ONCE = 2
 POLL_SECONDS = 1.0
 BREACH_CHECK_SECONDS = 10.0
-BREACH_CONNECTIONS = 1
+# Besides the senders': the fan-out's, the breach checks' and the key purge's.
+BACKGROUND_CONNECTIONS = 3
 
 log = logging.getLogger("helpdesk.worker")
 
 
 async def _in_transaction(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    work: Callable[[AsyncSession], Awaitable[int | bool]],
-) -> int | bool:
-    async with sessionmaker() as session, session.begin():
-        return await work(session)
+    database: Database, work: Callable[[asyncpg.Connection], Awaitable[int]]
+) -> int:
+    async with database.connection() as connection, connection.transaction():
+        return await work(connection)
 
 
 class Worker:
@@ -53,31 +52,25 @@ class Worker:
         self.mails = asyncio.Event()  # new mails to send
 
     async def run(self) -> None:
-        statement_cache_size = self.settings.database_statement_cache_size
-        engine = create_engine(
-            self.settings.sqlalchemy_url,
-            pool_size=MAILS_AT_ONCE + 2,
-            statement_cache_size=statement_cache_size,
-        )
-        sessionmaker = create_sessionmaker(engine)
-        # The deliveries' and the breach checks' statements, straight on asyncpg.
+        # Each sender holds a connection only to claim and to record, never while it waits
+        # on a receiver or a mail server; one each all the same, so that none waits for one.
         database = Database(
             self.settings.sqlalchemy_url,
-            size=DELIVERIES_AT_ONCE + BREACH_CONNECTIONS,
-            statement_cache_size=statement_cache_size,
+            size=DELIVERIES_AT_ONCE + MAILS_AT_ONCE + BACKGROUND_CONNECTIONS,
+            statement_cache_size=self.settings.database_statement_cache_size,
         )
         listener = await asyncpg.connect(to_plain_url(self.settings.listen_url))
         await listener.add_listener(CHANNEL, lambda *_: self.events.set())
         client = attempt.client()
         try:
             background = [
-                asyncio.create_task(self._fan_out(sessionmaker)),
+                asyncio.create_task(self._fan_out(database)),
                 asyncio.create_task(self._breaches(database)),
             ]
             if self.settings.idempotency_purge_every_seconds > 0:
                 every = self.settings.idempotency_purge_every_seconds
                 background.append(
-                    asyncio.create_task(purge_periodically(sessionmaker, every_seconds=every))
+                    asyncio.create_task(purge_periodically(database, every_seconds=every))
                 )
             allow_private = self.settings.webhook_allow_private_targets
             in_flight = InFlight()
@@ -86,7 +79,7 @@ class Worker:
                 return await deliver_next(database, client, in_flight, allow_private=allow_private)
 
             async def one_mail() -> bool:
-                return bool(await _in_transaction(sessionmaker, self._send_mail))
+                return await mail.send_next(database, settings=self.settings)
 
             senders = [
                 asyncio.create_task(self._drain(delivery, self.deliveries, "delivery"))
@@ -104,7 +97,6 @@ class Worker:
         finally:
             await client.aclose()
             await listener.close()
-            await engine.dispose()
             await database.close()
             log.info("worker stopped")
 
@@ -118,15 +110,15 @@ class Worker:
             await asyncio.wait_for(event.wait(), seconds)
         event.clear()
 
-    async def _fan_out(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        async def mails(session: AsyncSession) -> int:
-            return await mail.fan_out(session, settings=self.settings)
+    async def _fan_out(self, database: Database) -> None:
+        async def mails(connection: asyncpg.Connection) -> int:
+            return await mail.fan_out(connection, settings=self.settings)
 
         while True:
             try:
-                while await _in_transaction(sessionmaker, fan_out):
+                while await _in_transaction(database, fan_out):
                     self.deliveries.set()
-                while await _in_transaction(sessionmaker, mails):
+                while await _in_transaction(database, mails):
                     self.mails.set()
             except Exception:
                 log.exception("fan-out failed; trying again")
@@ -134,9 +126,6 @@ class Worker:
             # Retries fall due with time, not with events.
             self.deliveries.set()
             self.mails.set()
-
-    async def _send_mail(self, session: AsyncSession) -> bool:
-        return await mail.send_next(session, settings=self.settings)
 
     async def _drain(
         self, send_next: Callable[[], Awaitable[bool]], woken_by: asyncio.Event, what: str

@@ -3,8 +3,6 @@ test process (aiosmtpd): who gets which mail, in text and HTML, threaded per tic
 retried when the server refuses for a while."""
 
 import asyncio
-import email
-import time
 from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
@@ -13,45 +11,11 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.support.accounts import Account, patch_user
-from tests.support.server import WorkerProcess, free_port
+from tests.support.server import WorkerProcess
+from tests.support.smtp import WAIT_SECONDS, Inbox, smtp_server
 from tests.support.tickets import add_comment, change_ticket, create_ticket, post_comment
-
-WAIT_SECONDS = 30
-
-
-class Inbox:
-    """What the SMTP server received; `refuse` first messages are answered 451."""
-
-    def __init__(self, refuse: int = 0) -> None:
-        self.messages: list[Message] = []
-        self.refuse = refuse
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.refuse > 0:
-            self.refuse -= 1
-            return "451 4.3.0 try again later"
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-    async def wait_for(self, count: int) -> list[Message]:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while len(self.messages) < count:
-            assert time.monotonic() < deadline, f"{len(self.messages)} of {count} mails"
-            await asyncio.sleep(0.05)
-        return list(self.messages)
-
-
-def smtp(inbox: Inbox) -> Iterator[int]:
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
@@ -61,7 +25,7 @@ def inbox() -> Inbox:
 
 @pytest.fixture
 def mail_worker(database_url: str, tmp_path: Path, inbox: Inbox) -> Iterator[WorkerProcess]:
-    for port in smtp(inbox):
+    with smtp_server(inbox) as port:
         env = {"SMTP_URL": f"smtp://127.0.0.1:{port}", "MAIL_FROM": "Desk <desk@example.test>"}
         with WorkerProcess(database_url, tmp_path / "worker.log", env=env) as process:
             yield process
@@ -134,7 +98,7 @@ async def test_a_refused_mail_is_sent_again(
     agent: Account,
 ) -> None:
     inbox = Inbox(refuse=1)
-    for port in smtp(inbox):
+    with smtp_server(inbox) as port:
         env = {"SMTP_URL": f"smtp://127.0.0.1:{port}"}
         with WorkerProcess(database_url, tmp_path / "worker.log", env=env):
             ticket = await create_ticket(client, requester)
@@ -160,7 +124,7 @@ async def test_a_mail_to_a_deactivated_account_is_not_sent_but_marked_failed(
     await change_ticket(client, admin, ticket["id"], {"assignee_id": agent.id})
 
     inbox = Inbox()
-    for port in smtp(inbox):
+    with smtp_server(inbox) as port:
         env = {"SMTP_URL": f"smtp://127.0.0.1:{port}"}
         with WorkerProcess(database_url, tmp_path / "worker.log", env=env):
             [message] = await inbox.wait_for(1)
@@ -230,7 +194,7 @@ async def test_a_mail_is_not_sent_to_an_agent_demoted_before_it_goes_out(
     admin: Account,
 ) -> None:
     inbox = Inbox(refuse=1)  # the first attempt is refused: the mail waits for its retry
-    for port in smtp(inbox):
+    with smtp_server(inbox) as port:
         env = {"SMTP_URL": f"smtp://127.0.0.1:{port}"}
         with WorkerProcess(database_url, tmp_path / "worker.log", env=env):
             ticket = await create_ticket(client, requester)

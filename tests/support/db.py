@@ -40,6 +40,13 @@ async def reset_tables(db: asyncpg.Connection) -> None:
 
 
 LOCK_WAIT_SECONDS = 30
+# Transactions a process leaves open across a network call (the worker's, while it waits on
+# a webhook receiver or an SMTP server) show up as sessions idle in a transaction for
+# longer than this.
+IDLE_IN_TRANSACTION = """
+    SELECT count(*) FROM pg_stat_activity
+    WHERE state LIKE 'idle in transaction%' AND state_change < now() - interval '1 second'
+"""
 
 
 async def count_rows(db: asyncpg.Connection, table: str) -> int:

@@ -17,6 +17,7 @@ from helpdesk.webhooks.attempt import MAX_ERROR_LENGTH, TIMEOUT_SECONDS
 from helpdesk.webhooks.delivery import DELIVERIES_PER_ENDPOINT
 from helpdesk.worker import DELIVERIES_AT_ONCE
 from tests.support.accounts import Account
+from tests.support.db import IDLE_IN_TRANSACTION
 from tests.support.receiver import Receiver, receiver
 from tests.support.server import WorkerProcess
 from tests.support.tickets import create_ticket
@@ -25,12 +26,6 @@ from tests.support.webhooks import WEBHOOKS, register, resident_bytes
 TRICKLE_SECONDS = 5  # a byte of the body this often: each read comes well within the deadline
 HUGE_BODY = 100 * 1024 * 1024
 MEMORY_ALLOWANCE = 50 * 1024 * 1024
-# Transactions the worker leaves open across a network call show up as sessions idle in
-# a transaction for longer than this.
-IDLE_IN_TRANSACTION = """
-    SELECT count(*) FROM pg_stat_activity
-    WHERE state LIKE 'idle in transaction%' AND state_change < now() - interval '1 second'
-"""
 
 
 async def deliveries(client: httpx.AsyncClient, admin: Account, hook_id: int) -> list[Any]:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 import asyncpg
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 
 from helpdesk.db.compiled import Compiled
@@ -72,6 +72,23 @@ _FINISH = Compiled(
     )
 )
 
+# Up to :batch records past the key's lifetime, oldest first (the created_at index finds
+# them), deleted; rows another purge holds are skipped. How many.
+_expired = (
+    select(_RECORDS.c.user_id, _RECORDS.c.key)
+    .where(_RECORDS.c.created_at < func.now() - KEY_LIFETIME)
+    .order_by(_RECORDS.c.created_at)
+    .limit(bindparam("batch"))
+    .with_for_update(skip_locked=True)
+)
+_purged = (
+    delete(_RECORDS)
+    .where(tuple_(_RECORDS.c.user_id, _RECORDS.c.key).in_(_expired))
+    .returning(_RECORDS.c.key)
+    .cte("purged")
+)
+_PURGE = Compiled(select(func.count()).select_from(_purged))
+
 
 @dataclass(frozen=True, slots=True)
 class Replay:
@@ -121,3 +138,10 @@ async def finish(
             record_user_id=user_id, record_key=key, status=status_code, body=body, headers=headers
         ),
     )
+
+
+async def delete_expired(connection: asyncpg.Connection, *, batch: int) -> int:
+    """Delete up to `batch` records older than the key lifetime, oldest first; how many
+    were deleted."""
+    deleted: int = await connection.fetchval(_PURGE.sql(), *_PURGE.args(batch=batch))
+    return deleted

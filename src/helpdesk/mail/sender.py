@@ -1,9 +1,15 @@
 """The worker's side of mail: each event's notifications made into mails (rules.py), and
 each mail composed from its templates and sent: through SMTP_URL, or, in development
-without one, written to $HELPDESK_DATA_DIR/mail/ and logged. Retried as webhooks are."""
+without one, written to $HELPDESK_DATA_DIR/mail/ and logged. Retried as webhooks are, and
+sent as they are: claimed in a short transaction, sent with none open, its outcome recorded
+in another (a worker that dies mid-send leaves the mail to be sent again once its lease runs
+out: at least once)."""
 
+import asyncio
 import logging
 import ssl
+from dataclasses import dataclass
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -11,21 +17,27 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
+import asyncpg
 from jinja2 import Environment as Templates
 from jinja2 import PackageLoader, StrictUndefined, select_autoescape
-from sqlalchemy import func, insert, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from helpdesk.auth import repository as accounts
 from helpdesk.auth.models import User
 from helpdesk.config import Environment, Settings
-from helpdesk.events.models import Event
+from helpdesk.db.pool import Database
 from helpdesk.events.retry import next_attempt
-from helpdesk.mail.models import Mail, MailKind, MailState
+from helpdesk.mail import repository
+from helpdesk.mail.models import MailKind, MailState
+from helpdesk.mail.repository import Claimed, NewMail
 from helpdesk.mail.rules import notifications, refusal
-from helpdesk.tickets.models import Ticket
 
 FAN_OUT_BATCH = 200
+# The whole send, from connecting to the server's last answer.
 TIMEOUT_SECONDS = 30
+# A claimed mail is the claiming worker's for this long; well past a send, so that only a
+# worker that died mid-send loses it to another.
+LEASE = timedelta(seconds=3 * TIMEOUT_SECONDS)
+MAX_ERROR_LENGTH = 500
 SUBJECTS = {
     MailKind.reply: "Re: {title} [#{id}]",
     MailKind.resolved: "Resolved: {title} [#{id}]",
@@ -40,12 +52,6 @@ _templates = Templates(
     undefined=StrictUndefined,
     keep_trailing_newline=True,
 )
-_NEXT = text(
-    """
-    SELECT id FROM mails WHERE state = 'pending' AND next_attempt_at <= now()
-    ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
-    """
-)
 
 
 def sends_mail(settings: Settings) -> bool:
@@ -57,19 +63,12 @@ def _domain(settings: Settings) -> str:
     return settings.mail_from.rpartition("@")[2].strip("> ") or "localhost"
 
 
-async def fan_out(session: AsyncSession, *, settings: Settings) -> int:
+async def fan_out(connection: asyncpg.Connection, *, settings: Settings) -> int:
     """The mails of the events not yet looked at; how many events. A mail its recipient
     may not get (rules.refusal) is made failed, with the reason, never to be sent. Without a
-    way to send (production with no SMTP_URL), events are marked and no mail is made."""
-    events = list(
-        await session.scalars(
-            select(Event)
-            .where(Event.mailed_at.is_(None))
-            .order_by(Event.id)
-            .limit(FAN_OUT_BATCH)
-            .with_for_update(skip_locked=True)
-        )
-    )
+    way to send (production with no SMTP_URL), events are marked and no mail is made. Run
+    in a transaction."""
+    events = await repository.lock_unmailed(connection, batch=FAN_OUT_BATCH)
     if not events:
         return 0
     if sends_mail(settings):
@@ -78,47 +77,37 @@ async def fan_out(session: AsyncSession, *, settings: Settings) -> int:
             for event in events
             for user_id, kind in notifications(event.type, event.data)
         ]
-        user_ids = {user_id for _, user_id, _ in wanted}
-        ticket_ids = {event.ticket_id for event, _, _ in wanted}
-        users = {u.id: u for u in await session.scalars(select(User).where(User.id.in_(user_ids)))}
-        tickets = {
-            t.id: t for t in await session.scalars(select(Ticket).where(Ticket.id.in_(ticket_ids)))
-        }
-        now = await session.scalar(select(func.now()))
-        due = {"state": MailState.pending.value, "next_attempt_at": now, "last_error": None}
-        mails: list[dict[str, Any]] = []
-        for event, user_id, kind in wanted:
-            if user_id not in users:
-                continue  # the account is gone
-            mail = {
-                "event_id": event.id,
-                "ticket_id": event.ticket_id,
-                "kind": kind.value,
-                "to_user_id": user_id,
-                "message_id": make_msgid(f"ticket{event.ticket_id}", _domain(settings)),
-            }
-            reason = refusal(users[user_id], tickets.get(event.ticket_id))
-            mails.append(mail | (due if reason is None else _given_up(reason)))
-        if mails:
-            # render_nulls: a refused mail's NULL next_attempt_at, not the column's default.
-            await session.execute(insert(Mail).execution_options(render_nulls=True), mails)
-    await session.execute(
-        update(Event)
-        .where(Event.id.in_([event.id for event in events]))
-        .values(mailed_at=func.now())
-    )
+        users = await repository.users_by_id(connection, {user_id for _, user_id, _ in wanted})
+        tickets = await repository.tickets_by_id(
+            connection, {event.ticket_id for event, _, _ in wanted}
+        )
+        await repository.add(
+            connection,
+            [
+                NewMail(
+                    event_id=event.id,
+                    ticket_id=event.ticket_id,
+                    kind=kind.value,
+                    to_user_id=user_id,
+                    message_id=make_msgid(f"ticket{event.ticket_id}", _domain(settings)),
+                    refused=refusal(users[user_id], tickets.get(event.ticket_id)),
+                )
+                for event, user_id, kind in wanted
+                if user_id in users  # else the account is gone
+            ],
+        )
+    await repository.mark_mailed(connection, [event.id for event in events])
     return len(events)
 
 
-def _given_up(reason: str) -> dict[str, Any]:
-    """A mail's columns once it is failed, never to be sent, with why."""
-    return {"state": MailState.failed.value, "next_attempt_at": None, "last_error": reason}
-
-
 def compose(
-    mail: Mail, event: Event, recipient: User, *, settings: Settings, thread: str | None
+    mail: Claimed,
+    data: dict[str, Any],
+    recipient: User,
+    *,
+    settings: Settings,
+    thread: str,
 ) -> EmailMessage:
-    data: dict[str, Any] = event.data
     ticket = data["ticket"]
     context = {
         "recipient": recipient,
@@ -133,7 +122,7 @@ def compose(
         title=ticket["title"], id=ticket["id"]
     )
     message["Message-ID"] = mail.message_id
-    if thread is not None and thread != mail.message_id:
+    if thread != mail.message_id:
         message["In-Reply-To"] = thread
         message["References"] = thread
     message.set_content(_templates.get_template(f"{mail.kind}.txt").render(context))
@@ -165,40 +154,84 @@ async def deliver(message: EmailMessage, *, settings: Settings) -> None:
     )
 
 
-async def send_next(session: AsyncSession, *, settings: Settings) -> bool:
-    """Send the next due mail, holding its row; False when none is due."""
-    mail_id = await session.scalar(_NEXT)
-    if mail_id is None:
+@dataclass(frozen=True)
+class _Outgoing:
+    """A claimed mail its recipient may still get, and what it is composed from."""
+
+    mail: Claimed
+    data: dict[str, Any]
+    recipient: User
+    thread: str
+
+
+async def _claim(connection: asyncpg.Connection) -> _Outgoing | bool:
+    """The next due mail, leased to this worker; True when one was settled without a send
+    (its recipient may no longer see its ticket: asked again now, rules.refusal), False
+    when none is due."""
+    mail = await repository.claim(connection, lease=LEASE)
+    if mail is None:
         return False
-    mail = await session.get_one(Mail, mail_id)
-    event = await session.get_one(Event, mail.event_id)
-    recipient = await session.get_one(User, mail.to_user_id)
-    reason = refusal(recipient, await session.get(Ticket, mail.ticket_id))
+    recipient = await accounts.by_id(connection, user_id=mail.to_user_id)
+    assert recipient is not None  # the mail goes with its recipient's account
+    reason = refusal(recipient, await repository.ticket(connection, ticket_id=mail.ticket_id))
     if reason is not None:
-        await session.execute(update(Mail).where(Mail.id == mail.id).values(_given_up(reason)))
+        await repository.give_up(connection, mail_id=mail.id, reason=reason)
         return True
-    thread = await session.scalar(
-        select(Mail.message_id).where(Mail.ticket_id == mail.ticket_id).order_by(Mail.id).limit(1)
+    return _Outgoing(
+        mail=mail,
+        data=await repository.event_data(connection, event_id=mail.event_id),
+        recipient=recipient,
+        thread=await repository.thread(connection, ticket_id=mail.ticket_id),
     )
-    now = await session.scalar(select(func.now()))
-    assert now is not None
+
+
+async def _send(message: EmailMessage, *, settings: Settings) -> str | None:
+    """Why the mail was not sent, or None. Within one deadline, so that the lease outlasts
+    the send."""
     try:
-        await deliver(
-            compose(mail, event, recipient, settings=settings, thread=thread), settings=settings
-        )
-    except (aiosmtplib.SMTPException, OSError) as error:
-        mail.attempts += 1
-        mail.last_error = f"{type(error).__name__}: {error}"[:500]
-        mail.next_attempt_at = next_attempt(
-            now=now, attempts=mail.attempts, retry_until=mail.retry_until
-        )
-        if mail.next_attempt_at is None:
-            mail.state = MailState.failed.value
-        log.info("mail not sent", extra={"mail_id": mail.id, "error": mail.last_error})
-        return True
-    mail.attempts += 1
-    mail.state = MailState.sent.value
-    mail.sent_at = func.now()
-    mail.next_attempt_at = None
-    mail.last_error = None
+        async with asyncio.timeout(TIMEOUT_SECONDS):
+            await deliver(message, settings=settings)
+    except aiosmtplib.SMTPException as error:
+        return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+    except TimeoutError:
+        return f"no complete answer within {TIMEOUT_SECONDS} s"
+    except OSError as error:
+        return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+    return None
+
+
+async def _record(connection: asyncpg.Connection, mail: Claimed, error: str | None) -> None:
+    """The send's outcome: sent, or to be retried (failed once past its retries). Nothing
+    is written when the lease ran out meanwhile: the mail is another worker's."""
+    if error is None:
+        state, retry_at = MailState.sent, None
+    else:
+        now = await repository.transaction_time(connection)
+        retry_at = next_attempt(now=now, attempts=mail.attempts + 1, retry_until=mail.retry_until)
+        state = MailState.pending if retry_at else MailState.failed
+        log.info("mail not sent", extra={"mail_id": mail.id, "error": error})
+    mine = await repository.record(
+        connection, mail, state=state, error=error, next_attempt_at=retry_at
+    )
+    if not mine:
+        log.warning("mail's lease ran out before its send was recorded", extra={"mail_id": mail.id})
+
+
+async def send_next(database: Database, *, settings: Settings) -> bool:
+    """Send the next due mail; False when none is due. Three steps, and no transaction
+    open while the SMTP server is waited on: claim (committed), send, record."""
+    async with database.connection() as connection, connection.transaction():
+        claimed = await _claim(connection)
+    if not isinstance(claimed, _Outgoing):
+        return claimed
+    message = compose(
+        claimed.mail,
+        claimed.data,
+        claimed.recipient,
+        settings=settings,
+        thread=claimed.thread,
+    )
+    error = await _send(message, settings=settings)
+    async with database.connection() as connection, connection.transaction():
+        await _record(connection, claimed.mail, error)
     return True

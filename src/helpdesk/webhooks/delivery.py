@@ -9,8 +9,18 @@ from datetime import datetime, timedelta
 
 import asyncpg
 import httpx
-from sqlalchemy import ARRAY, Integer, Interval, bindparam, case, func, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    ARRAY,
+    Integer,
+    Interval,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+    text,
+    update,
+)
 
 from helpdesk.db.compiled import Compiled
 from helpdesk.db.pool import Database
@@ -32,8 +42,10 @@ log = logging.getLogger("helpdesk.webhooks")
 # are then fanned out in id order (per ticket, ids follow commits: a ticket's writes queue
 # on its row).
 _FAN_OUT_LOCK = 0x68656C70  # "help"
-_FAN_OUT = text(
-    """
+_FAN_OUT_LOCKED = Compiled(select(func.pg_try_advisory_xact_lock(literal(_FAN_OUT_LOCK))))
+_FAN_OUT = Compiled(
+    text(
+        """
     WITH batch AS (
         SELECT id, type, ticket_id FROM events
         WHERE dispatched_at IS NULL ORDER BY id LIMIT :batch
@@ -47,15 +59,17 @@ _FAN_OUT = text(
     UPDATE events SET dispatched_at = now() FROM batch WHERE events.id = batch.id
     RETURNING events.id
     """
+    ).bindparams(bindparam("batch", type_=Integer))
 )
 
 
-async def fan_out(session: AsyncSession) -> int:
-    """Deliveries for the events not yet fanned out; how many events."""
-    if not await session.scalar(select(func.pg_try_advisory_xact_lock(_FAN_OUT_LOCK))):
+async def fan_out(connection: asyncpg.Connection) -> int:
+    """Deliveries for the events not yet fanned out; how many events. Run in a
+    transaction: the lock that keeps it one at a time is the transaction's."""
+    if not await connection.fetchval(_FAN_OUT_LOCKED.sql(), *_FAN_OUT_LOCKED.args()):
         return 0  # another worker is at it
-    result = await session.execute(_FAN_OUT, {"batch": FAN_OUT_BATCH})
-    return len(result.all())
+    rows = await connection.fetch(_FAN_OUT.sql(), *_FAN_OUT.args(batch=FAN_OUT_BATCH))
+    return len(rows)
 
 
 # The next delivery to send, with its endpoint and its event, leased in one statement: due,
