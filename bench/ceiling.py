@@ -12,7 +12,7 @@ from common import percentile
 from mixes import Figures
 from tests.support.server import plain_url
 
-from helpdesk.db.session import DATABASE_TIMEOUT_SECONDS
+from helpdesk.db.pool import DATABASE_TIMEOUT_SECONDS
 
 
 async def ceiling(
@@ -40,7 +40,7 @@ async def ceiling(
             sample = rng.choice(samples)
             start = time.perf_counter()
             try:
-                # As the app reads (helpdesk.db.session.READ_METHODS): no transaction around them.
+                # As the app reads (helpdesk.db.pool.READ_METHODS): no transaction around them.
                 for statement, parameters in sample:
                     await conn.fetch(statement, *parameters)
             except (asyncpg.PostgresError, TimeoutError):

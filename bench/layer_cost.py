@@ -31,7 +31,7 @@ import httpx
 from common import RESULTS, read_built
 from mixes import AGENT_ID
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from tests.support.server import plain_url
 
 from helpdesk.auth import service as accounts
@@ -62,10 +62,11 @@ async def measure(call: Callable[[], Awaitable[object]]) -> tuple[float, float]:
 async def run(url: str, ticket_id: int) -> list[tuple[str, float, float]]:
     os.environ.setdefault("JWT_SECRET", "layer-cost-" + "x" * 40)
     app = create_app(Settings(database_url=url, rate_limit_api_per_minute=0))
-    # The app's own engine and read sessions: "the app" rows time the app's path.
-    engine: AsyncEngine = app.state.engine
-    sessions: async_sessionmaker[AsyncSession] = app.state.read_sessionmaker
+    # An ORM engine and read sessions of the bench's own, as the app once read: the app
+    # holds none now ("the app" rows time its path).
+    engine = create_async_engine(url, pool_size=10, max_overflow=0)
     reads = engine.execution_options(isolation_level="AUTOCOMMIT")
+    sessions = async_sessionmaker(reads, expire_on_commit=False)
     users = User.__table__
     raw = await asyncpg.connect(plain_url(url))
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")

@@ -95,7 +95,7 @@ async def test_an_unexpected_error_is_a_500_without_internals(settings: Settings
 
     async with asgi_client(app) as client:
         response = await client.get("/api/boom")
-    await app.state.engine.dispose()
+    await app.state.database.close()
     assert response.status_code == 500
     error = response.json()["error"]
     assert error["code"] == "INTERNAL_SERVER_ERROR"

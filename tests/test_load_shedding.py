@@ -27,7 +27,6 @@ WAIT_SECONDS = 4  # under the app's 5 s statement timeout
 async def one_at_a_time(settings: Settings) -> AsyncIterator[FastAPI]:
     app = create_app(settings.model_copy(update={"max_requests_in_flight": 1}))
     yield app
-    await app.state.engine.dispose()
     await app.state.database.close()
 
 
@@ -92,5 +91,4 @@ async def test_without_a_bound_nothing_is_shed(settings: Settings) -> None:
             answers = await asyncio.gather(*(unbounded.get("/api/ui-config") for _ in range(20)))
         assert [answer.status_code for answer in answers] == [200] * 20
     finally:
-        await app.state.engine.dispose()
         await app.state.database.close()

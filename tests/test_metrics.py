@@ -97,7 +97,6 @@ async def test_a_network_may_be_allowed(settings: Settings) -> None:
         async with asgi_client(app, address="127.0.0.1") as local:
             assert_error(await local.get("/metrics"), 404, "NOT_FOUND")
     finally:
-        await app.state.engine.dispose()
         await app.state.database.close()
 
 
@@ -114,7 +113,6 @@ async def test_rate_limit_refusals_are_counted_by_limit(
             assert_error(second, 429, "RATE_LIMIT")
             after = await scrape(limited)
     finally:
-        await app.state.engine.dispose()
         await app.state.database.close()
     key = ("helpdesk_rate_limit_refusals_total", (("limit", "api"),))
     assert after[key] - before.get(key, 0.0) == 1

@@ -12,7 +12,7 @@ from sqlalchemy import Column
 from sqlalchemy.engine import Connection
 
 from helpdesk import migrate
-from helpdesk.db.session import create_engine
+from helpdesk.db.engine import create_engine
 from helpdesk.models import Base
 from tests.support.server import plain_url
 
@@ -232,7 +232,7 @@ async def test_the_models_and_the_migrations_describe_the_same_schema(
     A model changed without its migration (or a migration without its model) fails here.
     Every index, expressions included, is also compared as PostgreSQL itself writes it, on
     a database built from the models alone."""
-    engine = create_engine(database_url, pool_size=1, statement_cache_size=0)
+    engine = create_engine(database_url)
     try:
         async with engine.connect() as connection:
             found = await connection.run_sync(_schema_differences)
@@ -241,7 +241,7 @@ async def test_the_models_and_the_migrations_describe_the_same_schema(
     found = [difference for difference in found if not _is_expression_index_pair(difference)]
     assert found == [], "\n".join(map(repr, found))
 
-    scratch = create_engine(scratch_url, pool_size=1, statement_cache_size=0)
+    scratch = create_engine(scratch_url)
     try:
         async with scratch.begin() as connection:
             await connection.run_sync(Base.metadata.create_all)

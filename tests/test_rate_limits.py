@@ -34,7 +34,7 @@ async def limited_app(settings: Settings, **overrides: Any) -> AsyncIterator[Fas
     try:
         yield app
     finally:
-        await app.state.engine.dispose()
+        await app.state.database.close()
 
 
 def client_for(app: FastAPI, address: str = "10.0.0.1") -> httpx.AsyncClient:

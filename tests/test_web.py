@@ -38,7 +38,7 @@ async def _client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         async with asgi_client(app) as client:
             yield client
     finally:
-        await app.state.engine.dispose()
+        await app.state.database.close()
 
 
 @pytest.fixture

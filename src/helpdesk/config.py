@@ -228,8 +228,8 @@ def to_asyncpg_url(url: str) -> str:
 
 
 def to_plain_url(url: str) -> str:
-    """The same URL as asyncpg's own connect() takes it (postgresql://): for the
-    connections the service holds outside SQLAlchemy's pool (LISTEN)."""
+    """The same URL as asyncpg's own connect() takes it (postgresql://): the pool's and
+    the live stream's LISTEN connection's."""
     return to_asyncpg_url(url).replace("postgresql+asyncpg://", "postgresql://", 1)
 
 

@@ -1,6 +1,5 @@
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from helpdesk.errors import ServiceUnavailable, error_responses
 
@@ -16,8 +15,8 @@ class Health(BaseModel):
 async def health(request: Request) -> Health:
     """200 when the database answers, 503 when it does not."""
     try:
-        async with request.app.state.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        async with request.app.state.database.connection() as connection:
+            await connection.fetchval("SELECT 1")
     except Exception:
         raise ServiceUnavailable("The database does not answer") from None
     return Health(status="ok", database="ok")

@@ -15,7 +15,6 @@ from helpdesk.config import MAX_HEADER_BYTES, Settings, get_settings
 from helpdesk.db.errors import install_database_error_handlers
 from helpdesk.db.pool import Database
 from helpdesk.db.replicas import RecordWrites, Replica, ReplicaConnection
-from helpdesk.db.session import create_engine, create_read_sessionmaker, create_sessionmaker
 from helpdesk.errors import install_error_handlers
 from helpdesk.events.hub import Hub
 from helpdesk.http_protocol import ON_SERVER_STOPPING
@@ -37,11 +36,6 @@ EXPOSED_HEADERS = [
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     statement_cache_size = settings.database_statement_cache_size
-    engine = create_engine(
-        settings.sqlalchemy_url,
-        pool_size=settings.db_pool_size,
-        statement_cache_size=statement_cache_size,
-    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
@@ -51,7 +45,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await app.state.database.close()
         if app.state.replica is not None:
             await app.state.replica.close()
-        await engine.dispose()
 
     app = FastAPI(
         title="Helpdesk API",
@@ -61,11 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engine = engine
-    app.state.sessionmaker = create_sessionmaker(engine)
-    app.state.read_sessionmaker = create_read_sessionmaker(
-        engine, statement_cache_size=statement_cache_size
-    )
+    # The process's one pool: every route, the caller, the live stream's reads.
     app.state.database = Database(
         settings.sqlalchemy_url,
         size=settings.db_pool_size,

@@ -7,7 +7,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
 
-from helpdesk.db.session import create_engine
+from helpdesk.db.engine import create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -35,7 +35,7 @@ async def _run(url: str, step: Callable[[Config, str], None], revision: str) -> 
 
     # No statement kept past its transaction: the same on PostgreSQL itself and behind
     # PgBouncer in transaction mode, and a migration runs rarely.
-    engine = create_engine(url, pool_size=1, statement_cache_size=0)
+    engine = create_engine(url)
     try:
         async with engine.begin() as connection:
             await connection.run_sync(run)

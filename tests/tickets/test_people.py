@@ -161,7 +161,6 @@ async def counted(settings: Settings) -> AsyncIterator[tuple[FastAPI, list[str]]
     )
     yield app, statements
     await app.state.database.close()
-    await app.state.engine.dispose()
 
 
 @pytest.mark.parametrize(

@@ -109,7 +109,7 @@ async def strict_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings.model_copy(update={"webhook_allow_private_targets": False}))
     async with asgi_client(app) as client:
         yield client
-    await app.state.engine.dispose()
+    await app.state.database.close()
 
 
 @pytest.mark.parametrize(

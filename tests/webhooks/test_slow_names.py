@@ -9,7 +9,7 @@ import asyncpg
 import httpx
 import pytest
 
-from helpdesk.db.session import DATABASE_TIMEOUT_SECONDS
+from helpdesk.db.pool import DATABASE_TIMEOUT_SECONDS
 from tests.support.accounts import Account
 from tests.support.resolver import rebinding_env
 from tests.support.server import Server

@@ -1,1 +1,2 @@
-"""The database: the ORM base, engine and sessions, error handlers, the embedded server."""
+"""The database: the tables (base), the one asyncpg pool and its statements compiled
+once, replicas, error handlers, the embedded server; SQLAlchemy's engine for migrations only."""

@@ -7,9 +7,8 @@ from typing import Annotated
 import asyncpg
 from fastapi import Depends, Request
 
-from helpdesk.db.pool import Database
+from helpdesk.db.pool import READ_METHODS, Database
 from helpdesk.db.replicas import Replica
-from helpdesk.db.session import READ_METHODS
 
 
 def database_of(request: Request) -> Database:

@@ -8,7 +8,6 @@ import traceback
 import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import exc
 
 from helpdesk import metrics
 from helpdesk.errors import AppError, ServiceUnavailable, render
@@ -20,9 +19,8 @@ def _without_values(error: BaseException) -> str:
     """What a database error was, without its message: PostgreSQL's and the driver's texts
     quote the values they refused ("Key (email)=(...)", "invalid input for query argument
     $1: datetime(...)"), and those must never reach a log."""
-    cause = error.orig if isinstance(error, exc.DBAPIError) else error
-    sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
-    kind = f"{type(cause).__module__}.{type(cause).__qualname__}"
+    sqlstate = getattr(error, "sqlstate", None)
+    kind = f"{type(error).__module__}.{type(error).__qualname__}"
     return f"{kind} (SQLSTATE {sqlstate})" if sqlstate else kind
 
 
@@ -37,25 +35,8 @@ async def _database_unavailable(request: Request, error: Exception) -> JSONRespo
     return render(ServiceUnavailable())
 
 
-async def _database_error(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, exc.DBAPIError)
-    if error.connection_invalidated or isinstance(error, exc.OperationalError | exc.InterfaceError):
-        return await _database_unavailable(request, error)
-    metrics.DATABASE_ERRORS.labels("error").inc()
-    # The statement (its parameters are hidden) and where it was run from, not the message.
-    statement = error.statement or ""
-    logger.error(
-        "database error on %s %s: %s",
-        request.method,
-        request.url.path,
-        _without_values(error),
-        extra={"statement": statement, "stack": "".join(traceback.format_tb(error.__traceback__))},
-    )
-    return render(AppError())
-
-
 async def _driver_error(request: Request, error: Exception) -> JSONResponse:
-    """An error asyncpg raised on the request path's own pool (db/pool.py)."""
+    """An error asyncpg raised on the process's pool (db/pool.py)."""
     if isinstance(error, _UNAVAILABLE):
         return await _database_unavailable(request, error)
     metrics.DATABASE_ERRORS.labels("error").inc()
@@ -79,8 +60,6 @@ _UNAVAILABLE = (
 
 
 def install_database_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(exc.DBAPIError, _database_error)
-    app.add_exception_handler(exc.TimeoutError, _database_unavailable)  # pool exhausted
     for connection_error in (OSError, asyncio.TimeoutError):
         app.add_exception_handler(connection_error, _database_unavailable)
     for driver_error in (asyncpg.PostgresError, asyncpg.InterfaceError):

@@ -1,12 +1,12 @@
-"""The request path's connections: one asyncpg pool per process, used without an ORM
-session. A statement runs through asyncpg's own prepared-statement cache, and its rows go
-straight to the response models: through SQLAlchemy's session the same read cost about
-seven times the CPU (bench/results/2026-11-24-layer-cost.md).
+"""The one way to the database: one asyncpg pool per process (API or worker), used without
+an ORM session. A statement runs through asyncpg's own prepared-statement cache, and its
+rows go straight to the response models: through SQLAlchemy's session the same read cost
+about seven times the CPU (bench/results/2026-11-24-layer-cost.md).
 
 The pool opens with the first request that needs it (an app that never serves one opens
-no connection) and holds up to DB_POOL_SIZE connections. The waits are the engine's
-(db/session.py): a pool slot, a new connection and each statement give up after
-DATABASE_TIMEOUT_SECONDS, and the client gets a 503 (db/errors.py)."""
+no connection) and holds up to DB_POOL_SIZE connections. A pool slot, a new connection and
+each statement give up after DATABASE_TIMEOUT_SECONDS, and the client gets a 503
+(db/errors.py)."""
 
 import asyncio
 import json
@@ -17,7 +17,17 @@ import asyncpg
 
 from helpdesk import metrics
 from helpdesk.config import to_plain_url
-from helpdesk.db.session import DATABASE_TIMEOUT_SECONDS, STATEMENT_CACHE_SIZE
+
+# Every wait on the database gives up after this: a pool slot, a new connection, and each
+# statement. A database that is down, or stops answering, costs a request a 503 instead of
+# a hang.
+DATABASE_TIMEOUT_SECONDS = 5
+# Requests that only read: no BEGIN and COMMIT around them (two round trips of the four
+# to seven a read makes). Each of their statements sees its own snapshot, so a read that
+# must be consistent is one statement (a ticket's detail is).
+READ_METHODS = frozenset({"GET", "HEAD"})
+# asyncpg's own default.
+STATEMENT_CACHE_SIZE = 100
 
 
 async def _prepare(connection: asyncpg.Connection) -> None:

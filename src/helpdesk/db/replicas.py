@@ -31,8 +31,7 @@ import asyncpg
 from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from helpdesk.db.pool import Database
-from helpdesk.db.session import READ_METHODS
+from helpdesk.db.pool import READ_METHODS, Database
 
 REPLICA_DOWN_SECONDS = 5.0
 STICKY_SECONDS = 24 * 60 * 60
