@@ -95,6 +95,33 @@ async def test_a_requester_gets_no_sla_breach(
     assert [m.event for m in seen] == ["ticket.created", "ticket.updated"]
 
 
+async def test_a_requester_gets_no_sla_pause_nor_resumption(
+    client: httpx.AsyncClient, live_server: str, agent: Account, requester: Account
+) -> None:
+    """The clocks' pause and resumption are the SLA's bookkeeping too: staff get them, the
+    requester gets the ticket's changes only."""
+    async with (
+        Stream(live_server, headers=requester.headers) as mine,
+        Stream(live_server, headers=agent.headers) as staff,
+    ):
+        ticket = await create_ticket(client, requester)
+        await change_ticket(client, agent, ticket["id"], {"assignee_id": agent.id})
+        await change_ticket(client, agent, ticket["id"], {"status": "pending"})
+        await change_ticket(client, agent, ticket["id"], {"status": "in_progress"})
+        everything = await staff.wait_for(6)
+        await asyncio.sleep(0.3)  # anything the requester should not get would be here now
+        seen = mine.events()
+    assert [m.event for m in everything] == [
+        "ticket.created",
+        "ticket.updated",
+        "ticket.updated",
+        "ticket.sla_paused",
+        "ticket.updated",
+        "ticket.sla_resumed",
+    ]
+    assert [m.event for m in seen] == ["ticket.created", *["ticket.updated"] * 3]
+
+
 async def test_a_stream_token_opens_the_stream_and_nothing_else(
     client: httpx.AsyncClient, live_server: str, agent: Account, requester: Account
 ) -> None:

@@ -12,10 +12,8 @@ import pytest
 from fastapi import FastAPI
 
 from helpdesk.config import Settings
-from helpdesk.db.pool import Database
-from helpdesk.main import create_app
 from tests.support.accounts import Account, Accounts
-from tests.support.apps import asgi_client
+from tests.support.apps import asgi_client, counting_statements
 from tests.support.responses import PERSON_FIELDS
 from tests.support.tickets import (
     BREACHED,
@@ -148,19 +146,8 @@ OVERDUE = timedelta(minutes=1)  # past due by this much, so on the breached list
 
 @pytest.fixture
 async def counted(settings: Settings) -> AsyncIterator[tuple[FastAPI, list[str]]]:
-    """An app whose request path's statements are recorded (asyncpg's query logger, as
-    bench/capture.py listens)."""
-    app = create_app(settings)
-    statements: list[str] = []
-
-    async def listen(connection: asyncpg.Connection) -> None:
-        connection.add_query_logger(lambda query: statements.append(query.query))
-
-    app.state.database = Database(
-        settings.sqlalchemy_url, size=2, statement_cache_size=0, on_connect=listen
-    )
-    yield app, statements
-    await app.state.database.close()
+    async with counting_statements(settings) as counting:
+        yield counting
 
 
 @pytest.mark.parametrize(

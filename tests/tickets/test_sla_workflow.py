@@ -500,3 +500,34 @@ async def test_stored_timeline_records_pause_and_resume_in_order(
     await change_ticket(client, agent, ticket["id"], {"status": "in_progress"})
     actions = [action for action, _ in await stored_timeline(db, ticket["id"])]
     assert actions[-4:] == ["ticket.updated", "sla.paused", "ticket.updated", "sla.resumed"]
+
+
+async def test_a_pause_and_a_resumption_are_events_with_their_timeline_entries(
+    client: httpx.AsyncClient, requester: Account, agent: Account, db: asyncpg.Connection
+) -> None:
+    """Every kind of change the timeline records is an event too, in the same transaction:
+    the clocks' pause and resumption, for staff only (the SLA's bookkeeping)."""
+    ticket = await assigned_ticket(client, requester, agent, priority="urgent")
+    await let_time_pass(db, ticket["id"], 20)
+    paused = await change_ticket(client, agent, ticket["id"], {"status": "on_hold"})
+    resumed = await change_ticket(client, agent, ticket["id"], {"status": "in_progress"})
+
+    rows = await db.fetch(
+        "SELECT type, internal, data FROM events WHERE ticket_id = $1 AND type LIKE 'ticket.sla_%'"
+        " ORDER BY id",
+        ticket["id"],
+    )
+    events = [(row["type"], row["internal"], json.loads(row["data"])) for row in rows]
+    assert [(type, internal) for type, internal, _ in events] == [
+        ("ticket.sla_paused", True),
+        ("ticket.sla_resumed", True),
+    ]
+    (_, _, pause), (_, _, resumption) = events
+    [paused_entry] = await entries(db, ticket["id"], "sla.paused")
+    [resumed_entry] = await entries(db, ticket["id"], "sla.resumed")
+    assert pause["resolution_minutes_left"] == paused_entry["resolution_minutes_left"] == 40
+    assert pause["first_response_minutes_left"] == -5
+    assert (pause["ticket"]["version"], pause["ticket"]["sla_paused"]) == (paused["version"], True)
+    assert pause["actor"] == agent.person
+    assert resumption["due_at"] == resumed_entry["due_at"]
+    assert resumption["ticket"]["version"] == resumed["version"]

@@ -7,7 +7,9 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.support.accounts import Account
+from helpdesk.config import Settings
+from tests.support.accounts import Account, Accounts
+from tests.support.apps import asgi_client, counting_statements
 from tests.support.db import count_rows
 from tests.support.responses import TICKET_FIELDS, assert_error
 from tests.support.tickets import TICKETS, change_ticket, create_ticket, get_ticket
@@ -180,3 +182,69 @@ async def test_a_status_sent_with_the_requesters_own_reply_stands(
         "resolved",
         ticket["version"] + 1,
     )
+
+
+# --- one write of the ticket --------------------------------------------------------------
+
+TICKET_WRITE = "UPDATE tickets SET"
+TICKET_READ = "FROM tickets"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({"status": "resolved", "comment": {"body": "Fixed"}}, id="send-and-resolve"),
+        pytest.param({"comment": {"body": "Looking at it"}}, id="reply-alone"),
+        pytest.param({"status": "pending", "comment": {"body": "Which printer?"}}, id="pause"),
+    ],
+)
+async def test_a_patch_with_a_reply_writes_the_ticket_once_and_answers_from_that_write(
+    settings: Settings, accounts: Accounts, body: dict[str, Any]
+) -> None:
+    """The change, the version and the desk's first response are one UPDATE; the answer is
+    what it returned, not a read after it (the comment's words are the search's own write)."""
+    requester, agent = await accounts.create(), await accounts.create("agent")
+    async with counting_statements(settings) as (app, statements), asgi_client(app) as client:
+        ticket = await create_ticket(client, requester)
+        ticket = await change_ticket(client, agent, ticket["id"], {"assignee_id": agent.id})
+        statements.clear()
+        response = await patch(client, agent, ticket, body)
+        patched = list(statements)
+        detail = await get_ticket(client, agent, ticket["id"])
+
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["version"] == ticket["version"] + 1
+    assert answer["first_responded_at"] is not None
+    assert answer["status"] == body.get("status", "open")
+    assert {key: detail[key] for key in answer if key != "allowed_fields"} == {
+        key: value for key, value in answer.items() if key != "allowed_fields"
+    }
+    changes = [s for s in patched if TICKET_WRITE in s and "version=" in s]
+    assert len(changes) == 1, patched
+    after = patched[patched.index(changes[0]) + 1 :]
+    assert not [s for s in after if TICKET_READ in s and TICKET_WRITE not in s], after
+
+
+async def test_a_requesters_reply_by_patch_reopens_in_the_same_version(
+    client: httpx.AsyncClient, requester: Account, agent: Account
+) -> None:
+    """One request, one version: the reopening is written with the reply's own change, and
+    recorded before the comment, as the change it made."""
+    ticket = await create_ticket(client, requester)
+    await change_ticket(client, agent, ticket["id"], {"assignee_id": agent.id})
+    resolved = await change_ticket(client, agent, ticket["id"], {"status": "resolved"})
+
+    response = await patch(client, requester, resolved, {"comment": {"body": "Still jams"}})
+
+    assert response.status_code == 200, response.text
+    assert (response.json()["status"], response.json()["version"]) == (
+        "open",
+        resolved["version"] + 1,
+    )
+    timeline = (await get_ticket(client, agent, ticket["id"]))["timeline"]
+    assert [(e["action"], e["actor"]["id"]) for e in timeline][-2:] == [
+        ("ticket.updated", requester.id),
+        ("comment.created", requester.id),
+    ]
+    assert timeline[-2]["meta"]["changes"]["status"] == {"old": "resolved", "new": "open"}

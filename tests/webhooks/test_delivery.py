@@ -182,3 +182,22 @@ async def test_a_breach_is_announced_once_with_its_timeline_entry(
         )
         == 1
     )
+
+
+@pytest.mark.usefixtures("worker")
+async def test_a_pause_is_delivered_to_a_webhook_that_asks_for_it(
+    client: httpx.AsyncClient,
+    admin: Account,
+    requester: Account,
+    hook_receiver: Receiver,
+) -> None:
+    await register(client, admin, hook_receiver.url, ["ticket.sla_paused"])
+    ticket = await create_ticket(client, requester, priority="urgent")
+    paused = await change_ticket(client, admin, ticket["id"], {"status": "pending"})
+
+    [message] = hook_receiver.wait_for(1, seconds=30)
+    event = json.loads(message.body)
+    assert event["type"] == "ticket.sla_paused"
+    assert event["data"]["ticket"]["version"] == paused["version"]
+    assert event["data"]["resolution_minutes_left"] == 60
+    assert event["data"]["actor"] == admin.person

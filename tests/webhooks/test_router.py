@@ -51,6 +51,15 @@ async def test_a_webhook_is_created_with_its_secret_shown_once(
     assert "secret" not in listed.json()[0]
 
 
+async def test_a_webhook_may_ask_for_the_clocks_pause_and_resumption(
+    client: httpx.AsyncClient, admin: Account, db: asyncpg.Connection
+) -> None:
+    events = ["ticket.sla_paused", "ticket.sla_resumed"]
+    created = await create(client, admin, events=events)
+    assert created["events"] == events
+    assert await db.fetchval("SELECT events FROM webhooks WHERE id = $1", created["id"]) == events
+
+
 async def test_rotation_gives_a_new_secret(
     client: httpx.AsyncClient, admin: Account, db: asyncpg.Connection
 ) -> None:

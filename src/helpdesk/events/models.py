@@ -26,6 +26,8 @@ class EventType(StrEnum):
     ticket_updated = "ticket.updated"
     comment_created = "comment.created"
     ticket_sla_breached = "ticket.sla_breached"
+    ticket_sla_paused = "ticket.sla_paused"
+    ticket_sla_resumed = "ticket.sla_resumed"
 
 
 class Event(Base):

@@ -3,12 +3,10 @@
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-import asyncpg
-from sqlalchemy import Table, Text, bindparam, func, insert, select
+from sqlalchemy import CTE, Select, Table, Text, bindparam, func, insert, select
 from sqlalchemy import cast as sql_cast
 
-from helpdesk.db.compiled import Compiled
-from helpdesk.events.models import Event, EventType
+from helpdesk.events.models import Event
 from helpdesk.schemas import iso_utc
 
 # Committed events are announced on this channel (by id), for the worker and the live
@@ -18,53 +16,32 @@ CHANNEL = "helpdesk_events"
 ID_PREFIX = "evt_"
 
 _events = cast(Table, Event.__table__)
-_written = (
-    insert(_events)
-    .values(
-        type=bindparam("type"),
-        ticket_id=bindparam("ticket_id"),
-        requester_id=bindparam("requester_id"),
-        internal=bindparam("internal"),
-        data=bindparam("data", type_=_events.c.data.type),
+
+
+def recording(*before: CTE) -> Select[Any]:
+    """The event written and announced in one statement, one round trip; `before`, writes
+    of the same change (its timeline entry) run in the same statement."""
+    written = (
+        insert(_events)
+        .values(
+            type=bindparam("type"),
+            ticket_id=bindparam("ticket_id"),
+            requester_id=bindparam("requester_id"),
+            internal=bindparam("internal"),
+            data=bindparam("data", type_=_events.c.data.type),
+        )
+        .returning(_events.c.id)
+        .cte("written")
     )
-    .returning(_events.c.id)
-    .cte("written")
-)
-# Composed once: written and announced in one statement, one round trip.
-_RECORD = Compiled(
-    select(_written.c.id, func.pg_notify(CHANNEL, sql_cast(_written.c.id, Text))).select_from(
-        _written
+    return (
+        select(written.c.id, func.pg_notify(CHANNEL, sql_cast(written.c.id, Text)))
+        .select_from(written)
+        .add_cte(*before)
     )
-)
 
 
 def public_id(event_id: int) -> str:
     return f"{ID_PREFIX}{event_id}"
-
-
-async def record(
-    connection: asyncpg.Connection,
-    *,
-    type: EventType,
-    ticket_id: int,
-    requester_id: int,
-    internal: bool = False,
-    data: dict[str, Any],
-) -> int:
-    """The event's id. `data` is what the payload's "data" holds (the ticket as the API
-    shows it, and what the event adds)."""
-    row = await connection.fetchrow(
-        _RECORD.sql(),
-        *_RECORD.args(
-            type=type.value,
-            ticket_id=ticket_id,
-            requester_id=requester_id,
-            internal=internal,
-            data=data,
-        ),
-    )
-    assert row is not None
-    return int(row[0])
 
 
 class Published(Protocol):

@@ -10,11 +10,9 @@ from sqlalchemy import bindparam, func, update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from helpdesk.db.compiled import Compiled
-from helpdesk.events.models import EventType
 from helpdesk.schemas import iso_utc
-from helpdesk.tickets import service as tickets
+from helpdesk.tickets import history
 from helpdesk.tickets.models import Ticket, select_shown, ticket_row
-from helpdesk.tickets.timeline import service as timeline
 from helpdesk.tickets.timeline.models import Action
 
 BATCH = 100
@@ -78,15 +76,13 @@ async def record_breaches(
     for ticket in found:
         due = getattr(ticket, due_at.key)
         await connection.execute(record.sql(), *record.args(ticket_id=ticket.id, due=due))
-        due_text = iso_utc(due)
-        await timeline.record(
+        breach = {"target": target.value, "due_at": iso_utc(due)}
+        await history.record(
             connection,
-            ticket_id=ticket.id,
-            actor_id=None,
+            ticket=ticket,
+            actor=None,
             action=Action.sla_breached,
-            meta={"target": target.value, "due_at": due_text},
-        )
-        await tickets.announce(
-            connection, EventType.ticket_sla_breached, ticket, target=target.value, due_at=due_text
+            meta=breach,
+            data=breach,
         )
     return len(found)

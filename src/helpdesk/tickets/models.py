@@ -1,4 +1,4 @@
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -207,6 +207,22 @@ class Ticket(CreatedAt, Base):
     )
 
 
+class Comment(CreatedAt, Base):
+    """A reply or an internal note on a ticket. Its table is the ticket's, as its words are
+    (tickets/search.py): a PATCH writes one with the change (tickets/replies.py), and
+    tickets.comments, which builds on tickets, keeps the rules of posting one alone."""
+
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_ticket_id_id", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    # An internal note: staff only, never shown to the requester.
+    internal: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+
+
 @dataclass(frozen=True, slots=True)
 class TicketRow:
     """A ticket read on the pool (db/pool.py) rather than through a session: its columns
@@ -245,31 +261,24 @@ class TicketRow:
     assignee_email: str | None
 
 
-# The ticket's own columns of a TicketRow, in its order: what an INSERT or UPDATE returns.
-TICKET_COLUMNS = (
-    Ticket.id,
-    Ticket.title,
-    Ticket.description,
-    Ticket.status,
-    Ticket.priority,
-    Ticket.requester_id,
-    Ticket.assignee_id,
-    Ticket.follow_up_of,
-    Ticket.sla_minutes,
-    Ticket.due_at,
-    Ticket.sla_remaining,
-    Ticket.sla_started_at,
-    Ticket.first_response_minutes,
-    Ticket.first_response_due_at,
-    Ticket.first_response_remaining,
-    Ticket.first_responded_at,
-    Ticket.sla_business_hours,
-    Ticket.resolved_at,
-    Ticket.version,
-    Ticket.created_at,
-    Ticket.updated_at,
-    Ticket.breached.expression.label("breached"),
-    Ticket.first_response_breached.expression.label("first_response_breached"),
+# What a TicketRow holds beside the ticket's own columns, and the ticket's own columns that
+# are not shown (the search words and the breach bookkeeping).
+_PERSON_COLUMNS = ("name", "role", "email")
+_PEOPLE_FIELDS = tuple(
+    f"{label}_{column}" for label in ("requester", "assignee") for column in _PERSON_COLUMNS
+)
+_BREACHED = {
+    "breached": Ticket.breached.expression.label("breached"),
+    "first_response_breached": Ticket.first_response_breached.expression.label(
+        "first_response_breached"
+    ),
+}
+# The ticket's columns a TicketRow holds, by its fields' names: what an INSERT or UPDATE
+# returns, and what a reader selects before its people.
+TICKET_COLUMNS = tuple(
+    _BREACHED[name] if name in _BREACHED else Ticket.__table__.c[name]
+    for name in TicketRow.__slots__
+    if name not in _PEOPLE_FIELDS
 )
 
 
@@ -278,7 +287,7 @@ def _people(requester: type[User], assignee: type[User]) -> tuple[Any, ...]:
     return tuple(
         getattr(person, column).label(f"{label}_{column}")
         for label, person in (("requester", requester), ("assignee", assignee))
-        for column in ("name", "role", "email")
+        for column in _PERSON_COLUMNS
     )
 
 
@@ -312,6 +321,6 @@ def returning_shown(statement: Insert | Update) -> Select[Any]:
     )
 
 
-def ticket_row(record: Sequence[Any]) -> TicketRow:
-    """The TicketRow of a record whose first columns are SHOWN."""
-    return TicketRow(*record[: len(SHOWN)])
+def ticket_row(record: Mapping[str, Any]) -> TicketRow:
+    """The TicketRow of a record that holds SHOWN's columns (and maybe more), by name."""
+    return TicketRow(**{name: record[name] for name in TicketRow.__slots__})

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 from sqlalchemy import ARRAY, ColumnElement, Text, and_, case, func, literal, not_, true
 from sqlalchemy.dialects.postgresql import JSONB
@@ -12,12 +12,14 @@ from helpdesk.errors import Forbidden
 from helpdesk.events.models import EventType
 from helpdesk.tickets.timeline.models import TimelineLog
 
-# In the order a form shows them.
-REQUESTER_FIELDS: tuple[str, ...] = ("title", "description")
-AGENT_FIELDS: tuple[str, ...] = ("status", "priority", "assignee_id")
-ADMIN_FIELDS: tuple[str, ...] = (*REQUESTER_FIELDS, *AGENT_FIELDS, "sla_minutes")
+# The fields of a ticket a PATCH may change, in the order a form shows them: an admin may
+# change them all.
+EditableField = Literal["title", "description", "status", "priority", "assignee_id", "sla_minutes"]
+ADMIN_FIELDS: tuple[EditableField, ...] = get_args(EditableField)
+REQUESTER_FIELDS: tuple[EditableField, ...] = ("title", "description")
+AGENT_FIELDS: tuple[EditableField, ...] = ("status", "priority", "assignee_id")
 # An agent's first change to an unassigned ticket: assigning it to themselves.
-CLAIM_FIELDS: tuple[str, ...] = ("assignee_id",)
+CLAIM_FIELDS: tuple[EditableField, ...] = ("assignee_id",)
 STAFF_ONLY_CREATE_FIELDS = ("assignee_id", "sla_minutes")
 
 
@@ -54,7 +56,7 @@ def check_create(user: User, *, fields_set: Iterable[str], values: dict[str, obj
             raise Forbidden(f"Only agents and admins may set {field}", field=field)
 
 
-def allowed_fields(user: User, ticket: Assigned) -> tuple[str, ...]:
+def allowed_fields(user: User, ticket: Assigned) -> tuple[EditableField, ...]:
     """The fields `user` may change on `ticket` as it stands (what check_update accepts),
     served with every ticket so that a client offers exactly these. An agent may take an
     unassigned ticket: assignee_id, to themselves, and with it the agent's fields."""
@@ -98,8 +100,10 @@ SLA_FIELDS: tuple[str, ...] = (
     "first_response_due_at",
 )
 # Events only staff receive on the live stream, as a requester's history has no sla.*
-# entry: a target passed.
-STAFF_ONLY_EVENTS = frozenset({EventType.ticket_sla_breached})
+# entry: a target passed, the clocks paused or resumed.
+STAFF_ONLY_EVENTS = frozenset(
+    {EventType.ticket_sla_breached, EventType.ticket_sla_paused, EventType.ticket_sla_resumed}
+)
 
 
 @dataclass(frozen=True, slots=True)

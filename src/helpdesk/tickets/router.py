@@ -10,7 +10,6 @@ from helpdesk.errors import error_responses
 from helpdesk.idempotency.dependencies import IdempotencyDep
 from helpdesk.pagination import CursorPage, CursorPageDep, PageParams, make_cursor_page
 from helpdesk.tickets import listing, service
-from helpdesk.tickets.comments import service as replies
 from helpdesk.tickets.dependencies import ExpectedVersion, FiltersDep, SortDep, VisibleTicket
 from helpdesk.tickets.detail import TicketDetail, VisibleTicketDetail
 from helpdesk.tickets.listing import TicketFilters
@@ -129,7 +128,7 @@ async def update_ticket(
     user: CurrentUser,
     response: Response,
 ) -> TicketOut:
-    updated = await replies.update_ticket(
+    updated = await service.update(
         connection, user=user, ticket=ticket, expected_version=version, data=data
     )
     response.headers["ETag"] = _etag(updated)

@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Self
 
 from pydantic import (
     BaseModel,
@@ -14,11 +14,11 @@ from helpdesk.auth.schemas import Person
 from helpdesk.schemas import Id, PatchModel, RequestModel, TitleText, Trimmed
 from helpdesk.tickets import permissions
 from helpdesk.tickets.models import MAX_SLA_MINUTES, Priority, Status, TicketRow
+from helpdesk.tickets.permissions import EditableField
 from helpdesk.tickets.sla import clock
 
 MAX_DESCRIPTION_LENGTH = 10_000
 MAX_COMMENT_LENGTH = 10_000
-EditableField = Literal["title", "description", "status", "priority", "assignee_id", "sla_minutes"]
 
 Description = Annotated[StrictStr, Trimmed(0, MAX_DESCRIPTION_LENGTH)]
 SlaMinutes = Annotated[StrictInt, Field(ge=0, le=MAX_SLA_MINUTES)]
@@ -30,6 +30,16 @@ class CommentCreate(RequestModel):
         default=False,
         description="An internal note: agents and admins only, never shown to the requester",
     )
+
+
+class CommentOut(BaseModel):
+    id: int
+    ticket_id: int
+    author_id: int
+    author: Person
+    body: str
+    internal: bool
+    created_at: datetime
 
 
 class TicketCreate(RequestModel):
@@ -126,13 +136,7 @@ class TicketData(BaseModel):
                 ticket.assignee_email if with_emails else None,
             )
         return cls(
-            id=ticket.id,
-            title=ticket.title,
-            description=ticket.description,
-            status=Status(ticket.status),
-            priority=Priority(ticket.priority),
-            requester_id=ticket.requester_id,
-            assignee_id=ticket.assignee_id,
+            **{name: getattr(ticket, name) for name in _ROW_FIELDS_SHOWN},
             requester=_person(
                 ticket.requester_id,
                 ticket.requester_name,
@@ -140,21 +144,15 @@ class TicketData(BaseModel):
                 ticket.requester_email if with_emails else None,
             ),
             assignee=assignee,
-            follow_up_of=ticket.follow_up_of,
-            sla_minutes=ticket.sla_minutes,
-            due_at=ticket.due_at,
-            breached=ticket.breached,
-            first_response_due_at=ticket.first_response_due_at,
-            first_responded_at=ticket.first_responded_at,
-            first_response_breached=ticket.first_response_breached,
             sla_paused=paused,
             sla_remaining_minutes=clock.minutes(ticket.sla_remaining) if paused else None,
-            resolved_at=ticket.resolved_at,
-            version=ticket.version,
-            created_at=ticket.created_at,
-            updated_at=ticket.updated_at,
             **extra,
         )
+
+
+# A ticket's fields the API shows as they are stored, by name; the rest (its people, the
+# state of its clocks) are built above.
+_ROW_FIELDS_SHOWN = tuple(name for name in TicketData.model_fields if name in TicketRow.__slots__)
 
 
 class TicketOut(TicketData):

@@ -1,18 +1,17 @@
-from dataclasses import asdict, dataclass, fields
+import functools
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
-from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select
+from sqlalchemy import update as update_statement
 
 from helpdesk.auth.models import User
-from helpdesk.auth.schemas import Person
-from helpdesk.db.compiled import Compiled, CompiledCache
-from helpdesk.errors import FieldInvalid, FieldRequired, OptimisticLock
-from helpdesk.events import service as events
-from helpdesk.events.models import EventType
+from helpdesk.db.compiled import Compiled
+from helpdesk.errors import FieldInvalid, FieldRequired, OptimisticLock, TicketClosed
 from helpdesk.schemas import iso_utc
-from helpdesk.tickets import permissions
+from helpdesk.tickets import history, permissions, replies, search
 from helpdesk.tickets.models import (
     TICKET_COLUMNS,
     Status,
@@ -22,30 +21,19 @@ from helpdesk.tickets.models import (
     select_shown,
     ticket_row,
 )
-from helpdesk.tickets.schemas import TicketCreate, TicketData, TicketUpdate
+from helpdesk.tickets.schemas import TicketCreate, TicketUpdate
 from helpdesk.tickets.sla import clock
 from helpdesk.tickets.sla import service as sla
-from helpdesk.tickets.timeline import service as timeline
 from helpdesk.tickets.timeline.models import Action
 from helpdesk.users import service as users
 
-# What a timeline entry records of a change, in this order.
-TRACKED_FIELDS = (
-    "title",
-    "description",
-    "status",
-    "priority",
-    "assignee_id",
-    "sla_minutes",
-    "due_at",
-    "first_response_due_at",
-)
+# What a timeline entry records of a change, in this order: the fields a PATCH may change,
+# and the due dates they move.
+TRACKED_FIELDS = (*permissions.ADMIN_FIELDS, "due_at", "first_response_due_at")
 # Written only while the ticket has no first response: a reply may have set it since the
 # ticket was read (replies leave the version alone), and it is then settled.
-FIRST_RESPONSE_COLUMNS = ("first_response_due_at", "first_response_remaining")
-
-
-_STATEMENTS = CompiledCache()
+FIRST_RESPONSE_COLUMNS = ("first_responded_at", "first_response_due_at", "first_response_remaining")
+_CLOCK_FIELDS = tuple(field.name for field in fields(clock.Clocks))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +62,8 @@ def _minutes(count: int) -> timedelta:
 
 
 def _clocks(ticket: TicketRow) -> clock.Clocks:
-    return clock.Clocks(
-        sla_started_at=ticket.sla_started_at,
-        due_at=ticket.due_at,
-        sla_remaining=ticket.sla_remaining,
-        first_response_due_at=ticket.first_response_due_at,
-        first_response_remaining=ticket.first_response_remaining,
-        first_responded_at=ticket.first_responded_at,
-        resolved_at=ticket.resolved_at,
-    )
+    """The ticket's clocks, its columns of the same names."""
+    return clock.Clocks(**{name: getattr(ticket, name) for name in _CLOCK_FIELDS})
 
 
 def _column_values(columns: tuple[str, ...]) -> dict[str, Any]:
@@ -99,24 +80,14 @@ def _new(values: dict[str, Any]) -> dict[str, Any]:
     return {f"new_{column}": value for column, value in values.items()}
 
 
-_CREATED_COLUMNS = (
-    "title",
-    "description",
-    "status",
-    "priority",
-    "requester_id",
-    "assignee_id",
-    "follow_up_of",
-    "sla_minutes",
-    "first_response_minutes",
-    "sla_business_hours",
-    *(field.name for field in fields(clock.Clocks)),
-)
-_INSERT = Compiled(
-    returning_shown(
-        insert(Ticket).values(_column_values(_CREATED_COLUMNS)).returning(*TICKET_COLUMNS)
+@functools.cache
+def _insert(columns: tuple[str, ...]) -> Compiled:
+    """INSERT a ticket with `columns` from their parameters, returning it as shown."""
+    return Compiled(
+        returning_shown(insert(Ticket).values(_column_values(columns)).returning(*TICKET_COLUMNS))
     )
-)
+
+
 # FOR SHARE: the ticket followed up stays closed (and so a valid follow_up_of) until the
 # follow-up is committed; a concurrent reopening waits for it.
 _FOLLOWED = Compiled(
@@ -174,13 +145,14 @@ async def create_ticket(
         "sla_business_hours": policy.business_hours,
         **asdict(clocks),
     }
-    row = await connection.fetchrow(_INSERT.sql(), *_INSERT.args(**_new(values)))
+    statement = _insert(tuple(values))
+    row = await connection.fetchrow(statement.sql(), *statement.args(**_new(values)))
     assert row is not None
     ticket = ticket_row(row)
-    await timeline.record(
+    await history.record(
         connection,
-        ticket_id=ticket.id,
-        actor_id=user.id,
+        ticket=ticket,
+        actor=user,
         action=Action.ticket_created,
         meta={
             "title": ticket.title,
@@ -193,28 +165,7 @@ async def create_ticket(
             **({"follow_up_of": ticket.follow_up_of} if ticket.follow_up_of is not None else {}),
         },
     )
-    await announce(connection, EventType.ticket_created, ticket)
     return ticket
-
-
-async def announce(
-    connection: asyncpg.Connection,
-    type: EventType,
-    ticket: TicketRow,
-    *,
-    internal: bool = False,
-    **data: Any,
-) -> None:
-    """The event of a change to `ticket`, with the ticket as the API shows it; `internal`
-    (staff only on the live stream) for an internal note's, and for the SLA's bookkeeping."""
-    await events.record(
-        connection,
-        type=type,
-        ticket_id=ticket.id,
-        requester_id=ticket.requester_id,
-        internal=internal or not permissions.requester_sees_event(type),
-        data={"ticket": TicketData.of(ticket).model_dump(mode="json"), **data},
-    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -224,7 +175,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-async def update_ticket(
+async def update(
     connection: asyncpg.Connection,
     *,
     user: User,
@@ -232,12 +183,22 @@ async def update_ticket(
     expected_version: int,
     data: TicketUpdate,
 ) -> TicketRow:
-    """The fields sent, at the version sent. With a comment (written after this, by
-    tickets/comments/service.py) the ticket gets a new version even when no field changes,
-    so that the same request sent again is a 409, not a second comment."""
+    """PATCH: the fields sent, and the comment sent with them (a reply, or "send and
+    resolve"), in one transaction under one If-Match; the ticket as it then stands. With a
+    comment the ticket gets a new version even when no field changes, so that the same
+    request sent again is a 409, not a second comment. What the reply does to the ticket
+    (a requester's reopens it, the desk's first is the first response) is written in the
+    change's one UPDATE."""
+    comment = data.comment
+    if comment is not None:
+        replies.check_internal(user, internal=comment.internal, field="comment.internal")
+        # The ticket as the request found it: a closed ticket takes no comment, even with
+        # a change that reopens it (reopening a closed ticket is a decision of its own, not
+        # a side effect of a reply); a reply that closes an open ticket is a last word.
+        if ticket.status == Status.closed:
+            raise TicketClosed()
     changes = data.changes()
-    replying = data.comment is not None
-    if not changes and not replying:
+    if not changes and comment is None:
         raise FieldRequired("Send at least one field to change")
     if changes:
         permissions.check_update(user, ticket, changes)
@@ -245,22 +206,45 @@ async def update_ticket(
         await _check_assignee(connection, changes["assignee_id"])
     if ticket.version != expected_version:
         raise OptimisticLock()
-    return await apply_changes(
+    if comment is None:
+        return await apply_changes(
+            connection,
+            actor=user,
+            ticket=ticket,
+            expected_version=expected_version,
+            changes=changes,
+        )
+    # A status sent with the reply is what the sender meant: their reply does not undo it
+    # (an admin resolving their own ticket with a last word).
+    written = dict(changes)
+    if "status" not in changes and replies.reopens(user, ticket, internal=comment.internal):
+        written["status"] = Status.open
+    updated = await apply_changes(
         connection,
         actor=user,
         ticket=ticket,
         expected_version=expected_version,
-        changes=changes,
-        new_version=replying,
+        changes=written,
+        new_version=True,
+        responding=replies.responds(user, ticket, internal=comment.internal),
     )
+    # The write matched the version the ticket was read at, and holds its lock.
+    await replies.write(
+        connection, user=user, ticket=updated, body=comment.body, internal=comment.internal
+    )
+    await search.add_comment_words(
+        connection, ticket_id=updated.id, body=comment.body, internal=comment.internal
+    )
+    return updated
 
 
 async def _retimed(
     connection: asyncpg.Connection, ticket: TicketRow, changes: dict[str, Any]
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], sla.SlaContext | None]:
     """The SLA columns after `changes`, when they move a clock: a change of phase (a pause,
     a resolution, a reopening), of priority (the new policy's targets, unless sla_minutes
-    is sent) or of sla_minutes. The time spent so far is kept; {} when nothing moves."""
+    is sent) or of sla_minutes. The time spent so far is kept; {} when nothing moves. With
+    the SLA context read for it, if one was."""
     old_status, new_status = ticket.status, changes.get("status", ticket.status)
     priority_changed = changes.get("priority", ticket.priority) != ticket.priority
     sla_minutes = changes.get("sla_minutes", ticket.sla_minutes)
@@ -269,7 +253,7 @@ async def _retimed(
         and not priority_changed
         and sla_minutes == ticket.sla_minutes
     ):
-        return {}
+        return {}, None
     context = await sla.context(
         connection, priority=changes["priority"] if priority_changed else None
     )
@@ -298,30 +282,63 @@ async def _retimed(
     )
     values = asdict(clocks)
     del values["first_responded_at"]  # only a reply sets it
-    return {
+    retimed = {
         **values,
         "sla_minutes": sla_minutes,
         "first_response_minutes": first_response_minutes,
         "sla_business_hours": business_hours,
     }
+    return retimed, context
 
 
-def _update(columns: tuple[str, ...]) -> Any:
+async def _responded(
+    connection: asyncpg.Connection,
+    ticket: TicketRow,
+    values: dict[str, Any],
+    context: sla.SlaContext | None,
+) -> dict[str, Any]:
+    """The first response's columns when a reply written with `values` makes it: a running
+    clock keeps its due date and the reply is dated by the statement (the transaction's
+    time); a stopped one is settled as if it ran from now (clock.respond)."""
+    status = values.get("status", ticket.status)
+    if clock.phase_of(status) is clock.Phase.running:
+        return {"first_response_remaining": None}
+    if context is None:
+        context = await sla.context(connection, priority=None)
+    clocks = replace(_clocks(ticket), **{k: v for k, v in values.items() if k in _CLOCK_FIELDS})
+    business_hours = values.get("sla_business_hours", ticket.sla_business_hours)
+    responded = clock.respond(
+        clocks, status=status, now=context.now, clock=context.clock(business_hours)
+    )
+    return {
+        "first_responded_at": responded.first_responded_at,
+        "first_response_due_at": responded.first_response_due_at,
+        "first_response_remaining": None,
+    }
+
+
+@functools.cache
+def _update(columns: tuple[str, ...], *, responded_now: bool) -> Compiled:
     """UPDATE the ticket at the expected version: `columns` from the parameters of their
-    names, the next version, RETURNING the ticket. The first response's own columns are
-    written only while it has not been made (FIRST_RESPONSE_COLUMNS)."""
+    names (first_responded_at at the transaction's time `responded_now`), the next
+    version, RETURNING the ticket. The first response's own columns are written only
+    while it has not been made (FIRST_RESPONSE_COLUMNS)."""
     values: dict[str, Any] = _column_values(columns)
+    if responded_now:
+        values["first_responded_at"] = func.now()
     for column in FIRST_RESPONSE_COLUMNS:
         if column in values:
             values[column] = case(
                 (Ticket.first_responded_at.is_(None), values[column]),
                 else_=getattr(Ticket, column),
             )
-    return returning_shown(
-        update(Ticket)
-        .where(Ticket.id == bindparam("ticket_id"), Ticket.version == bindparam("expected"))
-        .values(**values, version=Ticket.version + 1, updated_at=func.now())
-        .returning(*TICKET_COLUMNS)
+    return Compiled(
+        returning_shown(
+            update_statement(Ticket)
+            .where(Ticket.id == bindparam("ticket_id"), Ticket.version == bindparam("expected"))
+            .values(**values, version=Ticket.version + 1, updated_at=func.now())
+            .returning(*TICKET_COLUMNS)
+        )
     )
 
 
@@ -333,116 +350,110 @@ async def apply_changes(
     expected_version: int,
     changes: dict[str, Any],
     new_version: bool = False,
+    responding: bool = False,
 ) -> TicketRow:
     """Write `changes` (already allowed) as the next version, with the clocks they move,
-    and record them: a ticket.updated entry, and sla.paused or sla.resumed. When nothing
-    would change, no new version and no entry, unless `new_version` asks for one."""
+    in one UPDATE, and record them: a ticket.updated entry, and sla.paused or sla.resumed.
+    `responding`: a reply written with them is the first response, settled in the same
+    UPDATE and recorded by the reply. When nothing would change, no new version and no
+    entry, unless `new_version` asks for one."""
     unchanged = all(getattr(ticket, field) == value for field, value in changes.items())
     if unchanged and not new_version:
         return ticket
 
-    values: dict[str, Any] = {**changes, **await _retimed(connection, ticket, changes)}
-    before = {field: getattr(ticket, field) for field in TRACKED_FIELDS}
-    old_clocks = _clocks(ticket)
+    retimed, context = await _retimed(connection, ticket, changes)
+    values: dict[str, Any] = {**changes, **retimed}
+    replied = await _responded(connection, ticket, values, context) if responding else {}
     # The version check and the write are one statement: of N concurrent updates that
     # carry the same version, exactly one matches.
-    columns = tuple(sorted(values))
-    statement = _STATEMENTS.get(("update", columns), lambda: _update(columns))
+    written = {**values, **replied}
+    responded_now = responding and "first_responded_at" not in replied
+    statement = _update(tuple(sorted(written)), responded_now=responded_now)
     row = await connection.fetchrow(
         statement.sql(),
-        *statement.args(ticket_id=ticket.id, expected=expected_version, **_new(values)),
+        *statement.args(ticket_id=ticket.id, expected=expected_version, **_new(written)),
     )
     if row is None:
         raise OptimisticLock()
     updated = ticket_row(row)
-
-    diff = {
-        field: {"old": _jsonable(before[field]), "new": _jsonable(getattr(updated, field))}
-        for field in TRACKED_FIELDS
-        if before[field] != getattr(updated, field)
-    }
-    if diff:
-        await timeline.record(
-            connection,
-            ticket_id=updated.id,
-            actor_id=actor.id,
-            action=Action.ticket_updated,
-            meta={"changes": diff, "version": updated.version},
-        )
-        await announce(
-            connection,
-            EventType.ticket_updated,
-            updated,
-            changes=diff,
-            actor=Person.of(actor).model_dump(mode="json"),
-        )
-    await _record_pause(
-        connection, actor=actor, old=before["status"], ticket=updated, clocks=old_clocks
+    # The ticket as the change alone left it, without the first response the reply made:
+    # the change's entries record the change, the reply's records the reply.
+    reply_only = {*replied, "first_responded_at"} if responding else set()
+    changed = replace(
+        updated, **{field: values.get(field, getattr(ticket, field)) for field in reply_only}
     )
+    await _record(connection, actor=actor, before=ticket, changed=changed, updated=updated)
     return updated
 
 
-async def _record_pause(
+async def _record(
     connection: asyncpg.Connection,
     *,
     actor: User,
-    old: str,
-    ticket: TicketRow,
-    clocks: clock.Clocks,
+    before: TicketRow,
+    changed: TicketRow,
+    updated: TicketRow,
 ) -> None:
-    """sla.paused when the clocks stop for a waiting status, sla.resumed when they run
-    again, each with the time left."""
-    before, after = clock.phase_of(old), clock.phase_of(ticket.status)
-    if before is after or clock.Phase.paused not in (before, after):
+    """The history of a change from `before` to `changed` (`updated`: the ticket as it
+    stands, which the events carry): a ticket.updated entry with what changed, and
+    sla.paused or sla.resumed when the clocks stopped for a waiting status or ran again,
+    each with the time left."""
+    diff = {
+        field: {"old": _jsonable(getattr(before, field)), "new": _jsonable(getattr(changed, field))}
+        for field in TRACKED_FIELDS
+        if getattr(before, field) != getattr(changed, field)
+    }
+    if diff:
+        await history.record(
+            connection,
+            ticket=updated,
+            actor=actor,
+            action=Action.ticket_updated,
+            meta={"changes": diff, "version": updated.version},
+            data={"changes": diff, "actor": history.actor_of(actor)},
+        )
+    was, now = clock.phase_of(before.status), clock.phase_of(changed.status)
+    if was is now or clock.Phase.paused not in (was, now):
         return
-    if after is clock.Phase.paused:
+    if now is clock.Phase.paused:
         action = Action.sla_paused
         meta = {
-            "resolution_minutes_left": clock.minutes(ticket.sla_remaining),
-            "first_response_minutes_left": clock.minutes(ticket.first_response_remaining),
+            "resolution_minutes_left": clock.minutes(changed.sla_remaining),
+            "first_response_minutes_left": clock.minutes(changed.first_response_remaining),
         }
     else:
         action = Action.sla_resumed
         meta = {
-            "resolution_minutes_left": clock.minutes(clocks.sla_remaining),
-            "first_response_minutes_left": clock.minutes(clocks.first_response_remaining),
-            "due_at": _jsonable(ticket.due_at),
-            "first_response_due_at": _jsonable(ticket.first_response_due_at),
+            "resolution_minutes_left": clock.minutes(before.sla_remaining),
+            "first_response_minutes_left": clock.minutes(before.first_response_remaining),
+            "due_at": _jsonable(changed.due_at),
+            "first_response_due_at": _jsonable(changed.first_response_due_at),
         }
-    await timeline.record(
-        connection, ticket_id=ticket.id, actor_id=actor.id, action=action, meta=meta
+    await history.record(
+        connection,
+        ticket=updated,
+        actor=actor,
+        action=action,
+        meta=meta,
+        data={**meta, "actor": history.actor_of(actor)},
     )
 
 
-def _respond(columns: tuple[str, ...]) -> Any:
+@functools.cache
+def _respond(columns: tuple[str, ...]) -> Compiled:
     """The first response made: `columns` from their parameters (first_responded_at at the
     transaction's time when not given one)."""
     values: dict[str, Any] = _column_values(columns)
     values.setdefault("first_responded_at", func.now())
-    return update(Ticket).where(Ticket.id == bindparam("ticket_id")).values(**values)
+    statement = update_statement(Ticket).where(Ticket.id == bindparam("ticket_id"))
+    return Compiled(statement.values(**values))
 
 
 async def record_first_response(connection: asyncpg.Connection, *, ticket: TicketRow) -> None:
-    """The ticket's first public reply from the desk is now (the ticket is locked and
-    fresh: tickets/comments/service.py)."""
+    """The ticket's first public reply from the desk, posted alone, is now (the ticket is
+    locked and fresh: tickets/comments/service.py)."""
     if ticket.first_responded_at is not None:
         return
-    phase = clock.phase_of(ticket.status)
-    if phase is clock.Phase.running:
-        values: dict[str, Any] = {"first_response_remaining": None}
-    else:
-        context = await sla.context(connection, priority=None)
-        clocks = clock.respond(
-            _clocks(ticket),
-            status=ticket.status,
-            now=context.now,
-            clock=context.clock(ticket.sla_business_hours),
-        )
-        values = {
-            "first_responded_at": clocks.first_responded_at,
-            "first_response_due_at": clocks.first_response_due_at,
-            "first_response_remaining": None,
-        }
-    columns = tuple(sorted(values))
-    statement = _STATEMENTS.get(("respond", columns), lambda: _respond(columns))
+    values = await _responded(connection, ticket, {}, None)
+    statement = _respond(tuple(sorted(values)))
     await connection.execute(statement.sql(), *statement.args(ticket_id=ticket.id, **_new(values)))

@@ -1,34 +1,20 @@
-"""The ticket's history. Entries are written by the service that makes the change, in the
-same transaction, so a change and its entry exist together or not at all."""
+"""The ticket's history. An entry is written with its event, by tickets/history.py, in the
+transaction of the change, so a change and its entry exist together or not at all."""
 
-from typing import Any, cast
+from typing import cast
 
-import asyncpg
-from sqlalchemy import Table, bindparam, insert
+from sqlalchemy import Insert, Table, bindparam, insert
 
-from helpdesk.db.compiled import Compiled
-from helpdesk.tickets.timeline.models import Action, TimelineLog
+from helpdesk.tickets.timeline.models import TimelineLog
 
 _ENTRIES = cast(Table, TimelineLog.__table__)
-_INSERT_ENTRY = Compiled(
-    insert(_ENTRIES).values(
+
+
+def entry() -> Insert:
+    """INSERT one entry from the parameters ticket_id, actor_id, action and meta."""
+    return insert(_ENTRIES).values(
         ticket_id=bindparam("ticket_id"),
         actor_id=bindparam("actor_id"),
         action=bindparam("action"),
         meta=bindparam("meta", type_=_ENTRIES.c.meta.type),
-    )
-)
-
-
-async def record(
-    connection: asyncpg.Connection,
-    *,
-    ticket_id: int,
-    actor_id: int | None,
-    action: Action,
-    meta: dict[str, Any],
-) -> None:
-    await connection.execute(
-        _INSERT_ENTRY.sql(),
-        *_INSERT_ENTRY.args(ticket_id=ticket_id, actor_id=actor_id, action=action.value, meta=meta),
     )
