@@ -3,7 +3,14 @@
 // document gives the stream no schema (it is text/event-stream), so the shape is here.
 import type { Comment, Person, Ticket } from "../api/types";
 
-export const EVENT_TYPES = ["ticket.created", "ticket.updated", "comment.created", "ticket.sla_breached"] as const;
+export const EVENT_TYPES = [
+  "ticket.created",
+  "ticket.updated",
+  "comment.created",
+  "ticket.sla_breached",
+  "ticket.sla_paused",
+  "ticket.sla_resumed",
+] as const;
 export type LiveEventType = (typeof EVENT_TYPES)[number];
 
 export interface LiveEvent {
@@ -19,7 +26,7 @@ export interface LiveEvent {
     changes?: Record<string, { old: unknown; new: unknown }>;
     /** comment.created */
     comment?: Comment;
-    /** ticket.updated: who changed it. */
+    /** ticket.updated, ticket.sla_paused, ticket.sla_resumed: who changed it. */
     actor?: Person;
   };
 }

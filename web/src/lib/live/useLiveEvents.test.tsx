@@ -54,7 +54,14 @@ describe("the live stream", () => {
     expect(stream.opened).toHaveLength(1);
   });
 
-  it.each<LiveEventType>(["ticket.created", "ticket.updated", "comment.created", "ticket.sla_breached"])(
+  it.each<LiveEventType>([
+    "ticket.created",
+    "ticket.updated",
+    "comment.created",
+    "ticket.sla_breached",
+    "ticket.sla_paused",
+    "ticket.sla_resumed",
+  ])(
     "%s: every list and count is stale, and that ticket's page, nothing else",
     async (type) => {
       const { queryClient } = renderAt(<p>page</p>, { user: AGENT, live: true });
