@@ -3,13 +3,13 @@ order (tickets/sorting.py), a page at a time; and how many there are.
 
 Run on the pool (db/pool.py), not through a session. A list's SQL is built from a `Where`
 (which clauses the filters write, not the values they bind), the sort and the kind of
-page, compiled once per such combination and process (a few dozen in use, and finitely
-many: every field is a closed set), and a request only binds its values."""
+page, compiled once per such combination and process, and a request only binds its
+values."""
 
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import asyncpg
@@ -25,6 +25,10 @@ from helpdesk.tickets.sorting import ORDERS, Sort
 
 # Counted exactly up to this many; past it, the planner's estimate.
 EXACT_COUNT_LIMIT = 10_000
+# Compiled statements kept per kind, the least recently used dropped past it: the shapes
+# in use are a few dozen, the possible ones (every subset of statuses, times the rest) many
+# thousands, which a caller trying them all must not make the process hold.
+STATEMENTS_KEPT = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +145,7 @@ def _clauses(where: Where) -> list[ColumnElement[bool]]:
     return clauses
 
 
-@cache
+@lru_cache(maxsize=STATEMENTS_KEPT)
 def _list(where: Where, sort: Sort, *, after: bool, deep: bool) -> Compiled:
     """A page of the list: after a cursor (`after`), or past an offset (`deep`)."""
     order = ORDERS[sort]
@@ -168,14 +172,14 @@ def _matching(where: Where) -> Select[Any]:
     return select(Ticket.id).where(*_clauses(where))
 
 
-@cache
+@lru_cache(maxsize=STATEMENTS_KEPT)
 def _count(where: Where) -> Compiled:
     """Up to EXACT_COUNT_LIMIT + 1 of the list's rows, counted."""
     capped = _matching(where).limit(EXACT_COUNT_LIMIT + 1).subquery()
     return Compiled(select(func.count()).select_from(capped))
 
 
-@cache
+@lru_cache(maxsize=STATEMENTS_KEPT)
 def _estimate(where: Where) -> Compiled:
     """The list's rows, for the planner to estimate (EXPLAIN, not run)."""
     return Compiled(_matching(where))
