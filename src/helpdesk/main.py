@@ -18,6 +18,7 @@ from helpdesk.db.replicas import RecordWrites, Replica, ReplicaConnection
 from helpdesk.errors import install_error_handlers
 from helpdesk.events.hub import Hub
 from helpdesk.http_protocol import ON_SERVER_STOPPING
+from helpdesk.idempotency.dependencies import Replayed, send_replayed
 from helpdesk.middleware import InFlightLimit, RequestContext, RequestSizeLimit
 from helpdesk.ratelimit import RateLimiter
 from helpdesk.web import mount_web
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(settings)
 
     install_error_handlers(app)
+    app.add_exception_handler(Replayed, send_replayed)
     install_database_error_handlers(app)
     # add_middleware wraps what is there: the last added is the outermost.
     if app.state.replica is not None:

@@ -5,8 +5,9 @@ SQL quoted so that nothing in it can end the string."""
 import asyncpg
 import pytest
 from sqlalchemy import Text, bindparam, column, literal, select
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
-from helpdesk.db.compiled import Compiled, CompiledCache
+from helpdesk.db.compiled import POSTCOMPILE, Compiled, CompiledCache
 
 
 async def test_parameters_go_in_the_order_the_sql_numbers_them(db: asyncpg.Connection) -> None:
@@ -53,3 +54,35 @@ def test_a_shape_is_compiled_once_and_the_cache_stays_bounded() -> None:
     cache.get("c", lambda: build("c"))  # past the size: starts again
     cache.get("a", lambda: build("a"))
     assert built == ["a", "b", "c", "a"]
+
+
+def test_sqlalchemy_leaves_a_literal_text_as_the_placeholder_compiled_rewrites() -> None:
+    """The rewrite depends on SQLAlchemy's internal placeholder format: pinned here, so an
+    upgrade that changes it fails this test, not a search in production."""
+    statement = select(bindparam("words", type_=Text, literal_execute=True).label("words"))
+    compiled = statement.compile(dialect=asyncpg_dialect())  # type: ignore[no-untyped-call]
+
+    assert compiled.string == "SELECT __[POSTCOMPILE_words] AS words"
+    assert [match[1] for match in POSTCOMPILE.finditer(compiled.string)] == ["words"]
+    assert Compiled(statement).sql(words="it's") == "SELECT 'it''s' AS words"
+
+
+def test_a_text_written_in_is_not_searched_for_placeholders() -> None:
+    statement = Compiled(
+        select(
+            bindparam("a", type_=Text, literal_execute=True).label("a"),
+            bindparam("b", type_=Text, literal_execute=True).label("b"),
+        )
+    )
+
+    # Each text is the other's placeholder: whichever is written in first, the other
+    # must not be written into it.
+    sql = statement.sql(a="__[POSTCOMPILE_b]", b="__[POSTCOMPILE_a]")
+
+    assert sql == "SELECT '__[POSTCOMPILE_b]' AS a, '__[POSTCOMPILE_a]' AS b"
+
+
+def test_a_placeholder_it_cannot_write_in_is_refused_when_compiled() -> None:
+    # An expanding IN would need its values written in as a list: asyncpg takes = ANY($1).
+    with pytest.raises(ValueError, match="placeholders"):
+        Compiled(select(column("x")).where(column("x").in_(bindparam("ids", expanding=True))))

@@ -2,7 +2,6 @@
 another process (the suite's in-process app): each caller gets what they may see, within a
 second, as SSE messages; a short-lived token opens it for EventSource."""
 
-import asyncio
 import time
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from tests.support.accounts import Account
 from tests.support.responses import assert_error
 from tests.support.server import WorkerProcess
-from tests.support.sse import Stream
+from tests.support.sse import Stream, is_event
 from tests.support.tickets import add_comment, change_ticket, create_ticket, post_comment
 
 STREAM = "/api/events/stream"
@@ -53,8 +52,9 @@ async def test_a_requester_gets_only_their_own_tickets_and_no_internal_note(
         assert note.status_code == 201
         await add_comment(client, agent, own["id"], "We are on it")
         everything = await staff.wait_for(4)
-        await asyncio.sleep(0.3)  # anything the requester should not get would be here now
-        seen = mine.events()
+        marker = await add_comment(client, requester, own["id"], "Thanks")
+        # Anything the requester should not get was committed before their own comment.
+        seen = await mine.events_before(is_event("comment.created", "comment", marker))
     assert [m.event for m in everything] == [
         "ticket.created",
         "ticket.created",
@@ -85,8 +85,9 @@ async def test_a_requester_gets_no_sla_breach(
         await change_ticket(client, admin, ticket["id"], {"sla_minutes": 0})
         with WorkerProcess(database_url, tmp_path / "worker.log"):
             everything = await staff.wait_for(3, seconds=30)
-        await asyncio.sleep(0.3)  # anything the requester should not get would be here now
-        seen = mine.events()
+        marker = await add_comment(client, requester, ticket["id"], "Any news?")
+        # The breach was committed before the requester's own comment.
+        seen = await mine.events_before(is_event("comment.created", "comment", marker))
     assert [m.event for m in everything] == [
         "ticket.created",
         "ticket.updated",

@@ -10,7 +10,7 @@ import httpx
 
 from tests.support.accounts import Account
 from tests.support.server import Server
-from tests.support.sse import Stream, streams_on_every_process
+from tests.support.sse import Stream, event_ids, is_event, streams_on_every_process
 from tests.support.tickets import add_comment, create_ticket
 
 TICKETS = 20
@@ -54,9 +54,11 @@ async def test_no_event_is_lost_or_sent_twice_under_concurrent_writes(
             for live in lives:
                 await live.wait_for(len(everything), seconds=DELIVERY_SECONDS)
             await resumed.wait_for(len(everything) - 1, seconds=DELIVERY_SECONDS)
-            await asyncio.sleep(0.5)  # a duplicate would be here now
-            got_live = [live.event_ids() for live in lives]
-            got_resumed = resumed.event_ids()
+            # A duplicate of what was committed before this ticket comes before its event.
+            marker = await create_ticket(api, requester)
+            created = is_event("ticket.created", "ticket", marker)
+            got_live = [event_ids(await live.events_before(created)) for live in lives]
+            got_resumed = event_ids(await resumed.events_before(created))
     first = int(resume_after.removeprefix("evt_"))
     for ids in got_live:
         assert sorted(ids) == everything, Counter(ids).most_common(3)

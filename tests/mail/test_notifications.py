@@ -14,7 +14,7 @@ import pytest
 
 from tests.support.accounts import Account, patch_user
 from tests.support.server import WorkerProcess
-from tests.support.smtp import WAIT_SECONDS, Inbox, smtp_server
+from tests.support.smtp import WAIT_SECONDS, Inbox, mail_settled, smtp_server
 from tests.support.tickets import add_comment, change_ticket, create_ticket, post_comment
 
 
@@ -42,6 +42,7 @@ def text_and_html(message: Message) -> tuple[str, str]:
 @pytest.mark.usefixtures("mail_worker")
 async def test_the_right_people_get_the_right_mails_threaded_per_ticket(
     client: httpx.AsyncClient,
+    db: asyncpg.Connection,
     inbox: Inbox,
     requester: Account,
     agent: Account,
@@ -60,7 +61,7 @@ async def test_the_right_people_get_the_right_mails_threaded_per_ticket(
     await change_ticket(client, other_agent, ticket["id"], {"status": "resolved"})
 
     mails = await inbox.wait_for(4)
-    await asyncio.sleep(1)  # nothing more comes
+    await mail_settled(db)  # nothing more comes
     assert len(inbox.messages) == 4
     # Two senders at once: mails may arrive in another order than they were made.
     sent = sorted((m["To"], m["Subject"]) for m in mails)
@@ -128,7 +129,7 @@ async def test_a_mail_to_a_deactivated_account_is_not_sent_but_marked_failed(
         env = {"SMTP_URL": f"smtp://127.0.0.1:{port}"}
         with WorkerProcess(database_url, tmp_path / "worker.log", env=env):
             [message] = await inbox.wait_for(1)
-            await asyncio.sleep(1)  # nothing more comes
+            await mail_settled(db)  # nothing more comes
     assert len(inbox.messages) == 1
     assert message["To"] == agent.email
     rows = await db.fetch(
@@ -171,7 +172,7 @@ async def test_an_agent_demoted_after_claiming_a_ticket_is_not_mailed_its_replie
     await add_comment(client, requester, ticket["id"], "Any news?")  # to the assignee
     await add_comment(client, admin, ticket["id"], "Looking into it")  # to the requester
     await inbox.wait_for(1)
-    await asyncio.sleep(1)  # nothing more comes
+    await mail_settled(db)  # nothing more comes
     assert [message["To"] for message in inbox.messages] == [requester.email]
     assert await mails(db) == [
         {

@@ -15,7 +15,7 @@ from helpdesk.mail.sender import LEASE
 from tests.support.accounts import Account
 from tests.support.db import IDLE_IN_TRANSACTION
 from tests.support.server import WorkerProcess
-from tests.support.smtp import Inbox, smtp_server
+from tests.support.smtp import Inbox, mail_settled, smtp_server
 from tests.support.tickets import add_comment, create_ticket
 
 STALL_SECONDS = 4  # the server's wait before it accepts a message: well within the timeout
@@ -47,8 +47,8 @@ async def test_a_slow_smtp_server_holds_no_transaction_and_the_mail_goes_once(
             await asyncio.sleep(1.5)  # past the second an open transaction would show for
             assert await db.fetchval(IDLE_IN_TRANSACTION) == 0
             [message] = await inbox.wait_for(1)
-            # The worker's other sender, polling every second, finds nothing to take.
-            await asyncio.sleep(2)
+            # The worker's other sender, polling every second, found nothing to take.
+            await mail_settled(db)
     assert len(inbox.messages) == 1
     assert inbox.stalled == 1
     assert message["To"] == requester.email
@@ -89,21 +89,28 @@ async def test_a_worker_killed_mid_send_leaves_the_mail_to_be_sent_once_its_leas
 
         inbox.stall_seconds = 0
         with WorkerProcess(database_url, tmp_path / "worker.log", env=env):
-            await asyncio.sleep(2)  # while the lease holds, no other worker takes the mail
-            assert inbox.messages == []
+            # While the lease holds, no other worker takes the mail: the new worker sends
+            # a later one, and not it.
+            await add_comment(client, agent, ticket["id"], "Still on it")
+            [later] = await inbox.wait_for(1)
+            assert later["Message-ID"] == await db.fetchval(
+                "SELECT message_id FROM mails ORDER BY id DESC LIMIT 1"
+            )
             # The lease runs out: brought forward to now rather than waited for.
-            await db.execute("UPDATE mails SET next_attempt_at = now()")
-            [message] = await inbox.wait_for(1)
-            await asyncio.sleep(1)  # nothing more comes
+            await db.execute("UPDATE mails SET next_attempt_at = now() WHERE state = 'pending'")
+            [_, message] = await inbox.wait_for(2)
+            await mail_settled(db)  # nothing more comes
     # The killed send never ended: the server kept nothing of it.
-    assert len(inbox.messages) == 1
+    assert len(inbox.messages) == 2
     assert message["To"] == requester.email
-    assert await mail_rows(db) == [
-        {
-            "to_user_id": requester.id,
-            "state": "sent",
-            "attempts": 1,
-            "last_error": None,
-            "next_attempt_at": None,
-        }
-    ]
+    assert message["Message-ID"] == await db.fetchval(
+        "SELECT message_id FROM mails ORDER BY id LIMIT 1"
+    )
+    sent_once = {
+        "to_user_id": requester.id,
+        "state": "sent",
+        "attempts": 1,
+        "last_error": None,
+        "next_attempt_at": None,
+    }
+    assert await mail_rows(db) == [sent_once, sent_once]

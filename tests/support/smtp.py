@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from email.message import Message
 from typing import Any
 
+import asyncpg
 from aiosmtpd.controller import Controller
 
 from tests.support.server import free_port
@@ -51,6 +52,22 @@ class Inbox:
         while not self.stalled:
             assert time.monotonic() < deadline, "no message came to be held back"
             await asyncio.sleep(0.02)
+
+
+_SETTLED = """
+SELECT NOT EXISTS (SELECT FROM events WHERE mailed_at IS NULL)
+   AND NOT EXISTS (SELECT FROM mails WHERE state = 'pending')
+"""
+
+
+async def mail_settled(db: asyncpg.Connection) -> None:
+    """Until a worker has made the mails of every event committed so far and sent or
+    failed each: nothing more will come of them. What a test checks did not arrive, it
+    checks after this, not after a sleep, which a dead or slow worker would pass."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not await db.fetchval(_SETTLED):
+        assert time.monotonic() < deadline, "mails still to be made or sent"
+        await asyncio.sleep(0.05)
 
 
 @contextmanager

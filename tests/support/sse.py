@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,25 @@ class Message:
     data: dict[str, Any] | None
     comment: str | None = None
     retry: str | None = None  # the reconnection delay the server asks for, in ms
+
+
+def event_ids(messages: list[Message]) -> list[int]:
+    """The ids of these events, as numbers, in their order."""
+    return [int(m.id.removeprefix("evt_")) for m in messages if m.id is not None]
+
+
+def is_event(event: str, of: str, resource: dict[str, Any]) -> Callable[[Message], bool]:
+    """Whether a message is `event` of this resource, the event's data's `of` ("ticket",
+    "comment"): a marker for Stream.events_before."""
+
+    def matches(message: Message) -> bool:
+        return (
+            message.event == event
+            and message.data is not None
+            and message.data["data"][of]["id"] == resource["id"]
+        )
+
+    return matches
 
 
 @dataclass
@@ -96,7 +116,7 @@ class Stream:
 
     def event_ids(self) -> list[int]:
         """The ids of the events received, as numbers, in the order they came."""
-        return [int(m.id.removeprefix("evt_")) for m in self.events() if m.id is not None]
+        return event_ids(self.events())
 
     async def wait_ended(self, seconds: float = WAIT_SECONDS) -> None:
         await asyncio.wait_for(self.ended.wait(), seconds)
@@ -107,6 +127,22 @@ class Stream:
             assert time.monotonic() < deadline, f"{len(self.events())} of {count} events"
             await asyncio.sleep(0.01)
         return self.events()
+
+    async def events_before(
+        self, marker: Callable[[Message], bool], seconds: float = WAIT_SECONDS
+    ) -> list[Message]:
+        """The events received before the first one `marker` accepts, once it has come.
+        A stream sends in the order events were committed: whatever was committed before
+        the marker, and was going to come, has come. A check that nothing unwanted came is
+        made on these, not after a sleep, which a dead or slow stream would pass."""
+        deadline = time.monotonic() + seconds
+        while True:
+            events = self.events()
+            found = next((i for i, message in enumerate(events) if marker(message)), None)
+            if found is not None:
+                return events[:found]
+            assert time.monotonic() < deadline, f"no marker among {len(events)} events"
+            await asyncio.sleep(0.01)
 
 
 # Streams opened, at most, to have one on each of a server's processes (an account holds

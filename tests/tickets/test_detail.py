@@ -25,6 +25,7 @@ from tests.support.tickets import (
     create_ticket,
     get_ticket,
     patch_ticket,
+    post_comment,
 )
 
 
@@ -97,6 +98,10 @@ async def test_detail_comments_are_oldest_first_with_their_fields(
     ticket = await create_ticket(client, requester)
     first = await add_comment(client, requester, ticket["id"], "It happened again")
     second = await add_comment(client, agent, ticket["id"], "Looking into it")
+    note = await post_comment(
+        client, agent, ticket["id"], {"body": "Staff only: a known bug", "internal": True}
+    )
+    assert note.status_code == 201, note.text
     third = await add_comment(client, requester, ticket["id"], "Thanks")
 
     comments = (await get_detail(client, requester, ticket["id"])).json()["comments"]
@@ -105,6 +110,10 @@ async def test_detail_comments_are_oldest_first_with_their_fields(
     assert set(comments[0]) == COMMENT_FIELDS
     assert [c["author_id"] for c in comments] == [requester.id, agent.id, requester.id]
     assert [c["author"] for c in comments] == [requester.person, agent.person, requester.person]
+    # The agent's internal note, between the second and the third, is not the requester's.
+    assert note.json()["id"] not in [c["id"] for c in comments]
+    staff_sees = (await get_detail(client, agent, ticket["id"])).json()["comments"]
+    assert [c["internal"] for c in staff_sees] == [False, False, True, False]
     assert not any(c["internal"] for c in comments)
     assert all(c["ticket_id"] == ticket["id"] for c in comments)
 

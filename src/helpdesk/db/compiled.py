@@ -2,6 +2,7 @@
 select()/update() beside the models, and a request pays for neither composing nor
 compiling it, only for running it."""
 
+import re
 from collections.abc import Callable, Hashable
 from typing import Any, cast
 
@@ -11,6 +12,10 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
 _DIALECT: Dialect = asyncpg_dialect()  # type: ignore[no-untyped-call]  # SQLAlchemy's own
+
+# Where SQLAlchemy's compiler leaves a value to write in at execution (its format is
+# internal to SQLAlchemy: tests/db/test_compiled.py pins it).
+POSTCOMPILE = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
 
 
 def _string_literal(value: str) -> str:
@@ -30,6 +35,13 @@ class Compiled:
         compiled = cast(SQLCompiler, statement.compile(dialect=_DIALECT))
         self._sql = compiled.string
         self._literals = frozenset(bind.key for bind in compiled.literal_execute_params)
+        placeholders = POSTCOMPILE.findall(self._sql)
+        if set(placeholders) != self._literals:
+            # An expanding IN (asyncpg takes `= ANY($1)` with a list instead), or a
+            # placeholder format this class does not know: fail on import, not on a request.
+            raise ValueError(
+                f"texts to write in {sorted(self._literals)}, placeholders {placeholders}"
+            )
         self._names = tuple(
             name for name in compiled.positiontup or () if name not in self._literals
         )
@@ -47,11 +59,13 @@ class Compiled:
         if not self._literals:
             return self._sql
         self._check(values)
-        sql = self._sql
-        for name in self._literals:
-            text = values.get(name, self._bound[name])
-            sql = sql.replace(f"__[POSTCOMPILE_{name}]", _string_literal(str(text)))
-        return sql
+
+        def written(placeholder: re.Match[str]) -> str:
+            name = placeholder[1]
+            return _string_literal(str(values.get(name, self._bound[name])))
+
+        # One pass: a text written in is never searched for placeholders itself.
+        return POSTCOMPILE.sub(written, self._sql)
 
     def args(self, **values: Any) -> list[Any]:
         """The parameters in order; a named one not given is an error, not a NULL."""

@@ -115,12 +115,11 @@ async def begin(
         return None
     row = await connection.fetchrow(_READ.sql(), *_READ.args(**record))
     assert row is not None  # the claim found it there, and only the purge deletes one
-    stored_hash, status_code, body, headers = row
-    if stored_hash != request_hash:
+    if row["request_hash"] != request_hash:
         raise IdempotencyKeyReused(field="Idempotency-Key")
-    if status_code is None or body is None:
+    if row["status_code"] is None or row["response_body"] is None:
         raise IdempotencyInProgress(field="Idempotency-Key")
-    return Replay(status_code, body, headers or {})
+    return Replay(row["status_code"], row["response_body"], row["response_headers"] or {})
 
 
 async def finish(

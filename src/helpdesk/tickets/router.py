@@ -1,13 +1,12 @@
 import asyncpg
 from fastapi import APIRouter, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from helpdesk.auth.dependencies import CurrentUser
 from helpdesk.auth.models import User
 from helpdesk.db.dependencies import ConnectionDep, TransactionDep
 from helpdesk.errors import error_responses
-from helpdesk.idempotency.dependencies import IdempotencyDep
+from helpdesk.idempotency.dependencies import idempotent
 from helpdesk.pagination import CursorPage, CursorPageDep, PageParams, make_cursor_page
 from helpdesk.tickets import listing, service
 from helpdesk.tickets.dependencies import ExpectedVersion, FiltersDep, SortDep, VisibleTicket
@@ -35,21 +34,13 @@ def _etag(ticket: TicketRow | TicketOut) -> str:
     response_model=TicketOut,
     responses={201: {"headers": _ETAG_HEADER}, **error_responses(401, 403, 409, 422)},
 )
+@idempotent
 async def create_ticket(
-    data: TicketCreate,
-    connection: TransactionDep,
-    user: CurrentUser,
-    once: IdempotencyDep,
-    response: Response,
-) -> TicketOut | JSONResponse:
-    if (replay := await once.replay(data)) is not None:
-        return replay
+    data: TicketCreate, connection: TransactionDep, user: CurrentUser, response: Response
+) -> TicketOut:
     ticket = await service.create_ticket(connection, user=user, data=data)
-    created = TicketOut.from_ticket(ticket, caller=user)
-    headers = {"ETag": _etag(ticket)}
-    await once.remember(created, status_code=201, headers=headers)
-    response.headers.update(headers)
-    return created
+    response.headers["ETag"] = _etag(ticket)
+    return TicketOut.from_ticket(ticket, caller=user)
 
 
 async def _page(

@@ -1,10 +1,9 @@
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 
 from helpdesk.auth.dependencies import CurrentUser
 from helpdesk.db.dependencies import TransactionDep
 from helpdesk.errors import error_responses
-from helpdesk.idempotency.dependencies import IdempotencyDep
+from helpdesk.idempotency.dependencies import idempotent
 from helpdesk.tickets.comments import service
 from helpdesk.tickets.comments.schemas import CommentCreate, CommentOut
 from helpdesk.tickets.dependencies import VisibleTicket
@@ -18,17 +17,10 @@ router = APIRouter(prefix="/tickets", tags=["comments"])
     response_model=CommentOut,
     responses=error_responses(401, 403, 404, 409, 422),
 )
+@idempotent
 async def add_comment(
-    data: CommentCreate,
-    ticket: VisibleTicket,
-    connection: TransactionDep,
-    user: CurrentUser,
-    once: IdempotencyDep,
-) -> CommentOut | JSONResponse:
-    if (replay := await once.replay(data)) is not None:
-        return replay
-    created = await service.add_comment(
+    data: CommentCreate, ticket: VisibleTicket, connection: TransactionDep, user: CurrentUser
+) -> CommentOut:
+    return await service.add_comment(
         connection, user=user, ticket=ticket, body=data.body, internal=data.internal
     )
-    await once.remember(created, status_code=201)
-    return created
