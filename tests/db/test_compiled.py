@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Text, bindparam, column, literal, select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
-from helpdesk.db.compiled import POSTCOMPILE, Compiled, CompiledCache
+from helpdesk.db.compiled import POSTCOMPILE, Compiled
 
 
 async def test_parameters_go_in_the_order_the_sql_numbers_them(db: asyncpg.Connection) -> None:
@@ -38,22 +38,6 @@ async def test_a_literal_text_is_written_in_quoted(db: asyncpg.Connection, text:
     sql = statement.sql(words=text)
     assert "POSTCOMPILE" not in sql
     assert await db.fetchval(sql, *statement.args(words=text)) == text
-
-
-def test_a_shape_is_compiled_once_and_the_cache_stays_bounded() -> None:
-    cache = CompiledCache(size=2)
-    built: list[str] = []
-
-    def build(name: str) -> object:
-        built.append(name)
-        return select(column(name))
-
-    first = cache.get("a", lambda: build("a"))
-    assert cache.get("a", lambda: build("a")) is first
-    cache.get("b", lambda: build("b"))
-    cache.get("c", lambda: build("c"))  # past the size: starts again
-    cache.get("a", lambda: build("a"))
-    assert built == ["a", "b", "c", "a"]
 
 
 def test_sqlalchemy_leaves_a_literal_text_as_the_placeholder_compiled_rewrites() -> None:

@@ -3,7 +3,6 @@ select()/update() beside the models, and a request pays for neither composing no
 compiling it, only for running it."""
 
 import re
-from collections.abc import Callable, Hashable
 from typing import Any, cast
 
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
@@ -72,21 +71,3 @@ class Compiled:
         self._check(values)
         bound = self._bound | values
         return [bound[name] for name in self._names]
-
-
-class CompiledCache:
-    """Compiled statements by shape: whatever makes one statement's SQL differ from
-    another's (which filters, which order), its values left out. Bounded: past `size`
-    shapes it starts again (the shapes in use are a few dozen)."""
-
-    def __init__(self, size: int = 512) -> None:
-        self.size = size
-        self._compiled: dict[Hashable, Compiled] = {}
-
-    def get(self, shape: Hashable, build: Callable[[], ClauseElement]) -> Compiled:
-        compiled = self._compiled.get(shape)
-        if compiled is None:
-            if len(self._compiled) >= self.size:
-                self._compiled.clear()
-            compiled = self._compiled[shape] = Compiled(build())
-        return compiled
