@@ -8,6 +8,9 @@ import pytest
 from tests.support.server import Server
 
 API_PROCESSES = 2
+# An account's streams on the session's server: room for the streams a test opens to have
+# one on each process (tests/support/sse.py), which a busy machine may spread unevenly.
+STREAM_CAP = 40
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +20,7 @@ def stream_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -
         database_url,
         tmp_path_factory.mktemp("stream-server") / "server.log",
         workers=API_PROCESSES,
+        env={"STREAM_MAX_PER_USER": str(STREAM_CAP)},
     )
     server.start()
     yield server

@@ -11,8 +11,8 @@ import asyncpg
 import httpx
 import pytest
 
-from helpdesk.config import STREAM_MAX_PER_USER
 from helpdesk.events.streams import STREAM_STALE_SECONDS
+from tests.events.conftest import STREAM_CAP
 from tests.support.accounts import Account
 from tests.support.responses import assert_error
 from tests.support.server import Server
@@ -90,20 +90,20 @@ async def test_an_account_holds_at_most_its_streams_over_every_process(
             stream_server,
             stack,
             headers=agent.headers,
-            count=STREAM_MAX_PER_USER,
+            count=STREAM_CAP,
         )
-        assert len(held) == STREAM_MAX_PER_USER
+        assert len(held) == STREAM_CAP
         async with httpx.AsyncClient(base_url=stream_server.base_url) as raw:
             refused = await raw.get(STREAM, headers=agent.headers)
         assert_error(refused, 429, "RATE_LIMIT")
-        assert await _open_rows(db, agent.id) == STREAM_MAX_PER_USER
+        assert await _open_rows(db, agent.id) == STREAM_CAP
         # Another account's streams are its own.
         async with Stream(stream_server.base_url, headers=other_agent.headers) as theirs:
             assert theirs.status == 200
         # A stream that ends gives its place back.
         await held[-1].__aexit__(None, None, None)
         deadline = time.monotonic() + RELEASE_SECONDS
-        while await _open_rows(db, agent.id) >= STREAM_MAX_PER_USER:
+        while await _open_rows(db, agent.id) >= STREAM_CAP:
             assert time.monotonic() < deadline, "the ended stream still holds its place"
             await asyncio.sleep(0.05)
         async with Stream(stream_server.base_url, headers=agent.headers) as again:
@@ -119,7 +119,7 @@ async def test_streams_of_a_process_that_died_stop_counting(
         "SELECT $1, now() - make_interval(secs => $2 + 1) FROM generate_series(1, $3)",
         agent.id,
         STREAM_STALE_SECONDS,
-        STREAM_MAX_PER_USER,
+        STREAM_CAP,
     )
     async with Stream(stream_server.base_url, headers=agent.headers) as stream:
         assert stream.status == 200
