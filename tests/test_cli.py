@@ -73,6 +73,32 @@ def test_production_without_a_jwt_secret_refuses_to_start() -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("STREAM_MAX_PER_USER", "0"),
+        ("STREAM_MAX_PER_USER", "many"),
+        ("GRACEFUL_SHUTDOWN_SECONDS", "0"),
+        ("GRACEFUL_SHUTDOWN_SECONDS", "-5"),
+    ],
+)
+def test_a_bad_stream_or_shutdown_setting_refuses_to_start(variable: str, value: str) -> None:
+    result = subprocess.run(
+        [HELPDESK, "serve"],
+        env=_env(
+            DATABASE_URL="postgresql://postgres@127.0.0.1:1/none",
+            JWT_SECRET=SECRET,
+            **{variable: value},
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert f"configuration error: {variable}:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 async def test_production_creates_no_demo_account_but_create_user_makes_an_admin(
     database_url: str, db: asyncpg.Connection
 ) -> None:

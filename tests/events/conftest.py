@@ -6,11 +6,12 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.server import Server
+from tests.support.sse import MAX_SPREAD_STREAMS
 
 API_PROCESSES = 2
 # An account's streams on the session's server: room for the streams a test opens to have
 # one on each process (tests/support/sse.py), which a busy machine may spread unevenly.
-STREAM_CAP = 40
+STREAM_CAP = MAX_SPREAD_STREAMS
 
 
 @pytest.fixture(scope="session")

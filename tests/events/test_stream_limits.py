@@ -16,11 +16,10 @@ from tests.events.conftest import STREAM_CAP
 from tests.support.accounts import Account
 from tests.support.responses import assert_error
 from tests.support.server import Server
-from tests.support.sse import Stream, streams_on_every_process
+from tests.support.sse import RELEASE_SECONDS, Stream, streams_on_every_process
 
 STREAM = "/api/events/stream"
 API_PER_MINUTE = 5
-RELEASE_SECONDS = 5.0
 
 
 @pytest.fixture(scope="module")

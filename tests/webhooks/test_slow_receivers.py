@@ -13,7 +13,8 @@ import asyncpg
 import httpx
 import pytest
 
-from helpdesk.webhooks.attempt import MAX_ERROR_LENGTH, TIMEOUT_SECONDS
+from helpdesk.events.retry import MAX_ERROR_LENGTH
+from helpdesk.webhooks.attempt import TIMEOUT_SECONDS
 from helpdesk.webhooks.delivery import DELIVERIES_PER_ENDPOINT
 from helpdesk.worker import DELIVERIES_AT_ONCE
 from tests.support.accounts import Account

@@ -8,7 +8,6 @@ import asyncpg
 
 from helpdesk.auth import passwords, repository
 from helpdesk.auth.models import Role, User
-from helpdesk.auth.repository import ACCOUNTS_CHANNEL
 from helpdesk.auth.schemas import RegisterIn, normalize_email
 from helpdesk.auth.tokens import TokenClaims
 from helpdesk.db.pool import Database
@@ -20,8 +19,6 @@ from helpdesk.errors import (
     InvalidCredentials,
     Unauthorized,
 )
-
-__all__ = ["ACCOUNTS_CHANNEL"]
 
 
 async def token_holder(connection: asyncpg.Connection, *, claims: TokenClaims) -> User:

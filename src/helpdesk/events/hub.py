@@ -148,7 +148,7 @@ class Hub:
         self._subscribers.clear()
 
     async def close(self) -> None:
-        self._stopping = True
+        self.stop()
         if self._flushing is not None:
             self._flushing.cancel()
         if self._listener is not None:
@@ -157,7 +157,6 @@ class Hub:
             with contextlib.suppress(Exception):
                 await self._listener.close()
             self._listener = None
-        self._end_all(Ended.stopping)
 
     async def _listen(self) -> None:
         """The process's LISTEN connection, opened on the first stream (a process serving

@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from helpdesk.auth import service as accounts
-from helpdesk.auth.dependencies import BearerCredentials, CurrentUser
+from helpdesk.auth.dependencies import BearerCredentials, CurrentUser, count_caller
 from helpdesk.auth.tokens import TokenClaims, issue_stream_token, read_stream_token, read_token
 from helpdesk.config import SettingsDep
 from helpdesk.db.dependencies import DatabaseDep
@@ -65,9 +65,8 @@ async def _claims(
         claims = read_token(credentials.credentials, settings=settings)
     else:
         raise Unauthorized()
-    request.state.user_id = claims.user_id  # for the access log
-    # Opening a stream is a request like any other: counted before the database is asked.
-    await limiter.hit(request, limiter.api, str(claims.user_id))
+    # Opening a stream is a request like any other.
+    await count_caller(request, limiter=limiter, claims=claims)
     return claims
 
 
@@ -82,7 +81,7 @@ def _after(last_event_id: str | None) -> int | None:
 
 def _message(event: EventRow) -> str:
     data = json.dumps(payload(event), separators=(",", ":"))
-    return f"id: {ID_PREFIX}{event.id}\nevent: {event.type}\ndata: {data}\n\n"
+    return f"id: {public_id(event.id)}\nevent: {event.type}\ndata: {data}\n\n"
 
 
 def _reset(latest: int) -> str:

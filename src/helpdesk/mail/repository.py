@@ -28,6 +28,7 @@ from helpdesk.auth.models import User
 from helpdesk.auth.repository import users
 from helpdesk.db.compiled import Compiled
 from helpdesk.events.models import Event
+from helpdesk.events.retry import transaction_time
 from helpdesk.mail.models import Mail, MailState
 from helpdesk.tickets.models import Ticket
 
@@ -142,7 +143,6 @@ _CLAIM = Compiled(
     )
 )
 _EVENT_DATA = Compiled(select(_events.c.data).where(_events.c.id == bindparam("event_id")))
-_TICKET = Compiled(select(*_TICKET_OWNER).where(_tickets.c.id == bindparam("ticket_id")))
 # A ticket's first mail starts its thread: the later ones answer it (ix_mails_ticket_id_id).
 _THREAD = Compiled(
     select(_mails.c.message_id)
@@ -159,7 +159,6 @@ _GIVE_UP = Compiled(
         last_error=bindparam("last_error"),
     )
 )
-_NOW = Compiled(select(func.now()))
 # Only while the lease is this worker's: once it ran out, another worker owns the mail.
 _RECORD = Compiled(
     update(_mails)
@@ -243,11 +242,6 @@ async def event_data(connection: asyncpg.Connection, *, event_id: int) -> dict[s
     return data
 
 
-async def ticket(connection: asyncpg.Connection, *, ticket_id: int) -> TicketOwner | None:
-    row = await connection.fetchrow(_TICKET.sql(), *_TICKET.args(ticket_id=ticket_id))
-    return None if row is None else TicketOwner(**row)
-
-
 async def thread(connection: asyncpg.Connection, *, ticket_id: int) -> str:
     """The Message-ID a ticket's mails answer: its first mail's."""
     first: str = await connection.fetchval(_THREAD.sql(), *_THREAD.args(ticket_id=ticket_id))
@@ -257,12 +251,6 @@ async def thread(connection: asyncpg.Connection, *, ticket_id: int) -> str:
 async def give_up(connection: asyncpg.Connection, *, mail_id: int, reason: str) -> None:
     """The mail failed, never to be sent, and why."""
     await connection.execute(_GIVE_UP.sql(), *_GIVE_UP.args(mail_id=mail_id, **_given_up(reason)))
-
-
-async def transaction_time(connection: asyncpg.Connection) -> datetime:
-    """The transaction's time."""
-    at: datetime = await connection.fetchval(_NOW.sql(), *_NOW.args())
-    return at
 
 
 async def record(

@@ -9,7 +9,6 @@ import asyncio
 import logging
 import ssl
 from dataclasses import dataclass
-from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -25,7 +24,7 @@ from helpdesk.auth import repository as accounts
 from helpdesk.auth.models import User
 from helpdesk.config import Environment, Settings
 from helpdesk.db.pool import Database
-from helpdesk.events.retry import next_attempt
+from helpdesk.events.retry import lease, next_attempt, printable, transaction_time
 from helpdesk.mail import repository
 from helpdesk.mail.models import MailKind, MailState
 from helpdesk.mail.repository import Claimed, NewMail
@@ -36,8 +35,7 @@ FAN_OUT_BATCH = 200
 TIMEOUT_SECONDS = 30
 # A claimed mail is the claiming worker's for this long; well past a send, so that only a
 # worker that died mid-send loses it to another.
-LEASE = timedelta(seconds=3 * TIMEOUT_SECONDS)
-MAX_ERROR_LENGTH = 500
+LEASE = lease(TIMEOUT_SECONDS)
 SUBJECTS = {
     MailKind.reply: "Re: {title} [#{id}]",
     MailKind.resolved: "Resolved: {title} [#{id}]",
@@ -173,7 +171,8 @@ async def _claim(connection: asyncpg.Connection) -> _Outgoing | bool:
         return False
     recipient = await accounts.by_id(connection, user_id=mail.to_user_id)
     assert recipient is not None  # the mail goes with its recipient's account
-    reason = refusal(recipient, await repository.ticket(connection, ticket_id=mail.ticket_id))
+    tickets = await repository.tickets_by_id(connection, {mail.ticket_id})
+    reason = refusal(recipient, tickets.get(mail.ticket_id))
     if reason is not None:
         await repository.give_up(connection, mail_id=mail.id, reason=reason)
         return True
@@ -191,12 +190,10 @@ async def _send(message: EmailMessage, *, settings: Settings) -> str | None:
     try:
         async with asyncio.timeout(TIMEOUT_SECONDS):
             await deliver(message, settings=settings)
-    except aiosmtplib.SMTPException as error:
-        return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
     except TimeoutError:
         return f"no complete answer within {TIMEOUT_SECONDS} s"
-    except OSError as error:
-        return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+    except (aiosmtplib.SMTPException, OSError) as error:
+        return printable(f"{type(error).__name__}: {error}")
     return None
 
 
@@ -206,7 +203,7 @@ async def _record(connection: asyncpg.Connection, mail: Claimed, error: str | No
     if error is None:
         state, retry_at = MailState.sent, None
     else:
-        now = await repository.transaction_time(connection)
+        now = await transaction_time(connection)
         retry_at = next_attempt(now=now, attempts=mail.attempts + 1, retry_until=mail.retry_until)
         state = MailState.pending if retry_at else MailState.failed
         log.info("mail not sent", extra={"mail_id": mail.id, "error": error})

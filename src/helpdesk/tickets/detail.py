@@ -1,6 +1,7 @@
 """A ticket with its comments and its timeline: the page a person reads. Above comments/
 and timeline/ (it reads both), so they can build on the ticket without a way back."""
 
+import functools
 from typing import Annotated, Any
 
 import asyncpg
@@ -28,11 +29,9 @@ from helpdesk.auth.models import User
 from helpdesk.db.compiled import Compiled
 from helpdesk.db.dependencies import ConnectionDep
 from helpdesk.tickets import permissions
-from helpdesk.tickets.comments.models import Comment
-from helpdesk.tickets.comments.schemas import CommentOut
 from helpdesk.tickets.dependencies import TicketId, visible
-from helpdesk.tickets.models import Ticket, select_shown, ticket_row
-from helpdesk.tickets.schemas import TicketOut
+from helpdesk.tickets.models import Comment, Ticket, select_shown, ticket_row
+from helpdesk.tickets.schemas import CommentOut, TicketOut
 from helpdesk.tickets.timeline.models import TimelineLog
 from helpdesk.tickets.timeline.schemas import TimelineOut
 
@@ -70,6 +69,8 @@ def _as_json_array(
     )
 
 
+# Composed and compiled once each (that costs more CPU than running them), on first use.
+@functools.cache
 def _detail(*, with_internal: bool, with_emails: bool) -> Compiled:
     """The detail statement; for a requester without internal notes and with the timeline
     a requester sees (permissions.timeline_view), and the people's emails only for those
@@ -128,20 +129,12 @@ def _detail(*, with_internal: bool, with_emails: bool) -> Compiled:
     )
 
 
-# Composed and compiled once each: that costs more CPU than running them.
-_DETAILS = {
-    (internal, emails): _detail(with_internal=internal, with_emails=emails)
-    for internal in (False, True)
-    for emails in (False, True)
-}
-
-
 async def get_ticket_detail(
     connection: asyncpg.Connection, *, ticket_id: int, caller: User
 ) -> TicketDetail | None:
     """The ticket with its comments and its timeline, each oldest first: one statement,
     so one snapshot (reads run without a transaction) and one round trip."""
-    statement = _DETAILS[caller.is_staff, permissions.sees_emails(caller)]
+    statement = _detail(with_internal=caller.is_staff, with_emails=permissions.sees_emails(caller))
     row = await connection.fetchrow(statement.sql(), *statement.args(ticket_id=ticket_id))
     if row is None:
         return None

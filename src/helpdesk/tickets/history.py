@@ -49,7 +49,7 @@ async def record(
     """`action` on `ticket` (as it stands after it) by `actor` (None: the service itself):
     its timeline entry with `meta`, and its event with the ticket as the API shows it and
     `data`. `internal` (staff only on the live stream) for an internal note's; the SLA's
-    bookkeeping is staff only by its type (tickets/permissions.py)."""
+    bookkeeping is staff only by its action (tickets/permissions.py)."""
     type = EVENTS[action]
     await connection.execute(
         _RECORD.sql(),
@@ -60,7 +60,7 @@ async def record(
             meta=meta,
             type=type.value,
             requester_id=ticket.requester_id,
-            internal=internal or not permissions.requester_sees_event(type),
+            internal=internal or not permissions.requester_sees_action(action.value),
             data={"ticket": TicketData.of(ticket).model_dump(mode="json"), **(data or {})},
         ),
     )

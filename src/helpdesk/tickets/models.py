@@ -312,12 +312,11 @@ def returning_shown(statement: Insert | Update) -> Select[Any]:
     returns the columns of a TicketRow: RETURNING cannot join, so the written row is read
     with its people around it, still one statement."""
     written = statement.cte("written")
-    requester, assignee = aliased(User, name="requester"), aliased(User, name="assignee")
     return (
-        select(*written.c, *_people(requester, assignee))
+        select(*written.c, *_people(_requester, _assignee))
         .select_from(written)
-        .join(requester, requester.id == written.c.requester_id)
-        .outerjoin(assignee, assignee.id == written.c.assignee_id)
+        .join(_requester, _requester.id == written.c.requester_id)
+        .outerjoin(_assignee, _assignee.id == written.c.assignee_id)
     )
 
 

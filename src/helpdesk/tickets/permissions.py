@@ -9,7 +9,6 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from helpdesk.auth.models import Role, User
 from helpdesk.errors import Forbidden
-from helpdesk.events.models import EventType
 from helpdesk.tickets.timeline.models import TimelineLog
 
 # The fields of a ticket a PATCH may change, in the order a form shows them: an admin may
@@ -99,11 +98,6 @@ SLA_FIELDS: tuple[str, ...] = (
     "due_at",
     "first_response_due_at",
 )
-# Events only staff receive on the live stream, as a requester's history has no sla.*
-# entry: a target passed, the clocks paused or resumed.
-STAFF_ONLY_EVENTS = frozenset(
-    {EventType.ticket_sla_breached, EventType.ticket_sla_paused, EventType.ticket_sla_resumed}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +131,9 @@ def timeline_view(*, staff: bool) -> TimelineView:
     )
 
 
-def requester_sees_event(type: EventType | str) -> bool:
-    """Whether the ticket's requester receives an event of this type on the live stream
-    (an internal note's never: the event says so itself)."""
-    return type not in STAFF_ONLY_EVENTS
+def requester_sees_action(action: str) -> bool:
+    """Whether the ticket's requester sees a history entry of this action, and so receives
+    its event on the live stream: not the SLA's bookkeeping (a target passed, the clocks
+    paused or resumed). timeline_view says the same in SQL; an internal note's entry and
+    event are hidden by their own flag."""
+    return not action.startswith(SLA_ACTION_PREFIX)

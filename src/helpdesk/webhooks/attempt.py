@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import httpx
 
 from helpdesk.events.models import Event
+from helpdesk.events.retry import printable
 from helpdesk.events.service import payload, public_id
 from helpdesk.webhooks import signing
 from helpdesk.webhooks.targets import Target, TargetRefused, resolve
@@ -18,7 +19,6 @@ from helpdesk.webhooks.targets import Target, TargetRefused, resolve
 TIMEOUT_SECONDS = 10
 # Of an answer's body, what is read (for last_error); the rest is never downloaded.
 RESPONSE_PREFIX_BYTES = 1024
-MAX_ERROR_LENGTH = 500
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,9 @@ async def attempt(
     except TimeoutError:
         return Outcome(None, f"no complete answer within {TIMEOUT_SECONDS} s")
     except httpx.InvalidURL as invalid:
-        return Outcome(None, _printable(f"target refused: {invalid}"))
+        return Outcome(None, printable(f"target refused: {invalid}"))
     except httpx.HTTPError as error:
-        return Outcome(None, _printable(f"{type(error).__name__}: {error}") or type(error).__name__)
+        return Outcome(None, printable(f"{type(error).__name__}: {error}") or type(error).__name__)
 
 
 async def _post(
@@ -80,9 +80,9 @@ async def _post(
         await response.aclose()
     if 200 <= response.status_code < 300:
         return Outcome(response.status_code, None)
-    said = _printable(prefix.decode("utf-8", errors="replace"))
+    said = printable(prefix.decode("utf-8", errors="replace"))
     error = f"HTTP {response.status_code}" + (f": {said}" if said else "")
-    return Outcome(response.status_code, error[:MAX_ERROR_LENGTH])
+    return Outcome(response.status_code, printable(error))
 
 
 async def _prefix(response: httpx.Response) -> bytes:
@@ -92,9 +92,3 @@ async def _prefix(response: httpx.Response) -> bytes:
         if len(prefix) >= RESPONSE_PREFIX_BYTES:
             break
     return bytes(prefix)
-
-
-def _printable(text: str) -> str:
-    """One line, no control characters (PostgreSQL text holds no NUL), at most
-    MAX_ERROR_LENGTH characters."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())[:MAX_ERROR_LENGTH]

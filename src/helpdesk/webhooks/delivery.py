@@ -5,7 +5,7 @@ import asyncio
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import asyncpg
 import httpx
@@ -25,7 +25,7 @@ from sqlalchemy import (
 from helpdesk.db.compiled import Compiled
 from helpdesk.db.pool import Database
 from helpdesk.events.models import Event
-from helpdesk.events.retry import RETRY_PERIOD, next_attempt
+from helpdesk.events.retry import RETRY_PERIOD, lease, next_attempt, transaction_time
 from helpdesk.webhooks.attempt import TIMEOUT_SECONDS, Outcome, attempt
 from helpdesk.webhooks.models import Delivery, DeliveryState, Webhook
 
@@ -34,7 +34,7 @@ FAN_OUT_BATCH = 1000
 DELIVERIES_PER_ENDPOINT = 2
 # A claimed delivery is the claiming worker's for this long; well past an attempt, so that
 # only a worker that died mid-attempt loses it to another.
-LEASE = timedelta(seconds=3 * TIMEOUT_SECONDS)
+LEASE = lease(TIMEOUT_SECONDS)
 
 log = logging.getLogger("helpdesk.webhooks")
 
@@ -214,7 +214,7 @@ async def record(connection: asyncpg.Connection, claimed: Claimed, outcome: Outc
     attempts = claimed.attempts + 1
     state, retry_at = DeliveryState.delivered.value, None
     if outcome.error is not None:
-        now = await connection.fetchval("SELECT now()")
+        now = await transaction_time(connection)
         retry_at = next_attempt(now=now, attempts=attempts, retry_until=claimed.retry_until)
         state = (DeliveryState.pending if retry_at else DeliveryState.failed).value
     mine = await connection.fetchval(
